@@ -1,0 +1,226 @@
+"""Command line: ``inspector summary|export|validate|open`` (and the GUI when given files).
+
+Exit codes: 0 ok, 1 the file has errors, 2 the file could not be read as an 834 (message on
+stderr). This module uses the core only; it never imports Qt (the GUI is imported lazily).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from inspector import __version__
+from inspector.core.errors import InspectorError, NotAn834Error
+from inspector.resources import demo_path
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+COMMANDS = ("open", "summary", "export", "validate")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # `inspector FILE...` and `inspector --demo` start the GUI, like `inspector open ...`.
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
+        argv = ["open", *argv]
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("inspector: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="inspector",
+        description="Inspect ANSI X12 834 benefit-enrollment files (005010X220A1).",
+        epilog="Without a command, `inspector FILE...` opens the files in the desktop app.",
+    )
+    p.add_argument("--version", action="version", version=f"inspector {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    op = sub.add_parser("open", help="open files in the desktop app (default command)")
+    op.add_argument("files", nargs="*", type=Path)
+    op.add_argument("--demo", action="store_true", help="open the bundled synthetic sample")
+    op.add_argument("--quit-after-load", action="store_true", help=argparse.SUPPRESS)
+    op.set_defaults(func=_cmd_open)
+
+    sp = sub.add_parser("summary", help="envelopes, transaction sets and member counts")
+    sp.add_argument("files", nargs="+", type=Path)
+    sp.add_argument("--format", choices=("text", "json"), default="text")
+    sp.set_defaults(func=_cmd_summary)
+
+    ep = sub.add_parser("export", help="write members.csv, coverage.csv and findings.csv")
+    ep.add_argument("file", type=Path)
+    ep.add_argument("--out", type=Path, required=True, help="output folder (created if needed)")
+    ep.add_argument("--no-pyx12", action="store_true",
+                    help="skip implementation-guide checks in findings.csv (faster)")
+    ep.add_argument("--profile", action="append", default=[],
+                    help="trading-partner rule profile to switch on (e.g. ffe)")
+    ep.set_defaults(func=_cmd_export)
+
+    vp = sub.add_parser("validate", help="list problems with their segment and line")
+    vp.add_argument("files", nargs="+", type=Path)
+    vp.add_argument("--format", choices=("text", "json"), default="text")
+    vp.add_argument("--profile", action="append", default=[],
+                    help="trading-partner rule profile to switch on (e.g. ffe)")
+    vp.add_argument("--no-pyx12", action="store_true",
+                    help="skip implementation-guide checks (envelope and business rules only)")
+    vp.add_argument("--ack", type=Path, metavar="999.txt",
+                    help="also write a 999 acknowledgment for the (single) file")
+    vp.set_defaults(func=_cmd_validate)
+    return p
+
+
+# ---------------------------------------------------------------------------------------------
+def _load(path: Path):
+    from inspector.core.document import load
+
+    return load(path)
+
+
+def _unreadable(exc: InspectorError) -> int:
+    print(f"inspector: {exc}", file=sys.stderr)
+    return EXIT_UNREADABLE
+
+
+def _cmd_open(args: argparse.Namespace) -> int:
+    files = list(args.files)
+    if args.demo:
+        files.append(demo_path())
+    try:
+        from inspector.gui.app import run_gui
+    except ImportError as exc:  # Qt missing or broken on this machine
+        print(f"inspector: the desktop app cannot start ({exc}). The command line still "
+              "works: try `inspector summary FILE`.", file=sys.stderr)
+        return EXIT_UNREADABLE
+    return run_gui(files, quit_after_load=args.quit_after_load)
+
+
+def _cmd_summary(args: argparse.Namespace) -> int:
+    status = EXIT_OK
+    out = []
+    for path in args.files:
+        try:
+            doc = _load(path)
+        except InspectorError as exc:
+            status = max(status, _unreadable(exc))
+            continue
+        summary = doc.summary()
+        problems = doc.problems
+        summary["envelope_errors"] = sum(1 for f in problems if f.severity == "error")
+        summary["envelope_warnings"] = sum(1 for f in problems if f.severity == "warning")
+        if summary["envelope_errors"]:
+            status = max(status, EXIT_FINDINGS)
+        if args.format == "json":
+            out.append(summary)
+        else:
+            print(_summary_text(summary))
+    if args.format == "json":
+        print(json.dumps(out if len(out) != 1 else out[0], indent=2))
+    return status
+
+
+def _summary_text(s: dict) -> str:
+    lines = [f"{s['file']}", f"  size          {s['bytes']:,} bytes, {s['segments']:,} segments",
+             f"  delimiters    {s['delimiters']}"]
+    for i in s["interchanges"]:
+        lines.append(f"  interchange   {i['control']}  {i['sender']} -> {i['receiver']}  "
+                     f"date {i['date']}  version {i['version']}  usage {i['usage']}")
+        for g in i["groups"]:
+            lines.append(f"    group       {g['control']}  {g['version']}  "
+                         f"{len(g['transactions'])} transaction set(s)")
+    for t in s["transactions"]:
+        lines.append(f"  834 set       {t['control']}  guide {t['guide']}  action "
+                     f"{t['action'] or '-'}  sponsor {t['sponsor'] or '-'}  payer "
+                     f"{t['payer'] or '-'}  members {t['members']}")
+    lines.append(f"  members       {s['members']:,} ({s['subscribers']:,} subscribers, "
+                 f"{s['dependents']:,} dependents)")
+    lines.append(f"  coverages     {s['coverages']:,}")
+    for k, v in s["maintenance_types"].items():
+        lines.append(f"    {k:<32} {v:,}")
+    if s["other_transaction_sets"]:
+        lines.append(f"  other sets    {', '.join(s['other_transaction_sets'])} (not shown)")
+    lines.append(f"  envelope      {s['envelope_errors']} error(s), "
+                 f"{s['envelope_warnings']} warning(s) (run `inspector validate` for all checks)")
+    return "\n".join(lines)
+
+
+def _findings(doc, args: argparse.Namespace):
+    from inspector.core.validation.run import validate_document
+
+    return validate_document(doc, profiles=args.profile, use_pyx12=not args.no_pyx12)
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from inspector.core.export import findings_frame, write_csv
+
+    try:
+        doc = _load(args.file)
+    except InspectorError as exc:
+        return _unreadable(exc)
+    findings = _findings(doc, args)
+    try:
+        written = [
+            write_csv(doc.members, args.out / "members.csv"),
+            write_csv(doc.coverage, args.out / "coverage.csv"),
+            write_csv(findings_frame(findings, doc.store.line), args.out / "findings.csv"),
+        ]
+    except OSError as exc:
+        print(f"inspector: cannot write to {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    for path in written:
+        print(path)
+    print(f"{len(doc.members):,} members, {len(doc.coverage):,} coverages, "
+          f"{len(findings):,} findings")
+    return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    status = EXIT_OK
+    reports = []
+    if args.ack and len(args.files) != 1:
+        print("inspector: --ack needs exactly one file", file=sys.stderr)
+        return EXIT_UNREADABLE
+    for path in args.files:
+        try:
+            doc = _load(path)
+        except InspectorError as exc:
+            status = max(status, _unreadable(exc))
+            continue
+        findings = _findings(doc, args)
+        if any(f.severity == "error" for f in findings):
+            status = max(status, EXIT_FINDINGS)
+        if args.format == "json":
+            reports.append({
+                "file": str(path), "members": len(doc.members), "coverages": len(doc.coverage),
+                "findings": [f.to_dict() for f in findings],
+            })
+        else:
+            for f in findings:
+                line = doc.store.line(f.segment) if f.segment else 0
+                print(f"{path}:{f.segment or 0}:{line} {f.element or '-'} {f.severity} "
+                      f"{f.code} {f.message}")
+            errors = sum(1 for f in findings if f.severity == "error")
+            warnings = sum(1 for f in findings if f.severity == "warning")
+            print(f"{path}: {len(doc.members):,} members, {errors} error(s), "
+                  f"{warnings} warning(s)", file=sys.stderr)
+        if args.ack:
+            try:
+                from inspector.core.pyx12_adapter import write_999
+
+                write_999(doc.store.data, args.ack)
+            except (InspectorError, OSError) as exc:
+                print(f"inspector: cannot write the 999 acknowledgment: {exc}", file=sys.stderr)
+                status = max(status, EXIT_UNREADABLE)
+    if args.format == "json":
+        print(json.dumps(reports if len(args.files) != 1 else (reports[0] if reports else []),
+                         indent=2))
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Pure-Python core of the inspector. Nothing in this package may import Qt."""

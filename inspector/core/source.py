@@ -1,0 +1,404 @@
+"""Reading an X12 file into a compact segment store.
+
+The store keeps the raw bytes, a latin-1 view of them (one character per byte, so character offsets
+are byte offsets) and numpy arrays of segment start/end offsets. A 1.5 M-segment file therefore
+costs a few arrays, not 1.5 M Python objects; elements are split on demand.
+
+Segment ordinals are 1-based and count from the ISA (ISA = 1). A segment is the text between two
+segment terminators; whitespace (CR, LF, space, tab) right after a terminator belongs to nobody; an
+empty piece (``~~``) still counts as a segment so that it can be reported where it sits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from inspector.core.errors import NotAn834Error
+from inspector.core.findings import Finding
+
+BOM = b"\xef\xbb\xbf"
+ISA_WIDTH = 106
+_WHITESPACE = b" \t\r\n\x0b\x0c"
+_WS_TABLE = np.zeros(256, dtype=bool)
+_WS_TABLE[list(_WHITESPACE)] = True
+
+# What a clerk should be told when the file is X12 but another transaction.
+TRANSACTION_NAMES = {
+    "270": "an eligibility inquiry (270)",
+    "271": "an eligibility response (271)",
+    "276": "a claim status inquiry (276)",
+    "277": "a claim status response (277)",
+    "820": "a premium payment (820)",
+    "835": "a claim payment/remittance advice (835)",
+    "837": "a health care claim (837)",
+    "997": "a functional acknowledgment (997)",
+    "999": "an implementation acknowledgment (999)",
+    "TA1": "an interchange acknowledgment (TA1)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Delimiters:
+    """The four X12 delimiters, as read from the ISA."""
+
+    element: str
+    repetition: str | None
+    component: str
+    segment: str
+
+    def describe(self) -> str:
+        def show(ch: str | None) -> str:
+            if ch is None:
+                return "none"
+            return {"\n": "LF", "\r": "CR", " ": "space"}.get(ch, ch)
+
+        return (
+            f"element {show(self.element)}  repetition {show(self.repetition)}  "
+            f"component {show(self.component)}  segment {show(self.segment)}"
+        )
+
+
+class SegmentStore:
+    """All segments of one file, addressable by 1-based ordinal (ISA = 1).
+
+    Attributes of note: ``data`` (the bytes as on disk), ``text`` (latin-1 view of ``data``),
+    ``starts``/``ends`` (byte offsets of each segment's first character and of its terminator),
+    ``delimiters``, ``problems`` (reader-level findings such as a BOM or a short ISA).
+    """
+
+    def __init__(
+        self,
+        data: bytes,
+        path: Path | None,
+        delimiters: Delimiters,
+        starts: np.ndarray,
+        ends: np.ndarray,
+        problems: list[Finding],
+    ) -> None:
+        self.data = data
+        self.path = path
+        self.text = data.decode("latin-1")
+        self.delimiters = delimiters
+        self.starts = starts
+        self.ends = ends
+        self.problems = problems
+        self.is_ascii = data.isascii()
+        # UTF-8 files show names like "José" correctly; anything else is shown byte by byte.
+        self.utf8 = False
+        if not self.is_ascii:
+            try:
+                data.decode("utf-8")
+                self.utf8 = True
+            except UnicodeDecodeError:
+                self.utf8 = False
+        self._ids: list[str] | None = None
+        self._lines: np.ndarray | None = None
+
+    # -- size and addressing -------------------------------------------------------------------
+    def __len__(self) -> int:
+        return int(self.starts.shape[0])
+
+    @property
+    def name(self) -> str:
+        return self.path.name if self.path is not None else "<input>"
+
+    def _index(self, ordinal: int) -> int:
+        if not 1 <= ordinal <= len(self):
+            raise IndexError(f"segment {ordinal} is outside 1..{len(self)}")
+        return ordinal - 1
+
+    def raw(self, ordinal: int) -> str:
+        """The segment's text without its terminator (latin-1 view; byte = character)."""
+        i = self._index(ordinal)
+        return self.text[self.starts[i] : self.ends[i]]
+
+    def display(self, ordinal: int) -> str:
+        """The segment's text for showing to a person (UTF-8 decoded where the file is UTF-8)."""
+        return self.decode(self.raw(ordinal))
+
+    def decode(self, value: str) -> str:
+        """Turn a latin-1 view value into what the file's author meant (UTF-8 if the file is)."""
+        if self.utf8 and not value.isascii():
+            return value.encode("latin-1").decode("utf-8", errors="replace")
+        return value
+
+    def elements(self, ordinal: int) -> list[str]:
+        """Segment split on the element separator: ``[id, e01, e02, ...]`` (latin-1 view)."""
+        return self.raw(ordinal).split(self.delimiters.element)
+
+    def segment_id(self, ordinal: int) -> str:
+        return self.ids[self._index(ordinal)]
+
+    def byte_offset(self, ordinal: int) -> int:
+        return int(self.starts[self._index(ordinal)])
+
+    def line(self, ordinal: int) -> int:
+        """1-based physical line of the segment's first character."""
+        return int(self.lines[self._index(ordinal)])
+
+    @property
+    def ids(self) -> list[str]:
+        """Segment id of every segment (index = ordinal - 1); built on first use."""
+        if self._ids is None:
+            sep = self.delimiters.element
+            text = self.text
+            ids = []
+            append = ids.append
+            for s, e in zip(self.starts.tolist(), self.ends.tolist()):
+                piece = text[s : min(e, s + 4)]
+                cut = piece.find(sep)
+                append(piece if cut < 0 else piece[:cut])
+            self._ids = ids
+        return self._ids
+
+    @property
+    def lines(self) -> np.ndarray:
+        """1-based physical line number of each segment (int32), computed on first use."""
+        if self._lines is None:
+            arr = np.frombuffer(self.data, dtype=np.uint8)
+            newline = 10 if b"\n" in self.data else 13
+            breaks = np.flatnonzero(arr == newline)
+            self._lines = (np.searchsorted(breaks, self.starts, side="right") + 1).astype(np.int32)
+        return self._lines
+
+    def ordinal_at_offset(self, offset: int) -> int:
+        """Ordinal of the segment containing (or starting after) a byte offset."""
+        i = int(np.searchsorted(self.starts, offset, side="right")) - 1
+        return max(1, min(len(self), i + 1))
+
+
+# ---------------------------------------------------------------------------------------------
+def read_file(path: str | Path) -> SegmentStore:
+    """Read a file from disk into a :class:`SegmentStore` (raises :class:`NotAn834Error`)."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise NotAn834Error(path, "this is a folder, not a file") from None
+    except FileNotFoundError:
+        raise NotAn834Error(path, "the file does not exist") from None
+    except PermissionError:
+        raise NotAn834Error(path, "the file cannot be read (permission denied)") from None
+    except OSError as exc:
+        raise NotAn834Error(path, f"the file cannot be read ({exc.strerror or exc})") from None
+    return read_bytes(data, path)
+
+
+def read_bytes(data: bytes, path: str | Path | None = None) -> SegmentStore:
+    """Split X12 bytes into segments, taking the delimiters from the ISA."""
+    path = Path(path) if path is not None else None
+    problems: list[Finding] = []
+    if not data:
+        raise NotAn834Error(path, "the file is empty")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise NotAn834Error(path, "the file is UTF-16 text; X12 files must be plain ASCII text")
+
+    pos = 0
+    boms = 0
+    while data.startswith(BOM, pos):
+        pos += len(BOM)
+        boms += 1
+    ws_start = pos
+    while pos < len(data) and data[pos] in _WHITESPACE:
+        pos += 1
+    if boms:
+        problems.append(
+            _reader_problem(
+                "warning",
+                "X12-BOM",
+                f"The file starts with {boms} UTF-8 byte-order mark{'s' if boms > 1 else ''} "
+                "before the ISA. Many trading partners reject this; save the file as plain ASCII.",
+            )
+        )
+    if pos > ws_start:
+        problems.append(
+            _reader_problem(
+                "warning",
+                "X12-LEADING-WHITESPACE",
+                f"There are {pos - ws_start} blank characters before the ISA segment; "
+                "the file should start directly with 'ISA'.",
+            )
+        )
+
+    head = data[pos : pos + 3]
+    if head != b"ISA":
+        raise NotAn834Error(path, _explain_not_x12(data, pos))
+    if len(data) < pos + 4:
+        raise NotAn834Error(path, "the file ends inside the ISA segment (it is truncated)")
+
+    element = chr(data[pos + 3])
+    if element.isalnum() or element in " \r\n\t":
+        raise NotAn834Error(
+            path, f"the ISA segment has no valid element separator (found {element!r} after 'ISA')"
+        )
+
+    # Locate ISA16 by counting element separators: robust to short/padded/non-ASCII ISAs.
+    sep_byte = data[pos + 3]
+    cursor = pos + 3
+    for _ in range(15):
+        cursor = data.find(sep_byte, cursor + 1, pos + 400)
+        if cursor < 0:
+            raise NotAn834Error(
+                path, "the ISA segment is truncated: it does not have its 16 elements"
+            )
+    isa16_at = cursor + 1
+    if isa16_at + 1 >= len(data):
+        raise NotAn834Error(path, "the file ends inside the ISA segment (it is truncated)")
+    component = chr(data[isa16_at])
+    segment = chr(data[isa16_at + 1])
+    isa_bytes = data[pos : isa16_at + 2]
+    isa_text = isa_bytes.decode("utf-8", errors="replace")
+    isa_fields = isa_bytes[:-1].decode("latin-1").split(element)
+
+    if segment.isalnum():
+        raise NotAn834Error(
+            path,
+            f"the character after ISA16 is {segment!r}, which cannot be a segment terminator; "
+            "the ISA segment is damaged",
+        )
+    if len(isa_bytes) != ISA_WIDTH:
+        if len(isa_text) == ISA_WIDTH:
+            detail = (
+                f"the ISA is {ISA_WIDTH} characters but {len(isa_bytes)} bytes: it contains "
+                "non-ASCII characters (for example no-break spaces) where plain spaces belong"
+            )
+        else:
+            detail = (
+                f"the ISA segment is {len(isa_bytes)} characters long; it must be exactly "
+                f"{ISA_WIDTH} (its fields are fixed-width and space-padded)"
+            )
+        problems.append(
+            _reader_problem("error", "X12-ISA-WIDTH", detail[0].upper() + detail[1:] + ".")
+        )
+
+    repetition: str | None = None
+    if len(isa_fields) > 11:
+        rep = isa_fields[11]
+        version = isa_fields[12] if len(isa_fields) > 12 else ""
+        if len(rep) == 1 and not rep.isalnum() and rep not in (element, component, segment):
+            repetition = rep
+        elif version >= "00501" and rep == "U":
+            problems.append(
+                _reader_problem(
+                    "warning",
+                    "X12-ISA11-U",
+                    "ISA11 is 'U' (a 4010 habit) although ISA12 says 5010; in 5010 ISA11 is the "
+                    "repetition separator. Repeated values are not split in this file.",
+                )
+            )
+    if segment in "\r\n" and component == "~":
+        problems.append(
+            _reader_problem(
+                "error",
+                "X12-ISA16-MISSING",
+                "ISA16 (the component separator) seems to be missing: the '~' after ISA15 was "
+                "taken as ISA16 and the line break as the segment terminator, so every segment "
+                "ends in a stray '~'. Add the component separator (usually ':') before the '~'.",
+            )
+        )
+    delimiters = Delimiters(element, repetition, component, segment)
+    if len({element, component, segment} | ({repetition} if repetition else set())) < (
+        4 if repetition else 3
+    ):
+        raise NotAn834Error(
+            path, f"the ISA declares the same character for two delimiters ({delimiters.describe()})"
+        )
+
+    starts, ends, unterminated = _split(data, pos, ord(segment))
+    if unterminated:
+        problems.append(
+            _reader_problem(
+                "warning",
+                "X12-NO-FINAL-TERMINATOR",
+                f"The last segment is not closed by the segment terminator '{segment}'; "
+                "the file may be cut off.",
+            )
+        )
+    store = SegmentStore(data, path, delimiters, starts, ends, problems)
+    _check_empty_segments(store)
+    return store
+
+
+def _split(data: bytes, pos: int, terminator: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Vectorised segment split: returns start/end offsets and whether the tail is unterminated."""
+    arr = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(arr[pos:] == terminator).astype(np.int64) + pos
+    starts = np.empty(ends.shape[0] + 1, dtype=np.int64)
+    starts[0] = pos
+    starts[1:] = ends + 1
+    n = len(data)
+    # Skip whitespace after each terminator; usually one or two passes (LF or CRLF).
+    for _ in range(64):
+        idx = np.flatnonzero(starts < n)
+        if idx.size == 0:
+            break
+        ws = _WS_TABLE[arr[starts[idx]]]
+        if not ws.any():
+            break
+        starts[idx[ws]] += 1
+    else:  # pathological indentation: fall back to a search per segment
+        for k in range(starts.shape[0]):
+            s = int(starts[k])
+            while s < n and data[s] in _WHITESPACE:
+                s += 1
+            starts[k] = s
+    # The piece after the last terminator is a segment only if it holds something.
+    tail_start = int(starts[-1])
+    unterminated = tail_start < n
+    if unterminated:
+        ends = np.append(ends, n)
+    else:
+        starts = starts[:-1]
+    # A start that ran past its own terminator means the piece was whitespace only; keep it as an
+    # empty segment at its terminator so that ordinals stay aligned with what other tools count.
+    over = starts > ends
+    if over.any():
+        starts[over] = ends[over]
+    return starts, ends, unterminated
+
+
+def _check_empty_segments(store: SegmentStore) -> None:
+    empty = np.flatnonzero(store.starts == store.ends)
+    for i in empty[:20].tolist():
+        store.problems.append(
+            Finding(
+                severity="error",
+                code="X12-EMPTY-SEGMENT",
+                message=(
+                    "Empty segment: two segment terminators follow each other here. Remove the "
+                    "extra terminator; many systems (pyx12 among them) stop reading at this point."
+                ),
+                segment=i + 1,
+                segment_id="",
+                source="envelope",
+            )
+        )
+
+
+def _reader_problem(severity: str, code: str, message: str) -> Finding:
+    return Finding(severity=severity, code=code, message=message, segment=1, segment_id="ISA",  # type: ignore[arg-type]
+                   source="envelope")
+
+
+def _explain_not_x12(data: bytes, pos: int) -> str:
+    sample = data[pos : pos + 2048]
+    if b"\x00" in sample:
+        return "this is a binary file, not an X12 text file"
+    if pos >= len(data):
+        return "the file contains only blank characters"
+    if sample.lstrip().startswith((b"{", b"[")):
+        return "this looks like a JSON file, not an X12 834 file (X12 files start with 'ISA')"
+    if sample.lstrip().startswith(b"<"):
+        return "this looks like an XML/HTML file, not an X12 834 file (X12 files start with 'ISA')"
+    found = data.find(b"ISA", pos, pos + 4096)
+    if found > 0:
+        return (
+            f"the file does not start with an ISA segment: there are {found - pos} characters "
+            "of other text before 'ISA'"
+        )
+    if sample[:3].upper() in (b"GS*", b"ST*"):
+        return "the interchange header (ISA segment) is missing; an X12 file must start with 'ISA'"
+    return "this is not an X12 file: it does not start with an ISA segment"

@@ -1,0 +1,57 @@
+"""Validation: reader/envelope checks, pyx12 implementation-guide checks and business rules.
+
+All of them produce :class:`~inspector.core.findings.Finding` objects tied to segment ordinals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable, Iterable
+
+import numpy as np
+
+from inspector.core.document import Document
+from inspector.core.findings import Finding, sort_key
+from inspector.core.structure import M
+
+OnFinding = Callable[[Finding], None]
+
+
+class Locator:
+    """Fills in loop, subscriber id and member position of findings from a document."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        rows = doc.structure.member_rows
+        self._starts = np.fromiter((r[M["seg_first"]] for r in rows), dtype=np.int64,
+                                   count=len(rows))
+        self._ends = np.fromiter((r[M["seg_last"]] for r in rows), dtype=np.int64,
+                                 count=len(rows))
+
+    def member_index(self, ordinal: int) -> int | None:
+        i = int(np.searchsorted(self._starts, ordinal, side="right")) - 1
+        if i < 0 or ordinal > self._ends[i]:
+            return None
+        return i
+
+    def __call__(self, finding: Finding) -> Finding:
+        o = finding.segment
+        if o is None or not 1 <= o <= len(self.doc.store):
+            return finding
+        changes: dict = {}
+        if finding.loop is None:
+            changes["loop"] = self.doc.structure.loop_path(o) or None
+        if finding.segment_id is None:
+            changes["segment_id"] = self.doc.store.segment_id(o)
+        if finding.member_pos is None:
+            i = self.member_index(o)
+            if i is not None:
+                row = self.doc.structure.member_rows[i]
+                changes["member_pos"] = row[M["member_pos"]]
+                changes["subscriber_id"] = row[M["subscriber_id"]] or None
+        return replace(finding, **changes) if changes else finding
+
+
+def located(doc: Document, findings: Iterable[Finding]) -> list[Finding]:
+    locate = Locator(doc)
+    return sorted((locate(f) for f in findings), key=sort_key)
