@@ -13,9 +13,8 @@ import numpy as np
 import pandas as pd
 
 from inspector.core import codes
-from inspector.core.structure import (
-    C, COVERAGE_COLUMNS, M, MEMBER_COLUMNS, Structure,
-)
+from inspector.core.structure import Structure
+from inspector.core.table import ColumnTable
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,27 +115,48 @@ def category_segment_column(category: str) -> str:
 
 def member_frame(structure: Structure) -> pd.DataFrame:
     """One row per 2000 loop (INS), in file order."""
-    return _frame(structure.member_rows, MEMBER_COLUMNS, ("member_pos", "coverage_count"))
+    return _frame(structure.members)
 
 
 def coverage_frame(structure: Structure) -> pd.DataFrame:
-    """One row per 2300 loop (HD), with the member's 2750 reporting categories as columns."""
-    df = _frame(structure.coverage_rows, COVERAGE_COLUMNS, ("coverage_pos", "member_pos"))
-    cats = structure.coverage_categories
+    """One row per 2300 loop (HD), with the member's 2750 reporting categories as columns.
+
+    Categories belong to the member (loop 2000), so each of a member's coverages shows them.
+    A category sent twice for one member (e.g. two effective dates) shows both values.
+    """
+    df = _frame(structure.coverages)
+    names = structure.category_names
+    if not names or df.empty:
+        return df
+    cats = structure.categories
+    member_index = cats.array("member")
+    name_code = {name: k for k, name in enumerate(names)}
+    codes = np.fromiter((name_code[n] for n in cats.column("name")), dtype=np.int32,
+                        count=len(cats))
+    values = cats.array("value")
+    ordinals = cats.array("segment")
+    n_members = int(member_index.max()) + 1 if len(member_index) else 0
+    value_grid = np.full((n_members, len(names)), "", dtype=object)
+    ordinal_grid = np.zeros((n_members, len(names)), dtype=np.int32)
+    value_grid[member_index, codes] = values
+    ordinal_grid[member_index, codes] = ordinals
+    rows = df["member_pos"].to_numpy() - 1
+    inside = rows < n_members
     extra: dict[str, object] = {}
-    for name in structure.category_names:
-        extra[name] = [c[name][0] if name in c else "" for c in cats]
-        extra[category_segment_column(name)] = np.fromiter(
-            (c[name][1] if name in c else 0 for c in cats), dtype=np.int32, count=len(cats))
-    if extra:
-        # Keep ordinal columns last: displayed columns first, then every seg_* column.
-        shown = [c for c in df.columns if not c.startswith("seg_")]
-        segs = [c for c in df.columns if c.startswith("seg_")]
-        df = pd.concat([df, pd.DataFrame(extra, index=df.index)], axis=1)
-        cat_cols = list(structure.category_names)
-        cat_segs = [category_segment_column(n) for n in structure.category_names]
-        df = df[shown + cat_cols + segs + cat_segs]
-    return df
+    for k, name in enumerate(names):
+        column = np.full(len(df), "", dtype=object)
+        column[inside] = value_grid[rows[inside], k]
+        extra[name] = column
+    for k, name in enumerate(names):
+        column = np.zeros(len(df), dtype=np.int32)
+        column[inside] = ordinal_grid[rows[inside], k]
+        extra[category_segment_column(name)] = column
+    cat_frame = pd.DataFrame(extra, index=df.index, copy=False)
+    # Displayed columns first, then every seg_* column.
+    shown = [c for c in df.columns if not c.startswith("seg_")]
+    segs = [c for c in df.columns if c.startswith("seg_")]
+    return pd.concat([df[shown], cat_frame[list(names)], df[segs],
+                      cat_frame[[category_segment_column(n) for n in names]]], axis=1)
 
 
 def coverage_field(column: str) -> FieldSpec | None:
@@ -153,12 +173,6 @@ def display_columns(df: pd.DataFrame) -> list[str]:
     return [c for c in df.columns if not str(c).startswith("seg_")]
 
 
-def _frame(rows: list[list], columns: list[str], int_columns: tuple[str, ...]) -> pd.DataFrame:
-    count = len(rows)
-    data: dict[str, object] = {}
-    for k, name in enumerate(columns):
-        if name.startswith("seg_") or name in int_columns:
-            data[name] = np.fromiter((r[k] for r in rows), dtype=np.int32, count=count)
-        else:
-            data[name] = pd.array([r[k] for r in rows], dtype=object)
-    return pd.DataFrame(data, columns=columns)
+def _frame(table: ColumnTable) -> pd.DataFrame:
+    data = {name: table.array(name) for name in table.columns}
+    return pd.DataFrame(data, columns=table.columns, copy=False)

@@ -11,6 +11,8 @@ empty piece (``~~``) still counts as a segment so that it can be reported where 
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,10 +63,43 @@ class Delimiters:
         )
 
 
+class SegmentIds(Sequence):
+    """Segment id of every segment (index = ordinal - 1), stored as 2-byte codes."""
+
+    def __init__(self, codes: array, names: list[str]) -> None:
+        self.codes = codes
+        self.names = names
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self.names[c] for c in self.codes[i]]
+        return self.names[self.codes[i]]
+
+    def __iter__(self):
+        return map(self.names.__getitem__, self.codes)
+
+    def code_array(self) -> np.ndarray:
+        """The codes as a numpy array (a view, no copy)."""
+        if not len(self.codes):
+            return np.zeros(0, dtype=np.uint16)
+        return np.frombuffer(self.codes, dtype=np.uint16)
+
+    def ordinals_of(self, segment_id: str) -> np.ndarray:
+        """1-based ordinals of every segment with this id."""
+        try:
+            code = self.names.index(segment_id)
+        except ValueError:
+            return np.zeros(0, dtype=np.int64)
+        return np.flatnonzero(self.code_array() == code) + 1
+
+
 class SegmentStore:
     """All segments of one file, addressable by 1-based ordinal (ISA = 1).
 
-    Attributes of note: ``data`` (the bytes as on disk), ``text`` (latin-1 view of ``data``),
+    Attributes of note: ``data`` (the bytes as on disk),
     ``starts``/``ends`` (byte offsets of each segment's first character and of its terminator),
     ``delimiters``, ``problems`` (reader-level findings such as a BOM or a short ISA).
     """
@@ -80,7 +115,6 @@ class SegmentStore:
     ) -> None:
         self.data = data
         self.path = path
-        self.text = data.decode("latin-1")
         self.delimiters = delimiters
         self.starts = starts
         self.ends = ends
@@ -94,7 +128,7 @@ class SegmentStore:
                 self.utf8 = True
             except UnicodeDecodeError:
                 self.utf8 = False
-        self._ids: list[str] | None = None
+        self._ids: SegmentIds | None = None
         self._lines: np.ndarray | None = None
 
     # -- size and addressing -------------------------------------------------------------------
@@ -110,10 +144,14 @@ class SegmentStore:
             raise IndexError(f"segment {ordinal} is outside 1..{len(self)}")
         return ordinal - 1
 
+    def text_between(self, start: int, end: int) -> str:
+        """Bytes ``start:end`` as text, one character per byte (latin-1), so offsets carry over."""
+        return self.data[start:end].decode("latin-1")
+
     def raw(self, ordinal: int) -> str:
         """The segment's text without its terminator (latin-1 view; byte = character)."""
         i = self._index(ordinal)
-        return self.text[self.starts[i] : self.ends[i]]
+        return self.data[self.starts[i] : self.ends[i]].decode("latin-1")
 
     def display(self, ordinal: int) -> str:
         """The segment's text for showing to a person (UTF-8 decoded where the file is UTF-8)."""
@@ -140,18 +178,25 @@ class SegmentStore:
         return int(self.lines[self._index(ordinal)])
 
     @property
-    def ids(self) -> list[str]:
+    def ids(self) -> SegmentIds:
         """Segment id of every segment (index = ordinal - 1); built on first use."""
         if self._ids is None:
-            sep = self.delimiters.element
-            text = self.text
-            ids = []
-            append = ids.append
+            sep = self.delimiters.element.encode("latin-1")
+            data = self.data
+            cache: dict[bytes, int] = {}
+            names: list[str] = []
+            codes = array("H")
+            append = codes.append
             for s, e in zip(self.starts.tolist(), self.ends.tolist()):
-                piece = text[s : min(e, s + 4)]
+                piece = data[s : min(e, s + 4)]
                 cut = piece.find(sep)
-                append(piece if cut < 0 else piece[:cut])
-            self._ids = ids
+                key = piece if cut < 0 else piece[:cut]
+                code = cache.get(key)
+                if code is None:
+                    code = cache[key] = len(names)
+                    names.append(key.decode("latin-1"))
+                append(code)
+            self._ids = SegmentIds(codes, names)
         return self._ids
 
     @property
@@ -357,6 +402,9 @@ def _split(data: bytes, pos: int, terminator: int) -> tuple[np.ndarray, np.ndarr
     over = starts > ends
     if over.any():
         starts[over] = ends[over]
+    if n < 2**31 - 1:  # 4-byte offsets halve the memory of the two largest arrays
+        starts = starts.astype(np.int32)
+        ends = ends.astype(np.int32)
     return starts, ends, unterminated
 
 

@@ -12,7 +12,6 @@ import numpy as np
 
 from inspector.core.document import Document
 from inspector.core.findings import Finding, sort_key
-from inspector.core.structure import M
 
 OnFinding = Callable[[Finding], None]
 
@@ -22,11 +21,11 @@ class Locator:
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        rows = doc.structure.member_rows
-        self._starts = np.fromiter((r[M["seg_first"]] for r in rows), dtype=np.int64,
-                                   count=len(rows))
-        self._ends = np.fromiter((r[M["seg_last"]] for r in rows), dtype=np.int64,
-                                 count=len(rows))
+        members = doc.structure.members
+        self._starts = members.array("seg_first")
+        self._ends = members.array("seg_last")
+        self._positions = members.column("member_pos")
+        self._subscribers = members.column("subscriber_id")
 
     def member_index(self, ordinal: int) -> int | None:
         i = int(np.searchsorted(self._starts, ordinal, side="right")) - 1
@@ -46,9 +45,8 @@ class Locator:
         if finding.member_pos is None:
             i = self.member_index(o)
             if i is not None:
-                row = self.doc.structure.member_rows[i]
-                changes["member_pos"] = row[M["member_pos"]]
-                changes["subscriber_id"] = row[M["subscriber_id"]] or None
+                changes["member_pos"] = self._positions[i]
+                changes["subscriber_id"] = self._subscribers[i] or None
         return replace(finding, **changes) if changes else finding
 
 
