@@ -11,6 +11,35 @@ from inspector.core.validation import Locator
 Progress = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
 
+# pyx12 findings that say the same as a reader/envelope finding the inspector already made.
+# The inspector's own finding is kept: it sits on the element that is wrong (SE01 on the SE,
+# not on the ST where pyx12 noticed it) and exists before pyx12 has finished.
+PYX12_EQUIVALENTS = {
+    "IG-ST-2": "ENV-MISSING-SE", "IG-ST-3": "ENV-SE02-CONTROL", "IG-ST-4": "ENV-SE01-COUNT",
+    "IG-GS-3": "ENV-MISSING-GE", "IG-GS-4": "ENV-GE02-CONTROL", "IG-GS-5": "ENV-GE01-COUNT",
+    "IG-ISA-001": "ENV-IEA02-CONTROL", "IG-ISA-021": "ENV-IEA01-COUNT",
+    "IG-ISA-023": "ENV-MISSING-IEA", "IG-ENC-BOM": "X12-BOM",
+    "IG-ENC-LEADING-WHITESPACE": "X12-LEADING-WHITESPACE", "IG-ISA-WIDTH": "X12-ISA-WIDTH",
+    "IG-EMPTY-SEGMENT": "X12-EMPTY-SEGMENT",
+}
+
+
+class Deduplicator:
+    """Drops pyx12 findings whose equivalent the inspector reported for the same place."""
+
+    def __init__(self, own: Iterable[Finding]) -> None:
+        self._codes = {f.code for f in own}
+        self._places = {(f.code, f.segment) for f in own}
+
+    def is_duplicate(self, finding: Finding) -> bool:
+        twin = PYX12_EQUIVALENTS.get(finding.code)
+        if twin is None or twin not in self._codes:
+            return False
+        where = finding.extra.get("detected_at_segment", finding.segment)
+        if twin.startswith("ENV-MISSING") or twin.startswith("X12-") and twin != "X12-EMPTY-SEGMENT":
+            return True  # one per file/envelope: the place differs by design
+        return (twin, where) in self._places
+
 
 def validate_document(
     doc: Document,
@@ -37,8 +66,10 @@ def validate_document(
         if on_finding is not None:
             on_finding(f)
 
-    for f in doc.problems:
+    own = doc.problems
+    for f in own:
         emit(f)
+    duplicates = Deduplicator(own)
     try:
         from inspector.core.validation.rules import run_rules
     except ImportError:
@@ -49,7 +80,12 @@ def validate_document(
     if use_pyx12:
         from inspector.core.pyx12_adapter import validate_with_pyx12
 
-        validate_with_pyx12(doc.store.data, progress=progress, cancel=cancel, on_finding=emit)
+        def emit_new(f: Finding) -> None:
+            if not duplicates.is_duplicate(f):
+                emit(f)
+
+        validate_with_pyx12(doc.store.data, progress=progress, cancel=cancel,
+                            on_finding=emit_new)
     elif progress is not None:
         progress(len(doc.store), len(doc.store))
     return sorted(found, key=sort_key)
