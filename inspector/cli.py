@@ -53,9 +53,17 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--format", choices=("text", "json"), default="text")
     sp.set_defaults(func=_cmd_summary)
 
-    ep = sub.add_parser("export", help="write members.csv, coverage.csv and findings.csv")
+    ep = sub.add_parser("export", help="write members.csv, coverage.csv, findings.csv and, "
+                        "with --edits, corrections.csv and a corrected 834")
     ep.add_argument("file", type=Path)
     ep.add_argument("--out", type=Path, required=True, help="output folder (created if needed)")
+    ep.add_argument("--edits", type=Path, metavar="edits.json",
+                    help='corrections to apply first: a JSON list of {"segment": N, '
+                         '"element": "DMG02", "value": "19800228"}')
+    ep.add_argument("--corrected-834", type=Path, metavar="PATH",
+                    help="also write the corrected 834 (never over the original file)")
+    ep.add_argument("--ack", type=Path, metavar="999.txt",
+                    help="also write a 999 acknowledgment of the file as received")
     ep.add_argument("--no-pyx12", action="store_true",
                     help="skip implementation-guide checks in findings.csv (faster)")
     ep.add_argument("--profile", action="append", default=[],
@@ -156,27 +164,67 @@ def _findings(doc, args: argparse.Namespace):
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from inspector.core.export import findings_frame, write_csv
+    from inspector.core.corrections import check_output_path, export_all
+    from inspector.core.editing import Edit, EditRejected, EditSession
 
+    try:
+        from inspector.core.validation.rules import active_rules
+    except ImportError:
+        active_rules = None
+    if active_rules is not None:
+        try:
+            active_rules(args.profile)
+        except ValueError as exc:
+            print(f"inspector: {exc}", file=sys.stderr)
+            return EXIT_UNREADABLE
     try:
         doc = _load(args.file)
     except InspectorError as exc:
         return _unreadable(exc)
-    findings = _findings(doc, args)
+    session = EditSession(doc)
+    if args.edits is not None:
+        try:
+            raw = json.loads(args.edits.read_text(encoding="utf-8-sig"))
+        except OSError as exc:
+            print(f"inspector: cannot read {args.edits}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_UNREADABLE
+        except ValueError as exc:
+            print(f"inspector: {args.edits.name} is not valid JSON ({exc})", file=sys.stderr)
+            return EXIT_UNREADABLE
+        if isinstance(raw, dict) and isinstance(raw.get("edits"), list):
+            raw = raw["edits"]
+        if not isinstance(raw, list):
+            print(f"inspector: {args.edits.name} must hold a JSON list of edits "
+                  '({"segment": N, "element": "DMG02", "value": "..."})', file=sys.stderr)
+            return EXIT_UNREADABLE
+        for n, item in enumerate(raw, 1):
+            try:
+                edit = Edit.from_json(item)
+                session.apply(edit)
+            except EditRejected as exc:
+                what = (f"segment {item.get('segment')} {item.get('element')} = "
+                        f"{item.get('value')!r}" if isinstance(item, dict) else repr(item))
+                print(f"inspector: edit {n} of {len(raw)} ({what}) was rejected: {exc.reason}. "
+                      "Nothing was written.", file=sys.stderr)
+                return EXIT_UNREADABLE
     try:
-        written = [
-            write_csv(doc.members, args.out / "members.csv"),
-            write_csv(doc.coverage, args.out / "coverage.csv"),
-            write_csv(findings_frame(findings, doc.store.line), args.out / "findings.csv"),
-        ]
+        if args.corrected_834 is not None:
+            check_output_path(session, args.corrected_834)
+        result = export_all(session, args.out, profiles=args.profile,
+                            use_pyx12=not args.no_pyx12, corrections=args.edits is not None,
+                            corrected_834=args.corrected_834, ack=args.ack)
     except OSError as exc:
         print(f"inspector: cannot write to {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_UNREADABLE
-    for path in written:
+    except InspectorError as exc:
+        print(f"inspector: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    for path in result.written:
         print(path)
-    print(f"{len(doc.members):,} members, {len(doc.coverage):,} coverages, "
-          f"{len(findings):,} findings")
-    return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
+    print(f"{result.members:,} members, {result.coverages:,} coverages, "
+          f"{len(result.findings):,} findings"
+          + (f", {len(session.history)} edit(s) applied" if args.edits is not None else ""))
+    return EXIT_FINDINGS if any(f.severity == "error" for f in result.findings) else EXIT_OK
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
