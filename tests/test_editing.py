@@ -365,3 +365,22 @@ def test_journal_not_offered_for_another_file(tmp_path, defect_file):
     changed = EditSession(load_store(read_bytes(data.replace(b"PATEL", b"PATIL"))))
     with pytest.raises(InspectorError, match="different file"):
         session.journal.replay(changed)
+
+
+def test_structure_tables_follow_a_targeted_edit():
+    """Rules and summaries read the structure's tables: an edit must reach them too."""
+    from inspector.core.document import load_store
+    from inspector.core.source import read_bytes
+    from inspector.core.synthetic import generate_834
+
+    doc = load_store(read_bytes(generate_834(30, seed=5).encode(), "s.834"))
+    session = EditSession(doc)
+    row = 3
+    nm1 = int(doc.members["seg_nm1"].iat[row])
+    session.apply({"segment": nm1, "element": "NM103", "value": "CHANGED"})
+    assert session.doc.members["last_name"].iat[row] == "CHANGED"
+    assert session.doc.structure.members.column("last_name")[row] == "CHANGED"
+    ref = int(doc.members["seg_ref_0f"].iat[row])
+    session.apply({"segment": ref, "element": "REF01", "value": "ZZ"})
+    assert session.doc.members["seg_ref_0f"].iat[row] == 0
+    assert session.doc.structure.members.column("seg_ref_0f")[row] == 0

@@ -707,6 +707,9 @@ class EditSession:
                                                                    last - first + 1]
         _assign(doc.members, m_upd)
         _assign(doc.coverage, c_upd)
+        # The structure's tables (used by rules, summaries, locating findings) follow suit.
+        _sync_rows(doc.structure.members, doc.members, [r])
+        _sync_rows(doc.structure.coverages, doc.coverage, list(cov_rows))
         self._fully_derived = False
         return (r,), tuple(cov_rows), (pos,), False
 
@@ -877,6 +880,13 @@ def _row_updates(df: pd.DataFrame, rows: list[int], mini: pd.DataFrame, mini_row
             if df.iat[r, j] != value:
                 updates.append((r, j, value))
     return updates
+
+
+def _sync_rows(table, df: pd.DataFrame, rows: list[int]) -> None:
+    """Copy rows of a DataFrame back into the structure's column table of the same layout."""
+    columns = [c for c in table.columns if c in df.columns]
+    for r in rows:
+        table.set_row(r, {c: df[c].iat[r] for c in columns})
 
 
 def _assign(df: pd.DataFrame, updates: list[tuple[int, int, Any]]) -> None:

@@ -49,6 +49,14 @@ class ColumnTable:
         self._flush()
         return self.data[self.index[name]]
 
+    def set_row(self, i: int, values: dict) -> None:
+        """Overwrite the cells of row ``i`` named in ``values`` (after an edit)."""
+        self._flush()
+        for name, value in values.items():
+            k = self.index.get(name)
+            if k is not None:
+                self.data[k][i] = int(value) if self.is_int[k] else value
+
     def row(self, i: int) -> list:
         self._flush()
         return [column[i] for column in self.data]
