@@ -95,6 +95,15 @@ def _unreadable(exc: InspectorError) -> int:
     return EXIT_UNREADABLE
 
 
+def _documents(paths: Sequence[Path], failed: list[int]):
+    """Load each file in turn; an unreadable one is reported and noted in ``failed``."""
+    for path in paths:
+        try:
+            yield path, _load(path)
+        except InspectorError as exc:
+            failed.append(_unreadable(exc))
+
+
 def _cmd_open(args: argparse.Namespace) -> int:
     files = list(args.files)
     if args.demo:
@@ -111,12 +120,8 @@ def _cmd_open(args: argparse.Namespace) -> int:
 def _cmd_summary(args: argparse.Namespace) -> int:
     status = EXIT_OK
     out = []
-    for path in args.files:
-        try:
-            doc = _load(path)
-        except InspectorError as exc:
-            status = max(status, _unreadable(exc))
-            continue
+    failed: list[int] = []
+    for path, doc in _documents(args.files, failed):
         summary = doc.summary()
         problems = doc.problems
         summary["envelope_errors"] = sum(1 for f in problems if f.severity == "error")
@@ -129,7 +134,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
             print(_summary_text(summary))
     if args.format == "json":
         print(json.dumps(out if len(out) != 1 else out[0], indent=2))
-    return status
+    return max([status, *failed])
 
 
 def _summary_text(s: dict) -> str:
@@ -157,10 +162,12 @@ def _summary_text(s: dict) -> str:
     return "\n".join(lines)
 
 
-def _findings(doc, args: argparse.Namespace):
+def _findings(doc, args: argparse.Namespace, pyx12_results: list | None = None):
     from inspector.core.validation.run import validate_document
 
-    return validate_document(doc, profiles=args.profile, use_pyx12=not args.no_pyx12)
+    return validate_document(doc, profiles=args.profile, use_pyx12=not args.no_pyx12,
+                             on_pyx12_result=None if pyx12_results is None
+                             else pyx12_results.append)
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -233,13 +240,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if args.ack and len(args.files) != 1:
         print("inspector: --ack needs exactly one file", file=sys.stderr)
         return EXIT_UNREADABLE
-    for path in args.files:
-        try:
-            doc = _load(path)
-        except InspectorError as exc:
-            status = max(status, _unreadable(exc))
-            continue
-        findings = _findings(doc, args)
+    failed: list[int] = []
+    for path, doc in _documents(args.files, failed):
+        pyx12_results: list = []
+        findings = _findings(doc, args, pyx12_results)
         if any(f.severity == "error" for f in findings):
             status = max(status, EXIT_FINDINGS)
         if args.format == "json":
@@ -260,14 +264,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             try:
                 from inspector.core.pyx12_adapter import write_999
 
-                write_999(doc.store.data, args.ack)
+                write_999(doc.store.data, args.ack,
+                          result=pyx12_results[0] if pyx12_results else None)
             except (InspectorError, OSError) as exc:
                 print(f"inspector: cannot write the 999 acknowledgment: {exc}", file=sys.stderr)
                 status = max(status, EXIT_UNREADABLE)
     if args.format == "json":
         print(json.dumps(reports if len(args.files) != 1 else (reports[0] if reports else []),
                          indent=2))
-    return status
+    return max([status, *failed])
 
 
 if __name__ == "__main__":  # pragma: no cover

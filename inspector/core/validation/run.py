@@ -49,13 +49,15 @@ def validate_document(
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
     on_finding: Callable[[Finding], None] | None = None,
+    on_pyx12_result: Callable[[object], None] | None = None,
 ) -> list[Finding]:
     """All findings for a document, located (loop, member) and in file order.
 
     ``on_finding`` receives each finding as soon as it is known (envelope and business-rule
     findings first, then implementation-guide findings as pyx12 streams them);
     ``progress(done, total)`` follows pyx12's segment count; ``cancel()`` stops the run by
-    raising :class:`~inspector.core.errors.Cancelled`.
+    raising :class:`~inspector.core.errors.Cancelled`; ``on_pyx12_result`` receives pyx12's
+    raw result (which also carries the 999).
     """
     locate = Locator(doc)
     found: list[Finding] = []
@@ -84,8 +86,10 @@ def validate_document(
             if not duplicates.is_duplicate(f):
                 emit(f)
 
-        validate_with_pyx12(doc.store.data, progress=progress, cancel=cancel,
-                            on_finding=emit_new)
+        result = validate_with_pyx12(doc.store.data, progress=progress, cancel=cancel,
+                                     on_finding=emit_new)
+        if on_pyx12_result is not None:  # e.g. to build the 999 without validating again
+            on_pyx12_result(result)
     elif progress is not None:
         progress(len(doc.store), len(doc.store))
     return sorted(found, key=sort_key)
