@@ -1,0 +1,180 @@
+"""Business-rule machinery: the rule registry, profiles and small helpers shared by rules.
+
+A rule is a short function decorated with :func:`rule`. It receives a
+:class:`~inspector.core.validation.rules_views.MemberView` (scope ``"member"``) or a
+:class:`~inspector.core.validation.rules_views.TransactionView` (scope ``"transaction"``) and
+yields :class:`Problem` tuples; the runner in :mod:`inspector.core.validation.rules` turns them
+into :class:`~inspector.core.findings.Finding` objects carrying the rule's code and severity.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
+
+if TYPE_CHECKING:
+    from inspector.core.validation.rules_views import MemberView, TransactionView
+
+PROFILES: dict[str, str] = {
+    "ffe": "CMS Federally-facilitated Exchange (HealthCare.gov) companion-guide checks on the "
+           "2750 reporting categories: rating-area format, DTP*007 dates on financial "
+           "categories, PRE AMT TOT = sum of PRE AMT 1, subscriber-only categories.",
+}
+
+
+class Problem(NamedTuple):
+    """What a rule reports; the runner adds code, severity (unless overridden) and source."""
+
+    segment: int
+    element: str | None
+    value: str | None
+    message: str
+    severity: str | None = None  # None = the rule's severity
+    member: "MemberView | None" = None  # for transaction rules: the member it concerns
+    extra: dict | None = None
+
+
+@dataclass
+class Rule:
+    """One registered business rule (one code; a member and/or a transaction function)."""
+
+    code: str
+    severity: str
+    profile: str | None
+    title: str
+    member: Callable[["MemberView"], Iterable[Problem] | None] | None = None
+    transaction: Callable[["TransactionView"], Iterable[Problem] | None] | None = None
+    extra_severities: tuple[str, ...] = field(default=())
+    applies_to: str = "members"  # member functions: "members", "subscribers" or "dependents"
+    uses: tuple[str, ...] = ()  # member fields a transaction function needs kept (see release)
+
+
+RULES: list[Rule] = []
+_BY_CODE: dict[str, Rule] = {}
+
+
+def rule(code: str, *, severity: str, title: str, profile: str | None = None,
+         scope: str = "member", also: tuple[str, ...] = (),
+         applies_to: str = "members", uses: tuple[str, ...] = ()) -> Callable:
+    """Register a rule function. ``scope`` is ``"member"`` or ``"transaction"``.
+
+    The same code may be registered twice (once per scope) with identical metadata; ``also``
+    lists other severities the rule may give single findings (e.g. a warning that becomes an
+    error for additions). ``applies_to`` ("subscribers"/"dependents", by INS01) lets the runner
+    skip a member function for members it cannot concern. A transaction function sees members
+    after :meth:`MemberView.release`; ``uses=("categories",)`` keeps their categories.
+    """
+    if scope not in ("member", "transaction"):
+        raise ValueError(f"unknown rule scope {scope!r}")
+    if applies_to not in ("members", "subscribers", "dependents"):
+        raise ValueError(f"unknown applies_to {applies_to!r}")
+    if profile is not None and profile not in PROFILES:
+        raise ValueError(f"unknown rule profile {profile!r}")
+
+    def register(fn: Callable) -> Callable:
+        r = _BY_CODE.get(code)
+        if r is None:
+            r = Rule(code, severity, profile, title, extra_severities=also)
+            _BY_CODE[code] = r
+            RULES.append(r)
+        elif (r.severity, r.profile) != (severity, profile):
+            raise ValueError(f"rule {code} registered twice with different metadata")
+        if getattr(r, scope) is not None:
+            raise ValueError(f"rule {code} already has a {scope} function")
+        setattr(r, scope, fn)
+        if scope == "member":
+            r.applies_to = applies_to
+        else:
+            r.uses = tuple(uses)
+        return fn
+
+    return register
+
+
+# ----------------------------------------------------------------------------------------------
+# Small helpers shared by rules
+# ----------------------------------------------------------------------------------------------
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+@lru_cache(maxsize=8192)
+def date_problem(value: str) -> str | None:
+    """Why a CCYYMMDD value is not a real date, or None when it is one."""
+    if len(value) != 8 or not value.isdigit():
+        return "is not a date in the form CCYYMMDD (eight digits, e.g. 20250131)"
+    y, m, d = int(value[:4]), int(value[4:6]), int(value[6:])
+    if y < 1800:
+        return f"has the year {value[:4]}, which is not a plausible year"
+    if not 1 <= m <= 12:
+        return f"has the month {value[4:6]}, which does not exist"
+    leap = y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+    last = 29 if m == 2 and leap else 28 if m == 2 else _DAYS[m - 1]
+    if not 1 <= d <= last:
+        return (f"has the day {value[6:]}, but {_MONTHS[m - 1]} {y} has only {last} days"
+                if d > last else "has the day 00, which does not exist")
+    return None
+
+
+_DATE_OK: dict[str, bool] = {}
+
+
+def is_date(value: str) -> bool:
+    """True for a real CCYYMMDD date (a dict lookup for dates already seen)."""
+    ok = _DATE_OK.get(value)
+    if ok is None:
+        ok = date_problem(value) is None
+        if len(_DATE_OK) < 100_000:
+            _DATE_OK[value] = ok
+    return ok
+
+
+def show_date(value: str) -> str:
+    """20250131 → 2025-01-31 (other text unchanged)."""
+    if len(value) == 8 and value.isdigit():
+        return f"{value[:4]}-{value[4:6]}-{value[6:]}"
+    return value
+
+
+_AMOUNT = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)\Z")
+
+
+_AMOUNTS: dict[str, float | None] = {}
+
+
+def parse_amount(value: str) -> float | None:
+    """A plain decimal number (X12 type R: digits, optional '-' and '.'), else None."""
+    try:
+        return _AMOUNTS[value]
+    except KeyError:
+        x = float(value) if _AMOUNT.match(value) else None
+        if len(_AMOUNTS) < 100_000:
+            _AMOUNTS[value] = x
+        return x
+
+
+def money(x: float) -> str:
+    return f"{x:.2f}"
+
+
+_NAMES: dict[str, str] = {}
+
+
+def name_key(text: str) -> str:
+    """Upper-case, single-spaced form of a category or person name."""
+    key = _NAMES.get(text)
+    if key is None:
+        key = " ".join(text.upper().split())
+        if len(_NAMES) < 100_000:
+            _NAMES[text] = key
+    return key
+
+
+#: 2750 categories that carry money (whatever REF qualifier carries them).
+FINANCIAL_CATEGORIES = frozenset({
+    "PRE AMT 1", "PRE AMT TOT", "APTC AMT", "CSR AMT", "TOT RES AMT", "TOT EMP RES AMT",
+    "OTH PAY AMT 1", "OTH PAY AMT 2",
+})
