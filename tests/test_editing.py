@@ -9,7 +9,8 @@ import pytest
 
 from inspector.core.corrections import Journal
 from inspector.core.document import load, load_store
-from inspector.core.editing import Edit, EditRejected, EditSession, date_reason
+from inspector.core.dates import date_problem
+from inspector.core.editing import Edit, EditRejected, EditSession
 from inspector.core.errors import InspectorError, NotAn834Error
 from inspector.core.source import read_bytes
 from inspector.core.synthetic import generate_834_with_manifest, write_834
@@ -293,7 +294,7 @@ def test_edit_json_round_trip():
     assert Edit.from_json(full.to_json()) == full
     with pytest.raises(EditRejected, match="no value"):
         Edit.from_json({"segment": 1, "element": "DMG02"})
-    assert date_reason("20240229") is None and "has only 28" in date_reason("20230229")
+    assert date_problem("20240229") is None and "has only 28" in date_problem("20230229")
 
 
 def test_targeted_rederivation_is_fast(tmp_path):

@@ -32,6 +32,7 @@ from typing import Any, Callable, Iterable, Mapping, Protocol
 import numpy as np
 import pandas as pd
 
+from inspector.core.dates import date_problem
 from inspector.core.document import Document, load, load_store
 from inspector.core.errors import InspectorError, NotAn834Error
 from inspector.core.findings import Finding, sort_key
@@ -43,8 +44,6 @@ _AMOUNT = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)\Z")
 _SHOWN_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})\Z")
 _ENVELOPE = frozenset({"ISA", "GS", "ST", "SE", "GE", "IEA"})
 _FAMILY_CAP = 25  # members taken on either side of an edited member as rule context
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
 
 
 class EditRejected(InspectorError):
@@ -185,25 +184,6 @@ def parse_element(element: str) -> _Target:
     if comp is not None and comp < 1:
         raise EditRejected(f"{element}: component positions start at 01")
     return _Target(m.group(1), pos, comp)
-
-
-def date_reason(value: str) -> str | None:
-    """Why a CCYYMMDD value is not a real calendar date, or None when it is one."""
-    if len(value) != 8 or not value.isdigit():
-        return "is not a date written CCYYMMDD (eight digits, e.g. 19800228)"
-    y, m, d = int(value[:4]), int(value[4:6]), int(value[6:])
-    if y < 1800:
-        return f"has the year {y}, which is not plausible"
-    if not 1 <= m <= 12:
-        return f"has the month {value[4:6]}, which does not exist"
-    try:
-        _dt.date(y, m, d)
-    except ValueError:
-        if d == 0:
-            return "has the day 00, which does not exist"
-        last = (_dt.date(y + (m == 12), m % 12 + 1, 1) - _dt.timedelta(days=1)).day
-        return f"is not a real date: {_MONTHS[m - 1]} {y} has only {last} days"
-    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -570,7 +550,7 @@ class EditSession:
             return  # clearing is always possible; the rules report a missing value
         kind, table, what = self._expectation(o, sid, k, c, els)
         if kind == "date":
-            why = date_reason(value)
+            why = date_problem(value)
             if why:
                 raise EditRejected(f"{element} ({what}) '{value}' {why}")
         elif kind == "range":
@@ -579,7 +559,7 @@ class EditSession:
                 raise EditRejected(f"{element} ({what}) must be two dates CCYYMMDD-CCYYMMDD, "
                                    "e.g. 20250101-20251231")
             for part in (a, b):
-                why = date_reason(part)
+                why = date_problem(part)
                 if why:
                     raise EditRejected(f"{element} ({what}): '{part}' {why}")
             if b < a:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
+
+from inspector.core.dates import MONTHS, date_problem  # noqa: F401  (re-exported to rules)
 
 if TYPE_CHECKING:
     from inspector.core.validation.rules_views import MemberView, TransactionView
@@ -96,27 +97,7 @@ def rule(code: str, *, severity: str, title: str, profile: str | None = None,
 # ----------------------------------------------------------------------------------------------
 # Small helpers shared by rules
 # ----------------------------------------------------------------------------------------------
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
-_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-@lru_cache(maxsize=8192)
-def date_problem(value: str) -> str | None:
-    """Why a CCYYMMDD value is not a real date, or None when it is one."""
-    if len(value) != 8 or not value.isdigit():
-        return "is not a date in the form CCYYMMDD (eight digits, e.g. 20250131)"
-    y, m, d = int(value[:4]), int(value[4:6]), int(value[6:])
-    if y < 1800:
-        return f"has the year {value[:4]}, which is not a plausible year"
-    if not 1 <= m <= 12:
-        return f"has the month {value[4:6]}, which does not exist"
-    leap = y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
-    last = 29 if m == 2 and leap else 28 if m == 2 else _DAYS[m - 1]
-    if not 1 <= d <= last:
-        return (f"has the day {value[6:]}, but {_MONTHS[m - 1]} {y} has only {last} days"
-                if d > last else "has the day 00, which does not exist")
-    return None
+_MONTHS = MONTHS
 
 
 _DATE_OK: dict[str, bool] = {}
