@@ -24,20 +24,43 @@ PYX12_EQUIVALENTS = {
 }
 
 
-class Deduplicator:
-    """Drops pyx12 findings whose equivalent the inspector reported for the same place."""
+# pyx12 element findings that a business rule makes on the same element, in clearer words.
+PYX12_RULE_TWINS = {
+    "IG-ELE-8": "RULE-DATE-INVALID",  # pyx12: "not a valid date"
+}
 
-    def __init__(self, own: Iterable[Finding]) -> None:
-        self._codes = {f.code for f in own}
-        self._places = {(f.code, f.segment) for f in own}
+
+class Deduplicator:
+    """Tells which pyx12 findings repeat what the inspector's own checks already said.
+
+    Feed it the envelope and business-rule findings (``know``), then ask about each pyx12
+    finding (``is_duplicate``). Envelope twins match per place (SE01 of *this* transaction);
+    rule twins match on the same segment and element.
+    """
+
+    def __init__(self, own: Iterable[Finding] = ()) -> None:
+        self._codes: set[str] = set()
+        self._places: set[tuple[str, int | None]] = set()
+        self._elements: set[tuple[str, int | None, str | None]] = set()
+        self.know(own)
+
+    def know(self, findings: Iterable[Finding]) -> None:
+        for f in findings:
+            self._codes.add(f.code)
+            self._places.add((f.code, f.segment))
+            self._elements.add((f.code, f.segment, f.element))
 
     def is_duplicate(self, finding: Finding) -> bool:
+        rule_twin = PYX12_RULE_TWINS.get(finding.code)
+        if rule_twin is not None:
+            return (rule_twin, finding.segment, finding.element) in self._elements
         twin = PYX12_EQUIVALENTS.get(finding.code)
         if twin is None or twin not in self._codes:
             return False
+        if twin.startswith("ENV-MISSING") or twin in ("X12-BOM", "X12-LEADING-WHITESPACE",
+                                                        "X12-ISA-WIDTH"):
+            return True  # one per file or envelope: the place differs by design
         where = finding.extra.get("detected_at_segment", finding.segment)
-        if twin.startswith("ENV-MISSING") or twin.startswith("X12-") and twin != "X12-EMPTY-SEGMENT":
-            return True  # one per file/envelope: the place differs by design
         return (twin, where) in self._places
 
 
@@ -77,7 +100,9 @@ def validate_document(
     except ImportError:
         run_rules = None
     if run_rules is not None:
-        for f in run_rules(doc, profiles=profiles):
+        rule_findings = run_rules(doc, profiles=profiles)
+        duplicates.know(rule_findings)
+        for f in rule_findings:
             emit(f)
     if use_pyx12:
         from inspector.core.pyx12_adapter import validate_with_pyx12

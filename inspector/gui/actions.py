@@ -1,0 +1,164 @@
+"""The window's actions, their shortcuts, and the menus that hold them.
+
+Only construction lives here; the main window connects ``triggered`` to its slots.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QStyle
+
+from inspector.gui.settings import Settings
+
+SHORTCUT_HELP = (
+    ("Ctrl+O", "Open files"),
+    ("Ctrl+W", "Close the current file"),
+    ("Ctrl+Q", "Quit"),
+    ("Ctrl+1 … Ctrl+4", "Members, Coverage, Segments, Findings"),
+    ("F6 / Shift+F6", "Next / previous table"),
+    ("Ctrl+F", "Filter the current table (members by default)"),
+    ("Ctrl+G", "Go to a segment number"),
+    ("F8 / Shift+F8", "Next / previous finding (shows its segment)"),
+    ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous file tab"),
+    ("Tab / Shift+Tab", "Move between filters and tables"),
+    ("Esc", "Cancel opening a file"),
+)
+
+
+def _action(parent: QObject, text: str, shortcut: QKeySequence | str | None = None,
+            tip: str = "", name: str = "") -> QAction:
+    action = QAction(text, parent)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    if tip:
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+    if name:
+        action.setObjectName(name)
+    return action
+
+
+class RecentFilesMenu(QMenu):
+    """File ▸ Open Recent, rebuilt from the settings every time it opens."""
+
+    file_chosen = Signal(Path)
+
+    def __init__(self, settings: Settings, parent=None) -> None:
+        super().__init__("Open &Recent", parent)
+        self.setObjectName("recentMenu")
+        self.settings = settings
+        self.aboutToShow.connect(self.rebuild)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        self.clear()
+        paths = self.settings.recent_files()
+        if not paths:
+            empty = self.addAction("No recent files")
+            empty.setEnabled(False)
+            return
+        for number, path in enumerate(paths, start=1):
+            label = f"&{number % 10} {path.name}" if number <= 10 else path.name
+            action = self.addAction(label)
+            action.setToolTip(str(path))
+            action.setStatusTip(str(path))
+            action.setData(str(path))
+            action.triggered.connect(lambda _checked=False, p=path: self.file_chosen.emit(p))
+        self.addSeparator()
+        clear = self.addAction("Clear list")
+        clear.triggered.connect(self._on_clear_triggered)
+
+    def _on_clear_triggered(self) -> None:
+        self.settings.clear_recent_files()
+        self.rebuild()
+
+
+class WindowActions(QObject):
+    """Every action of the main window, grouped by menu."""
+
+    def __init__(self, window: QMainWindow, settings: Settings) -> None:
+        super().__init__(window)
+        style = window.style()
+        self.open = _action(window, "&Open…", QKeySequence.StandardKey.Open,
+                            "Open one or more 834 files", "actionOpen")
+        self.open.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_DialogOpenButton))
+        self.open_demo = _action(window, "Open the &Demo File", None,
+                                 "Open the bundled fictitious 834 with sample problems",
+                                 "actionOpenDemo")
+        self.close_tab = _action(window, "&Close", None, "Close the current file", "actionClose")
+        self.close_tab.setShortcuts([QKeySequence("Ctrl+W"),
+                                     *QKeySequence.keyBindings(QKeySequence.StandardKey.Close)])
+        self.quit = _action(window, "&Quit", "Ctrl+Q", "Quit the inspector", "actionQuit")
+        self.recent = RecentFilesMenu(settings, window)
+
+        self.view_actions = [
+            _action(window, "&Members", "Ctrl+1", "Go to the members table", "actionMembers"),
+            _action(window, "&Coverage", "Ctrl+2", "Go to the coverage table", "actionCoverage"),
+            _action(window, "&Segments", "Ctrl+3", "Go to the segments of the file",
+                    "actionSegments"),
+            _action(window, "&Findings", "Ctrl+4", "Go to the findings list", "actionFindings"),
+        ]
+        self.next_view = _action(window, "Next &Table", "F6", "Move to the next table")
+        self.previous_view = _action(window, "Previous Ta&ble", "Shift+F6",
+                                     "Move to the previous table")
+        self.filter = _action(window, "&Filter…", QKeySequence.StandardKey.Find,
+                              "Type to filter the current table", "actionFilter")
+        self.goto = _action(window, "&Go to Segment…", "Ctrl+G", "Jump to a segment number",
+                            "actionGoto")
+        self.next_finding = _action(window, "&Next Finding", "F8",
+                                    "Show the next finding and its segment", "actionNextFinding")
+        self.previous_finding = _action(window, "&Previous Finding", "Shift+F8",
+                                        "Show the previous finding and its segment",
+                                        "actionPreviousFinding")
+        self.next_tab = _action(window, "Next File", "Ctrl+PgDown", "Show the next open file")
+        self.previous_tab = _action(window, "Previous File", "Ctrl+PgUp",
+                                    "Show the previous open file")
+        self.stop_checks = _action(window, "&Stop Checking", None,
+                                   "Stop the implementation-guide check of the current file")
+        self.about = _action(window, "&About 834 Inspector", None, "Version and credits",
+                             "actionAbout")
+        self.shortcuts = _action(window, "&Keyboard Shortcuts", QKeySequence.StandardKey.HelpContents,
+                                 "List every keyboard shortcut", "actionShortcuts")
+        self.document_actions = [*self.view_actions, self.next_view, self.previous_view,
+                                 self.filter, self.goto, self.next_finding,
+                                 self.previous_finding, self.close_tab, self.stop_checks]
+
+    def build_menus(self, window: QMainWindow) -> None:
+        bar = window.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.open)
+        file_menu.addMenu(self.recent)
+        file_menu.addAction(self.open_demo)
+        file_menu.addSeparator()
+        file_menu.addAction(self.close_tab)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit)
+
+        view_menu = bar.addMenu("&View")
+        for action in self.view_actions:
+            view_menu.addAction(action)
+        view_menu.addAction(self.next_view)
+        view_menu.addAction(self.previous_view)
+        view_menu.addSeparator()
+        view_menu.addAction(self.filter)
+        view_menu.addAction(self.goto)
+        view_menu.addSeparator()
+        view_menu.addAction(self.next_tab)
+        view_menu.addAction(self.previous_tab)
+
+        check_menu = bar.addMenu("&Findings")
+        check_menu.addAction(self.next_finding)
+        check_menu.addAction(self.previous_finding)
+        check_menu.addSeparator()
+        check_menu.addAction(self.stop_checks)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.shortcuts)
+        help_menu.addAction(self.about)
+
+    def set_document_actions_enabled(self, enabled: bool) -> None:
+        for action in self.document_actions:
+            action.setEnabled(enabled)

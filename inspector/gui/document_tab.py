@@ -1,0 +1,319 @@
+"""One open file: summary strip, members/coverage/segments/findings panels, and its session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QSplitter, QStackedWidget, QVBoxLayout, QWidget
+
+from inspector.gui.banner import ActivityRow, Banner
+from inspector.gui.message_pages import LoadingPage, MessagePage
+from inspector.gui.models.findings_model import FindingsModel
+from inspector.gui.models.record_model import RecordModel
+from inspector.gui.models.segments_model import SegmentsModel
+from inspector.gui.navigation import SelectionSync
+from inspector.gui.panels.findings_panel import FindingsPanel
+from inspector.gui.panels.record_panels import CoveragePanel, MembersPanel
+from inspector.gui.panels.segments_panel import SegmentsPanel
+from inspector.gui.prepared import PreparedDocument
+from inspector.gui.session import DocumentSession
+from inspector.gui.settings import Settings
+from inspector.gui.summary_strip import SummaryStrip
+
+REFRESH_MS = 700  # re-apply findings-dependent sorts/filters at most this often
+_SPLITTERS = ("outer", "top", "left")
+_HEADERS = ("members", "coverage", "findings")
+
+
+class DocumentTab(QWidget):
+    """Everything about one file; the main window holds one per tab."""
+
+    loaded = Signal(Path)
+    validation_finished = Signal(Path)
+    load_failed = Signal(Path, str)
+    close_requested = Signal()
+    status_changed = Signal(str)
+
+    def __init__(self, path: Path, settings: Settings, use_pyx12: bool = True,
+                 use_rules: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.settings = settings
+        self.use_pyx12 = use_pyx12
+        self.use_rules = use_rules
+        self.prepared: PreparedDocument | None = None
+        self.session: DocumentSession | None = None
+        self.sync: SelectionSync | None = None
+        self.state = "loading"  # loading | loaded | failed | cancelled
+        self.notes: list[str] = []  # validation problems shown in the banner
+
+        self.summary = SummaryStrip()
+        self.summary.show_file(path)
+        self.banner = Banner()
+        self.activity = ActivityRow()
+        self.activity.stop_requested.connect(self._on_activity_stop_requested)
+
+        self.members = MembersPanel()
+        self.coverage = CoveragePanel()
+        self.segments = SegmentsPanel()
+        self.findings = FindingsPanel()
+        self.left = QSplitter(Qt.Orientation.Vertical)
+        self.left.setObjectName("leftSplitter")
+        self.left.addWidget(self.members)
+        self.left.addWidget(self.coverage)
+        self.left.setStretchFactor(0, 3)
+        self.left.setStretchFactor(1, 2)
+        self.top = QSplitter(Qt.Orientation.Horizontal)
+        self.top.setObjectName("topSplitter")
+        self.top.addWidget(self.left)
+        self.top.addWidget(self.segments)
+        self.top.setStretchFactor(0, 3)
+        self.top.setStretchFactor(1, 2)
+        self.outer = QSplitter(Qt.Orientation.Vertical)
+        self.outer.setObjectName("outerSplitter")
+        self.outer.addWidget(self.top)
+        self.outer.addWidget(self.findings)
+        self.outer.setStretchFactor(0, 4)
+        self.outer.setStretchFactor(1, 1)
+        for splitter in (self.left, self.top, self.outer):
+            splitter.setChildrenCollapsible(False)
+        # Sensible first layout at 1400x900; the user's own is restored from the settings.
+        self.left.setSizes([470, 210])
+        self.top.setSizes([850, 550])
+        self.outer.setSizes([640, 210])
+
+        self.loading_page = LoadingPage()
+        self.loading_page.cancel_requested.connect(self.cancel_load)
+        self.message_page = MessagePage()
+        self.message_page.retry_requested.connect(self.start)
+        self.message_page.close_requested.connect(self.close_requested)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.loading_page)
+        self.pages.addWidget(self.outer)
+        self.pages.addWidget(self.message_page)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.activity)
+        layout.addWidget(self.pages, 1)
+        self._refresh = QTimer(self)
+        self._refresh.setSingleShot(True)
+        self._refresh.setInterval(REFRESH_MS)
+        self._refresh.timeout.connect(self._on_refresh_timeout)
+        chain = [w for panel in self.panels for w in panel.focus_chain()]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+
+    # -- lifecycle --------------------------------------------------------------------------
+    @property
+    def panels(self) -> tuple:
+        return (self.members, self.coverage, self.segments, self.findings)
+
+    @property
+    def busy(self) -> bool:
+        return self.session is not None and (self.session.loading or self.session.validating)
+
+    def start(self) -> None:
+        """Start (or restart) loading the file in the background."""
+        old = self.session
+        if old is not None:  # "Try again": the old session has ended or is ending
+            old.stopped.connect(old.deleteLater)
+            old.shutdown()
+        self.state = "loading"
+        self.notes = []
+        self.banner.hide()
+        self.loading_page.show_file(self.path.name)
+        self.pages.setCurrentWidget(self.loading_page)
+        self.loading_page.cancel.setFocus()
+        session = DocumentSession(self.path, use_pyx12=self.use_pyx12,
+                                  use_rules=self.use_rules, parent=self)
+        session.load_progressed.connect(self._on_session_load_progressed)
+        session.loaded.connect(self._on_session_loaded)
+        session.load_failed.connect(self._on_session_load_failed)
+        session.load_cancelled.connect(self._on_session_load_cancelled)
+        session.findings_arrived.connect(self._on_session_findings_arrived)
+        session.validation_progressed.connect(self._on_session_validation_progressed)
+        session.validation_note.connect(self._on_session_validation_note)
+        session.validation_finished.connect(self._on_session_validation_finished)
+        self.session = session
+        self.status_changed.emit(f"Opening {self.path.name}…")
+        session.start()
+
+    def cancel_load(self) -> None:
+        if self.session is not None and self.session.loading:
+            self.loading_page.label.setText(f"Cancelling {self.path.name}…")
+            self.loading_page.cancel.setEnabled(False)
+            self.session.cancel_load()
+
+    def shutdown(self) -> DocumentSession | None:
+        """Stop background work; returns the session so the caller can wait for its threads."""
+        self._refresh.stop()
+        session = self.session
+        if session is not None:
+            session.setParent(None)  # outlives this tab until its threads have ended
+            session.shutdown()
+        self.session = None
+        return session
+
+    # -- state persistence ------------------------------------------------------------------
+    def restore_layout(self) -> None:
+        for name, splitter in zip(_SPLITTERS, (self.outer, self.top, self.left)):
+            state = self.settings.state(f"splitter/{name}")
+            if state is not None:
+                splitter.restoreState(state)
+
+    def save_layout(self) -> None:
+        if self.prepared is None:
+            return  # the tables were never shown: nothing the user arranged
+        for name, splitter in zip(_SPLITTERS, (self.outer, self.top, self.left)):
+            self.settings.set_state(f"splitter/{name}", splitter.saveState())
+        for name, panel in zip(_HEADERS, (self.members, self.coverage, self.findings)):
+            header = panel.view.horizontalHeader()
+            self.settings.set_state(f"header/{name}/{header.count()}", header.saveState())
+
+    def _restore_headers(self) -> None:
+        for name, panel in zip(_HEADERS, (self.members, self.coverage, self.findings)):
+            header = panel.view.horizontalHeader()
+            state = self.settings.state(f"header/{name}/{header.count()}")
+            if state is not None:
+                header.restoreState(state)
+                panel.view.sortByColumn(header.sortIndicatorSection(),
+                                        header.sortIndicatorOrder())
+        # Widths, order and sort carry over from the last file; which columns are empty does not.
+        self.members.hide_empty_columns()
+        self.coverage.hide_empty_columns()
+
+    # -- keyboard helpers -------------------------------------------------------------------
+    def focus_view(self, number: int) -> None:
+        if self.state == "loaded" and 0 <= number < 4:
+            self.panels[number].view.setFocus()
+
+    def cycle_view(self, delta: int = 1) -> None:
+        if self.state != "loaded":
+            return
+        views = [p.view for p in self.panels]
+        focused = next((i for i, v in enumerate(views) if v.hasFocus()), -1)
+        views[(focused + delta) % len(views)].setFocus()
+
+    def focus_filter(self) -> None:
+        if self.state != "loaded":
+            return
+        focused = self.focusWidget()
+        for panel in self.panels:
+            if focused is not None and (panel is focused or panel.isAncestorOf(focused)):
+                panel.focus_filter()
+                return
+        self.members.focus_filter()
+
+    def step_finding(self, delta: int) -> bool:
+        if self.state != "loaded":
+            return False
+        moved = self.findings.step(delta)
+        if moved:
+            self.findings.view.setFocus()
+        return moved
+
+    # -- session slots ----------------------------------------------------------------------
+    @Slot(int, int)
+    def _on_session_load_progressed(self, done: int, total: int) -> None:
+        self.loading_page.show_progress(done, total)
+
+    @Slot(object)
+    def _on_session_loaded(self, prepared: PreparedDocument) -> None:
+        self.prepared = prepared
+        index = prepared.index
+        self.members.set_model(RecordModel(prepared.members, index.members, index, "member", self))
+        self.coverage.set_model(RecordModel(prepared.coverage, index.coverage, index,
+                                            "coverage", self))
+        self.segments.set_model(SegmentsModel(prepared.doc, index, self))
+        self.findings.set_model(FindingsModel(prepared.doc.store, self))
+        self.sync = SelectionSync(self.members, self.coverage, self.segments, self.findings, self)
+        self.summary.show_summary(prepared.summary)
+        self.summary.show_counts(0, 0, running=True)
+        self._restore_headers()
+        self.pages.setCurrentWidget(self.outer)
+        self.state = "loaded"
+        self.members.view.setFocus()
+        if self.members.model.rowCount():
+            self.members.view.setCurrentIndex(self.members.model.index(0, 0))
+        others = prepared.summary.get("other_transaction_sets") or []
+        if others:
+            self.banner.show_message(f"This file also holds {len(others)} transaction set(s) "
+                                     f"that are not 834s ({', '.join(others)}); they are not "
+                                     "shown in the tables.", "info")
+        self.activity.show_progress("Checking the file…", 0, 0)
+        self.status_changed.emit(f"Opened {self.path.name}: "
+                                 f"{prepared.summary['members']:,} members")
+        self.loaded.emit(self.path)
+
+    @Slot(str)
+    def _on_session_load_failed(self, message: str) -> None:
+        self.state = "failed"
+        self.summary.show_file(self.path)
+        self.message_page.show_message(
+            "This file could not be opened",
+            f"{message}\n\nCheck that you chose an X12 834 enrollment file (it starts with "
+            "\u201cISA\u201d). You can close this tab and open another file.", can_retry=True)
+        self.pages.setCurrentWidget(self.message_page)
+        self.status_changed.emit(f"Could not open {self.path.name}")
+        self.load_failed.emit(self.path, message)
+
+    @Slot()
+    def _on_session_load_cancelled(self) -> None:
+        self.state = "cancelled"
+        self.message_page.show_message(
+            "Loading cancelled", f"Opening {self.path.name} was cancelled. Nothing was changed.",
+            can_retry=True)
+        self.message_page.retry.setText("Open again")
+        self.pages.setCurrentWidget(self.message_page)
+        self.status_changed.emit(f"Loading {self.path.name} cancelled")
+
+    @Slot(list)
+    def _on_session_findings_arrived(self, batch: list) -> None:
+        prepared = self.prepared
+        if prepared is None:
+            return
+        member_rows, coverage_rows, segments = prepared.index.add(batch)
+        self.members.model.findings_changed(member_rows)
+        self.coverage.model.findings_changed(coverage_rows)
+        self.segments.model.findings_changed(segments)
+        self.findings.model.append(batch)
+        running = self.session is not None and self.session.validating
+        self.summary.show_counts(prepared.index.errors, prepared.index.warnings, running)
+        if not self._refresh.isActive():
+            self._refresh.start()
+
+    @Slot(int, int)
+    def _on_session_validation_progressed(self, done: int, total: int) -> None:
+        pct = f" {100 * done // total}%" if total else ""
+        self.activity.show_progress(f"Checking against the 834 implementation guide…{pct}",
+                                    done, total)
+
+    @Slot(str)
+    def _on_session_validation_note(self, message: str) -> None:
+        self.notes.append(message)
+        self.banner.show_message(message, "warning")
+
+    @Slot()
+    def _on_session_validation_finished(self) -> None:
+        self.activity.hide()
+        self._on_refresh_timeout()
+        if self.prepared is not None:
+            index = self.prepared.index
+            self.summary.show_counts(index.errors, index.warnings, running=False)
+            self.status_changed.emit(f"{self.path.name}: checks finished, {index.errors:,} "
+                                     f"errors, {index.warnings:,} warnings")
+        self.validation_finished.emit(self.path)
+
+    def _on_activity_stop_requested(self) -> None:
+        if self.session is not None:
+            self.session.cancel_validation()
+
+    def _on_refresh_timeout(self) -> None:
+        if self.prepared is not None:
+            self.members.refresh_after_findings()
+            self.coverage.refresh_after_findings()

@@ -1,0 +1,267 @@
+"""The main window: composes the start page, the document tabs, the actions and the menus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QStackedWidget, QTabWidget
+
+from inspector.gui import dialogs, gc_guard
+from inspector.gui.actions import WindowActions
+from inspector.gui.dialogs import APP_TITLE
+from inspector.gui.document_tab import DocumentTab
+from inspector.gui.dropping import local_files
+from inspector.gui.session import DocumentSession
+from inspector.gui.settings import Settings
+from inspector.gui.start_page import StartPage
+from inspector.resources import demo_path
+
+FILE_FILTER = "X12 834 files (*.834 *.edi *.txt *.x12 *.dat);;All files (*)"
+QUIT_WAIT_S = 5.0
+
+
+class MainWindow(QMainWindow):
+    """One tab per open file; an empty start page when nothing is open."""
+
+    document_loaded = Signal(Path)  # the tables of this file are populated
+    validation_finished = Signal(Path)  # every finding of this file is in
+    load_failed = Signal(Path, str)  # the file could not be opened (message shown in its tab)
+
+    def __init__(self, settings: Settings | None = None, use_pyx12: bool = True,
+                 use_rules: bool = True) -> None:
+        """``use_pyx12``/``use_rules`` switch the implementation-guide and business-rule checks
+        (both on in the app; tests and benchmarks may leave one out to run faster)."""
+        super().__init__()
+        gc_guard.install()
+        self.settings = settings or Settings()
+        self.use_pyx12 = use_pyx12
+        self.use_rules = use_rules
+        self._retiring: list[DocumentSession] = []
+        self.setWindowTitle(APP_TITLE)
+        self.setAcceptDrops(True)
+        self.resize(1400, 900)
+
+        self.start_page = StartPage()
+        self.start_page.open_requested.connect(self.open_dialog)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("documentTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.setTabsClosable(True)
+        self.tabs.setMovable(True)
+        self.tabs.tabCloseRequested.connect(self._on_tabs_tab_close_requested)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.start_page)
+        self.stack.addWidget(self.tabs)
+        self.setCentralWidget(self.stack)
+
+        self.actions_ = WindowActions(self, self.settings)
+        self.actions_.build_menus(self)
+        self._wire_actions()
+        self.statusBar().showMessage("Ready: open or drop an 834 file", 5000)
+        self._restore_window()
+        self._on_tabs_current_changed(-1)
+
+    # -- public API -------------------------------------------------------------------------
+    def open_paths(self, paths: list[Path]) -> None:
+        """Open each file in its own tab (a file already open just gets its tab shown)."""
+        for raw in paths:
+            path = Path(raw).expanduser().resolve()
+            existing = self.tab_for(path)
+            if existing is not None:
+                self.tabs.setCurrentWidget(existing)
+                continue
+            tab = DocumentTab(path, self.settings, self.use_pyx12, self.use_rules)
+            tab.loaded.connect(self._on_tab_loaded)
+            tab.validation_finished.connect(self.validation_finished)
+            tab.load_failed.connect(self._on_tab_load_failed)
+            tab.close_requested.connect(self._on_tab_close_requested)
+            tab.status_changed.connect(self._on_tab_status_changed)
+            tab.restore_layout()
+            index = self.tabs.addTab(tab, path.name)
+            self.tabs.setTabToolTip(index, str(path))
+            self.tabs.setCurrentIndex(index)
+            self.stack.setCurrentWidget(self.tabs)
+            tab.start()
+            if path.parent.is_dir():
+                self.settings.set_last_folder(path.parent)
+
+    def document_tabs(self) -> list[DocumentTab]:
+        return [self.tabs.widget(i) for i in range(self.tabs.count())]
+
+    def current_tab(self) -> DocumentTab | None:
+        widget = self.tabs.currentWidget()
+        return widget if isinstance(widget, DocumentTab) else None
+
+    def tab_for(self, path: Path) -> DocumentTab | None:
+        return next((t for t in self.document_tabs() if t.path == path), None)
+
+    def close_tab(self, index: int) -> None:
+        tab = self.tabs.widget(index)
+        if not isinstance(tab, DocumentTab):
+            return
+        tab.save_layout()
+        session = tab.shutdown()
+        if session is not None and not session.idle:
+            self._retiring.append(session)
+            session.stopped.connect(self._on_retired_session_stopped)
+        self.tabs.removeTab(index)
+        tab.deleteLater()
+        if self.tabs.count() == 0:
+            self.stack.setCurrentWidget(self.start_page)
+            self.start_page.open_button.setFocus()
+
+    # -- slots: actions ---------------------------------------------------------------------
+    @Slot()
+    def open_dialog(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, "Open 834 files",
+                                                self.settings.last_folder(), FILE_FILTER)
+        if names:
+            self.open_paths([Path(n) for n in names])
+
+    def _wire_actions(self) -> None:
+        a = self.actions_
+        a.open.triggered.connect(self.open_dialog)
+        a.open_demo.triggered.connect(self._on_open_demo_triggered)
+        a.recent.file_chosen.connect(self._on_recent_file_chosen)
+        a.close_tab.triggered.connect(self._on_close_tab_triggered)
+        a.quit.triggered.connect(self.close)
+        for number, action in enumerate(a.view_actions):
+            action.triggered.connect(lambda _c=False, n=number: self._with_tab("focus_view", n))
+        a.next_view.triggered.connect(lambda: self._with_tab("cycle_view", 1))
+        a.previous_view.triggered.connect(lambda: self._with_tab("cycle_view", -1))
+        a.filter.triggered.connect(lambda: self._with_tab("focus_filter"))
+        a.goto.triggered.connect(self._on_goto_triggered)
+        a.next_finding.triggered.connect(lambda: self._with_tab("step_finding", 1))
+        a.previous_finding.triggered.connect(lambda: self._with_tab("step_finding", -1))
+        a.next_tab.triggered.connect(lambda: self._step_tab(1))
+        a.previous_tab.triggered.connect(lambda: self._step_tab(-1))
+        a.stop_checks.triggered.connect(self._on_stop_checks_triggered)
+        a.about.triggered.connect(self._on_about_triggered)
+        a.shortcuts.triggered.connect(self._on_shortcuts_triggered)
+        a.open_demo.setEnabled(demo_path().is_file())
+
+    def _with_tab(self, method: str, *args) -> None:
+        tab = self.current_tab()
+        if tab is not None:
+            getattr(tab, method)(*args)
+
+    def _step_tab(self, delta: int) -> None:
+        if self.tabs.count():
+            self.tabs.setCurrentIndex((self.tabs.currentIndex() + delta) % self.tabs.count())
+
+    @Slot()
+    def _on_open_demo_triggered(self) -> None:
+        self.open_paths([demo_path()])
+
+    @Slot(Path)
+    def _on_recent_file_chosen(self, path: Path) -> None:
+        if path.is_file():
+            self.open_paths([path])
+        else:
+            self.settings.remove_recent_file(path)
+            self.statusBar().showMessage(f"{path.name} no longer exists", 5000)
+
+    @Slot()
+    def _on_close_tab_triggered(self) -> None:
+        if self.tabs.count():
+            self.close_tab(self.tabs.currentIndex())
+
+    @Slot()
+    def _on_goto_triggered(self) -> None:
+        tab = self.current_tab()
+        if tab is not None and tab.state == "loaded":
+            tab.segments.focus_filter()
+
+    @Slot()
+    def _on_stop_checks_triggered(self) -> None:
+        tab = self.current_tab()
+        if tab is not None and tab.session is not None:
+            tab.session.cancel_validation()
+
+    @Slot()
+    def _on_about_triggered(self) -> None:
+        dialogs.show_about(self)
+
+    @Slot()
+    def _on_shortcuts_triggered(self) -> None:
+        dialogs.show_shortcuts(self)
+
+    # -- slots: tabs ------------------------------------------------------------------------
+    @Slot(int)
+    def _on_tabs_tab_close_requested(self, index: int) -> None:
+        self.close_tab(index)
+
+    @Slot()
+    def _on_tab_close_requested(self) -> None:
+        index = self.tabs.indexOf(self.sender())
+        if index >= 0:
+            self.close_tab(index)
+
+    @Slot(int)
+    def _on_tabs_current_changed(self, _index: int) -> None:
+        tab = self.current_tab()
+        self.actions_.set_document_actions_enabled(tab is not None)
+        self.setWindowTitle(f"{tab.path.name} \u2014 {APP_TITLE}" if tab else APP_TITLE)
+
+    @Slot(Path)
+    def _on_tab_loaded(self, path: Path) -> None:
+        self.settings.add_recent_file(path)
+        self.document_loaded.emit(path)
+
+    @Slot(Path, str)
+    def _on_tab_load_failed(self, path: Path, message: str) -> None:
+        self.statusBar().showMessage(message, 10000)
+        self.load_failed.emit(path, message)
+
+    @Slot(str)
+    def _on_tab_status_changed(self, message: str) -> None:
+        if self.sender() is self.current_tab():
+            self.statusBar().showMessage(message, 8000)
+
+    @Slot()
+    def _on_retired_session_stopped(self) -> None:
+        session = self.sender()
+        self._retiring = [s for s in self._retiring if s is not session]
+
+    # -- drag and drop ----------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if local_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if local_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = local_files(event.mimeData())
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.open_paths(paths)
+
+    # -- window state -----------------------------------------------------------------------
+    def _restore_window(self) -> None:
+        geometry = self.settings.state("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.set_state("window/geometry", self.saveGeometry())
+        tab = self.current_tab()
+        if tab is not None:
+            tab.save_layout()
+        sessions = [t.shutdown() for t in self.document_tabs()] + self._retiring
+        for session in sessions:
+            if session is not None:
+                session.wait(QUIT_WAIT_S)
+        self._retiring = []
+        self.settings.sync()
+        super().closeEvent(event)

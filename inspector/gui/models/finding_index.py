@@ -1,0 +1,128 @@
+"""Where the findings of one document sit: by segment, by member row and by coverage row.
+
+Pure Python and numpy (no Qt), so it can be built and tested without a display. Findings arrive in
+batches while validation runs; :meth:`FindingIndex.add` updates the per-row severities that the
+models turn into tints, and says which rows changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from inspector.core.findings import Finding
+
+ERROR, WARNING, INFO, CLEAN = 0, 1, 2, 3
+RANK = {"error": ERROR, "warning": WARNING, "info": INFO}
+
+
+@dataclass
+class RowFindings:
+    """Findings attached to the rows of one table (members or coverage)."""
+
+    first: np.ndarray  # first segment ordinal of each row (ascending: file order)
+    last: np.ndarray  # last segment ordinal of each row
+    extra_segments: dict[int, list[int]] = field(default_factory=dict)  # ordinal -> rows
+    rank: np.ndarray = field(init=False)
+    errors: np.ndarray = field(init=False)
+    warnings: np.ndarray = field(init=False)
+    findings: dict[int, list[Finding]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        n = len(self.first)
+        self.rank = np.full(n, CLEAN, dtype=np.int8)
+        self.errors = np.zeros(n, dtype=np.int32)
+        self.warnings = np.zeros(n, dtype=np.int32)
+
+    def rows_of_segment(self, ordinal: int) -> list[int]:
+        rows = list(self.extra_segments.get(ordinal, ()))
+        i = int(np.searchsorted(self.first, ordinal, side="right")) - 1
+        if i >= 0 and ordinal <= self.last[i] and i not in rows:
+            rows.append(i)
+        return rows
+
+    def attach(self, row: int, finding: Finding, rank: int) -> None:
+        self.findings.setdefault(row, []).append(finding)
+        if rank < self.rank[row]:
+            self.rank[row] = rank
+        if rank == ERROR:
+            self.errors[row] += 1
+        elif rank == WARNING:
+            self.warnings[row] += 1
+
+
+class FindingIndex:
+    """All findings of a document, looked up by segment ordinal, member row or coverage row."""
+
+    def __init__(self, members: RowFindings, coverage: RowFindings) -> None:
+        self.members = members
+        self.coverage = coverage
+        self.findings: list[Finding] = []
+        self.by_segment: dict[int, list[Finding]] = {}
+        self.counts = {ERROR: 0, WARNING: 0, INFO: 0}
+
+    @classmethod
+    def empty(cls) -> FindingIndex:
+        none = np.zeros(0, dtype=np.int64)
+        return cls(RowFindings(none, none), RowFindings(none, none))
+
+    @property
+    def errors(self) -> int:
+        return self.counts[ERROR]
+
+    @property
+    def warnings(self) -> int:
+        return self.counts[WARNING]
+
+    def add(self, batch: list[Finding]) -> tuple[set[int], set[int], list[int]]:
+        """Index a batch; returns the member rows, coverage rows and segment ordinals touched."""
+        member_rows: set[int] = set()
+        coverage_rows: set[int] = set()
+        segments: list[int] = []
+        n_members = len(self.members.first)
+        for f in batch:
+            rank = RANK.get(f.severity, INFO)
+            self.findings.append(f)
+            self.counts[rank] = self.counts.get(rank, 0) + 1
+            o = f.segment
+            if o is None:
+                continue
+            self.by_segment.setdefault(o, []).append(f)
+            segments.append(o)
+            if f.member_pos is not None and 1 <= f.member_pos <= n_members:
+                rows = [f.member_pos - 1]
+            else:
+                rows = self.members.rows_of_segment(o)
+            for row in rows:
+                self.members.attach(row, f, rank)
+                member_rows.add(row)
+            for row in self.coverage.rows_of_segment(o):
+                self.coverage.attach(row, f, rank)
+                coverage_rows.add(row)
+        return member_rows, coverage_rows, segments
+
+    def at_segment(self, ordinal: int) -> list[Finding]:
+        return self.by_segment.get(ordinal, [])
+
+    def segment_rank(self, ordinal: int) -> int:
+        found = self.by_segment.get(ordinal)
+        if not found:
+            return CLEAN
+        return min(RANK.get(f.severity, INFO) for f in found)
+
+
+def describe(finding: Finding) -> str:
+    """One line for a tooltip: ``Error in DMG02: message``."""
+    where = f" in {finding.element}" if finding.element else (
+        f" in {finding.segment_id}" if finding.segment_id else "")
+    return f"{finding.severity.capitalize()}{where}: {finding.message}"
+
+
+def tooltip(findings: list[Finding], limit: int = 8) -> str:
+    """Several findings as a tooltip, most severe first, capped so it stays on screen."""
+    ordered = sorted(findings, key=lambda f: RANK.get(f.severity, INFO))
+    lines = [describe(f) for f in ordered[:limit]]
+    if len(ordered) > limit:
+        lines.append(f"… and {len(ordered) - limit} more (see the Findings list)")
+    return "\n".join(lines)

@@ -1,0 +1,211 @@
+"""The findings list: grows while validation streams in, sortable and filterable without a proxy."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+
+from inspector.core.findings import Finding
+from inspector.core.source import SegmentStore
+from inspector.gui.models.roles import (
+    INFO, RANK, SEGMENT_RANGE_ROLE, SEVERITY_LABEL, SEVERITY_ROLE, SOURCE_ROW_ROLE, row_brush,
+    severity_icon,
+)
+from inspector.gui.models.row_order_model import NATURAL, RowOrderModel
+
+SEVERITY, CODE, MEMBER, SEGMENT, LINE, ELEMENT, SOURCE, MESSAGE = range(8)
+HEADERS = ("Severity", "Code", "Member", "Segment", "Line", "Element", "Source", "Message")
+SOURCE_LABEL = {
+    "implementation-guide": "Implementation guide",
+    "business-rule": "Business rule",
+    "envelope": "Envelope",
+}
+_NUMERIC = {SEVERITY, SEGMENT, LINE, MEMBER}
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+class FindingsModel(RowOrderModel):
+    """One row per finding."""
+
+    def __init__(self, store: SegmentStore | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.findings: list[Finding] = []
+        self._ranks: list[int] = []
+        self._counts = {0: 0, 1: 0}  # errors, warnings
+        self._severities: set[int] | None = None
+        self._sources: set[str] | None = None
+        self._text = ""
+        self._keys: dict[int, list] = {}  # sort keys per column, extended as findings arrive
+
+    # -- content ----------------------------------------------------------------------------
+    def append(self, batch: list[Finding]) -> None:
+        """Add findings; they appear in the current sort order and filter."""
+        if not batch:
+            return
+        start = len(self.findings)
+        self.findings.extend(batch)
+        ranks = [RANK.get(f.severity, INFO) for f in batch]
+        self._ranks.extend(ranks)
+        for rank in ranks:
+            if rank in self._counts:
+                self._counts[rank] += 1
+        for column, keys in self._keys.items():
+            keys.extend(self._sort_key(f, r, column) for f, r in zip(batch, ranks))
+        self._inverse = None
+        new = np.arange(start, len(self.findings), dtype=np.int64)
+        if self._filtering:
+            new = new[self._passes(new)]
+        if new.size:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + int(new.size) - 1)
+            self._rows = np.concatenate([self._rows, new])
+            self._inverse = None
+            self.endInsertRows()
+            if self.sort_column != NATURAL:
+                self.resort()
+        self.rows_changed.emit()
+
+    def finding(self, view_row: int) -> Finding:
+        return self.findings[self.source_row(view_row)]
+
+    # -- filters ----------------------------------------------------------------------------
+    def set_severity_filter(self, ranks: set[int] | None) -> None:
+        self._severities = ranks
+        self.refilter()
+
+    def set_source_filter(self, sources: set[str] | None) -> None:
+        self._sources = sources
+        self.refilter()
+
+    def set_text_filter(self, text: str) -> None:
+        self._text = text.strip().lower()
+        self.refilter()
+
+    def count_text(self) -> str:
+        total = len(self.findings)
+        errors, warnings = self._counts[0], self._counts[1]
+        shown = self.rowCount()
+        head = f"{total:,} findings" if shown == total else f"{shown:,} of {total:,} findings"
+        return f"{head} ({errors:,} errors, {warnings:,} warnings)"
+
+    # -- RowOrderModel ----------------------------------------------------------------------
+    def source_count(self) -> int:
+        return len(self.findings)
+
+    @property
+    def _filtering(self) -> bool:
+        return self._severities is not None or self._sources is not None or bool(self._text)
+
+    def filter_mask(self) -> np.ndarray | None:
+        if not self._filtering:
+            return None
+        return self._passes(np.arange(len(self.findings), dtype=np.int64))
+
+    def _passes(self, rows: np.ndarray) -> np.ndarray:
+        """Which of these source rows pass the filters (only they are looked at)."""
+        fs, ranks = self.findings, self._ranks
+        words = self._text.split()
+        keep = np.empty(len(rows), dtype=bool)
+        for k, i in enumerate(rows.tolist()):
+            f = fs[i]
+            keep[k] = ((self._severities is None or ranks[i] in self._severities)
+                       and (self._sources is None or f.source in self._sources)
+                       and all(w in _haystack(f) for w in words))
+        return keep
+
+    def sorted_sources(self, column: int, ascending: bool) -> np.ndarray:
+        keys = self._keys.get(column)
+        if keys is None:
+            keys = self._keys[column] = [self._sort_key(f, r, column)
+                                         for f, r in zip(self.findings, self._ranks)]
+        series = pd.Series(keys, dtype="float64" if column in _NUMERIC else object)
+        return series.sort_values(kind="mergesort", ascending=ascending,
+                                  na_position="last").index.to_numpy()
+
+    def _sort_key(self, f: Finding, rank: int, column: int):
+        if column == SEVERITY:
+            return float(rank)
+        if column in (SEGMENT, LINE):
+            return np.nan if f.segment is None else float(f.segment)
+        if column == MEMBER:
+            return np.nan if f.member_pos is None else float(f.member_pos)
+        return self._text_of(f, column) or None
+
+    # -- Qt model API -----------------------------------------------------------------------
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
+            if role == _DISPLAY:
+                return HEADERS[section]
+        elif orientation == Qt.Orientation.Vertical and role == _DISPLAY:
+            return str(section + 1)
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY):
+        if not index.isValid():
+            return None
+        src = int(self._rows[index.row()])
+        f = self.findings[src]
+        column = index.column()
+        if role == _DISPLAY:
+            if column == LINE:
+                return self._line(f)
+            return self._text_of(f, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f.message
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return row_brush(self._ranks[src])
+        if role == Qt.ItemDataRole.DecorationRole:
+            return severity_icon(self._ranks[src]) if column == SEVERITY else None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if column in (SEGMENT, LINE) else None
+        if role == SEVERITY_ROLE:
+            return self._ranks[src]
+        if role == SOURCE_ROW_ROLE:
+            return src
+        if role == SEGMENT_RANGE_ROLE:
+            return (f.segment, f.segment) if f.segment else None
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def _line(self, f: Finding) -> str:
+        if f.segment is None or self.store is None or not 1 <= f.segment <= len(self.store):
+            return ""
+        return str(self.store.line(f.segment))
+
+    def _text_of(self, f: Finding, column: int) -> str:
+        if column == SEVERITY:
+            return SEVERITY_LABEL.get(RANK.get(f.severity, INFO), f.severity.capitalize())
+        if column == CODE:
+            return f.code
+        if column == MEMBER:
+            return _member_label(f)
+        if column == SEGMENT:
+            return "" if f.segment is None else str(f.segment)
+        if column == LINE:
+            return self._line(f)
+        if column == ELEMENT:
+            return f.element or f.segment_id or ""
+        if column == SOURCE:
+            return SOURCE_LABEL.get(f.source, f.source)
+        return f.message
+
+
+def _member_label(f: Finding) -> str:
+    if f.member_pos is None:
+        return ""
+    return f"#{f.member_pos} {f.subscriber_id}" if f.subscriber_id else f"#{f.member_pos}"
+
+
+def _haystack(f: Finding) -> str:
+    return f"{f.code} {f.message} {f.element or ''} {f.subscriber_id or ''}".lower()

@@ -1,0 +1,212 @@
+"""Members and coverage tables: a Qt model over :class:`TableData` plus the document's findings.
+
+``data()`` is an array lookup. Rows with findings are tinted (the cell whose element a finding
+names more strongly) and carry the messages as tooltips.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+
+from inspector.gui.models.finding_index import FindingIndex, RowFindings, tooltip
+from inspector.gui.models.roles import (
+    CLEAN, ERROR, RANK, SEGMENT_RANGE_ROLE, SEVERITY_ROLE, SOURCE_ROW_ROLE, WARNING, cell_brush,
+    row_brush, severity_icon,
+)
+from inspector.gui.models.row_order_model import RowOrderModel
+from inspector.gui.models.table_data import ISSUES, TableData
+
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_DECORATION = Qt.ItemDataRole.DecorationRole
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+CHANGED_ROLES = [int(_DISPLAY), int(_BACKGROUND), int(_TOOLTIP), int(_DECORATION)]
+
+
+class RecordModel(RowOrderModel):
+    """One row per member (2000 loop) or per coverage (2300 loop)."""
+
+    def __init__(self, table: TableData, rows: RowFindings, index: FindingIndex,
+                 noun: str = "row", parent=None) -> None:
+        super().__init__(parent)
+        self.table = table
+        self.row_findings = rows
+        self.index_ = index
+        self.noun = noun
+        self._issues = table.issues_column
+        self._text = ""
+        self._text_mask: np.ndarray | None = None
+        self._worst: int | None = None  # show rows with a finding at least this severe
+        self._values: dict[int, str] = {}  # column -> exact display value
+        self._members: np.ndarray | None = None  # member positions to show
+        self._rows = np.arange(len(table), dtype=np.int64)
+
+    # -- RowOrderModel ----------------------------------------------------------------------
+    def source_count(self) -> int:
+        return len(self.table)
+
+    def sorted_sources(self, column: int, ascending: bool) -> np.ndarray:
+        rf = self.row_findings
+        return self.table.sort_order(column, ascending, rf.rank, rf.errors + rf.warnings)
+
+    def filter_mask(self) -> np.ndarray | None:
+        mask: np.ndarray | None = None
+
+        def both(m: np.ndarray) -> None:
+            nonlocal mask
+            mask = m if mask is None else (mask & m)
+
+        if self._text_mask is not None:
+            both(self._text_mask)
+        if self._worst is not None:
+            both(self.row_findings.rank <= self._worst)
+        for column, value in self._values.items():
+            both(self.table.display[column] == value)
+        if self._members is not None:
+            both(np.isin(self.table.member_pos, self._members))
+        return mask
+
+    # -- filters ----------------------------------------------------------------------------
+    def set_text_filter(self, text: str) -> None:
+        text = text.strip()
+        if text == self._text:
+            return
+        self._text = text
+        self._text_mask = self.table.search(text) if text else None
+        self.refilter()
+
+    def set_severity_filter(self, worst: int | None) -> None:
+        """Show only rows with a finding of this rank or worse (ERROR, WARNING), or all (None)."""
+        self._worst = worst
+        self.refilter()
+
+    def set_value_filter(self, column_name: str, value: str | None) -> None:
+        column = self.table.column_index(column_name)
+        if value is None:
+            self._values.pop(column, None)
+        else:
+            self._values[column] = value
+        self.refilter()
+
+    def set_member_filter(self, member_positions: list[int] | None) -> None:
+        self._members = None if member_positions is None else np.asarray(member_positions)
+        self.refilter()
+
+    @property
+    def filters_by_findings(self) -> bool:
+        """The rows shown depend on the findings (re-apply when more arrive)."""
+        return self._worst is not None
+
+    def distinct_values(self, column_name: str) -> list[str]:
+        values = self.table.display[self.table.column_index(column_name)]
+        return sorted({v for v in values if v}) if values is not None else []
+
+    def findings_changed(self, source_rows: set[int]) -> None:
+        self.emit_rows_changed(source_rows, CHANGED_ROLES)
+
+    # -- counts -----------------------------------------------------------------------------
+    def count_text(self) -> str:
+        total = len(self.table)
+        shown = self.rowCount()
+        with_errors = int(np.count_nonzero(self.row_findings.rank == ERROR))
+        noun = self.noun if total == 1 else self.noun + "s"
+        head = f"{total:,} {noun}" if shown == total else f"{shown:,} of {total:,} {noun}"
+        return f"{head}, {with_errors:,} with errors"
+
+    # -- Qt model API -----------------------------------------------------------------------
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.table.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.table.columns):
+            if role == _DISPLAY:
+                return self.table.labels[section]
+            if role == _TOOLTIP:
+                return self.table.header_tooltip(section)
+        elif orientation == Qt.Orientation.Vertical and role == _DISPLAY:
+            return str(section + 1)
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY):
+        if not index.isValid():
+            return None
+        column = index.column()
+        src = int(self._rows[index.row()])
+        if role == _DISPLAY:
+            if column == self._issues:
+                return self._issues_text(src)
+            return self.table.display[column][src]
+        if role == _BACKGROUND:
+            rank = int(self.row_findings.rank[src])
+            if rank == CLEAN:
+                return None
+            cell = self._cell_rank(src, column)
+            return cell_brush(cell) if cell is not None else row_brush(rank)
+        if role == _TOOLTIP:
+            return self._tooltip(src, column)
+        if role == _DECORATION:
+            if column == self._issues:
+                rank = int(self.row_findings.rank[src])
+                return severity_icon(rank) if rank != CLEAN else None
+            return None
+        if role == _ALIGN:
+            return _RIGHT if column == 0 else None
+        if role == SEVERITY_ROLE:
+            return int(self.row_findings.rank[src])
+        if role == SOURCE_ROW_ROLE:
+            return src
+        if role == SEGMENT_RANGE_ROLE:
+            return (int(self.table.first[src]), int(self.table.last[src]))
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    # -- helpers ----------------------------------------------------------------------------
+    def segment_range(self, source_row: int) -> tuple[int, int]:
+        return int(self.table.first[source_row]), int(self.table.last[source_row])
+
+    def _issues_text(self, src: int) -> str:
+        rf = self.row_findings
+        errors, warnings = int(rf.errors[src]), int(rf.warnings[src])
+        parts = []
+        if errors:
+            parts.append(f"{errors} error{'s' if errors > 1 else ''}")
+        if warnings:
+            parts.append(f"{warnings} warning{'s' if warnings > 1 else ''}")
+        if not parts and rf.rank[src] != CLEAN:
+            parts.append("note")
+        return ", ".join(parts)
+
+    def _cell_findings(self, src: int, column: int):
+        ordinals = self.table.segments[column]
+        spec = self.table.specs[column]
+        if ordinals is None or spec is None or spec.element_name is None:
+            return []
+        o = int(ordinals[src])
+        if not o:
+            return []
+        name = spec.element_name
+        return [f for f in self.index_.at_segment(o) if f.element == name]
+
+    def _cell_rank(self, src: int, column: int) -> int | None:
+        found = self._cell_findings(src, column)
+        return min(RANK.get(f.severity, WARNING) for f in found) if found else None
+
+    def _tooltip(self, src: int, column: int) -> str | None:
+        found = self._cell_findings(src, column)
+        if found:
+            return tooltip(found)
+        row_found = self.row_findings.findings.get(src)
+        if row_found:
+            return tooltip(row_found)
+        if self.table.columns[column] != ISSUES:
+            value = self.table.display[column][src]
+            return value if isinstance(value, str) and len(value) > 30 else None
+        return None

@@ -1,0 +1,61 @@
+"""Custom item roles and the colours that mark findings, shared by every model."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
+
+# Severity ranks live with the finding index (no Qt there); re-exported for the models.
+from inspector.gui.models.finding_index import CLEAN, ERROR, INFO, RANK, WARNING  # noqa: F401
+
+SEVERITY_LABEL = {ERROR: "Error", WARNING: "Warning", INFO: "Info"}
+
+#: The source row behind a view row (int), for navigation code.
+SOURCE_ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+#: Worst severity rank of the row (int, CLEAN when nothing was found).
+SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 2
+#: Segment text spans to mark: list of (start, end, rank) character offsets.
+SPANS_ROLE = Qt.ItemDataRole.UserRole + 3
+#: First and last segment ordinal a row stands for: (first, last).
+SEGMENT_RANGE_ROLE = Qt.ItemDataRole.UserRole + 4
+
+_ROW_TINT = {ERROR: "#fbe0e0", WARNING: "#fff1cc", INFO: "#e3eefb"}
+_CELL_TINT = {ERROR: "#f4b4b4", WARNING: "#ffd98a", INFO: "#bcd6f5"}
+_MARK = {ERROR: "#c62828", WARNING: "#d68910", INFO: "#1e6bb8"}
+
+
+@lru_cache(maxsize=None)
+def row_brush(rank: int) -> QBrush | None:
+    """Light tint for a whole row whose worst finding has this severity."""
+    colour = _ROW_TINT.get(rank)
+    return QBrush(QColor(colour)) if colour else None
+
+
+@lru_cache(maxsize=None)
+def cell_brush(rank: int) -> QBrush | None:
+    """Stronger tint for the very cell (element) a finding points at."""
+    colour = _CELL_TINT.get(rank)
+    return QBrush(QColor(colour)) if colour else None
+
+
+@lru_cache(maxsize=None)
+def mark_colour(rank: int) -> QColor:
+    """Saturated colour for underlines and severity dots."""
+    return QColor(_MARK.get(rank, "#777777"))
+
+
+@lru_cache(maxsize=None)
+def severity_icon(rank: int) -> QIcon:
+    """A small filled dot in the severity colour (no image files needed)."""
+    size = 12
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(mark_colour(rank))
+    painter.drawEllipse(1, 1, size - 2, size - 2)
+    painter.end()
+    return QIcon(pixmap)

@@ -1,0 +1,171 @@
+"""The members and coverage DataFrames prepared for display: plain arrays, built off the GUI thread.
+
+Everything here is pure pandas/numpy so the load worker can build it; the Qt models then answer
+``data()`` with an array lookup. Sorting is done in pandas (stable mergesort) on whole columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from inspector.core.document import Document
+from inspector.core.frames import (
+    MEMBER_FIELDS, FieldSpec, category_segment_column, coverage_field, display_columns,
+)
+
+ISSUES = "__issues__"  # the virtual column showing a row's findings
+
+# What a clerk looks at first; every other column follows in the core's order.
+_MEMBER_FIRST = ("member_pos", ISSUES, "last_name", "first_name", "middle_name", "subscriber_id",
+                 "member_id", "is_subscriber", "relationship", "maintenance_type",
+                 "maintenance_reason", "birth_date", "gender", "ssn", "eligibility_begin",
+                 "eligibility_end", "coverage_count")
+_COVERAGE_FIRST = ("coverage_pos", ISSUES, "member_pos", "member_name", "subscriber_id",
+                   "maintenance_type", "insurance_line", "plan", "coverage_level",
+                   "benefit_begin", "benefit_end", "policy_id", "plan_id")
+_MEMBER_SEARCH = ("last_name", "first_name", "middle_name", "subscriber_id", "member_id",
+                  "member_ids", "ssn", "member_identifier", "policy_number")
+_COVERAGE_SEARCH = ("member_name", "subscriber_id", "plan", "policy_id", "plan_id",
+                    "insurance_line")
+
+
+@dataclass
+class TableData:
+    """One table (members or coverage) as display-ready arrays."""
+
+    frame: pd.DataFrame
+    columns: list[str]  # frame column names in display order (ISSUES is virtual)
+    labels: list[str]
+    specs: list[FieldSpec | None]
+    display: list[np.ndarray | None]  # object arrays of str, None for ISSUES
+    segments: list[np.ndarray | None]  # per column: segment ordinal of each row's cell
+    first: np.ndarray
+    last: np.ndarray
+    member_pos: np.ndarray
+    haystack: np.ndarray  # lower-case text searched by the filter box
+    empty: list[bool]  # column has no value in any row
+    _sort_cache: dict[tuple[int, bool], np.ndarray] = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    @property
+    def issues_column(self) -> int:
+        return self.columns.index(ISSUES)
+
+    def column_index(self, name: str) -> int:
+        return self.columns.index(name)
+
+    def header_tooltip(self, column: int) -> str:
+        spec = self.specs[column]
+        if self.columns[column] == ISSUES:
+            return "Errors and warnings found in this row"
+        if spec is None:
+            return self.labels[column]
+        where = spec.element_name or (spec.segment_column or "").replace("seg_", "").upper()
+        return f"{spec.label} ({where})" if where else spec.label
+
+    def sort_order(self, column: int, ascending: bool,
+                   rank: np.ndarray | None = None, count: np.ndarray | None = None) -> np.ndarray:
+        """Source rows in sorted order: pandas stable mergesort; blanks last."""
+        if self.columns[column] == ISSUES:
+            assert rank is not None and count is not None
+            # worst severity first, then the most findings; rows without findings last
+            key = rank.astype(np.int64) * 10_000_000 - np.minimum(count, 9_999_999)
+            series = pd.Series(key)
+            return series.sort_values(kind="mergesort", ascending=ascending).index.to_numpy()
+        cached = self._sort_cache.get((column, ascending))
+        if cached is not None:
+            return cached
+        series = self.frame[self.columns[column]]
+        spec = self.specs[column]
+        if series.dtype.kind not in "iuf":
+            if spec is not None and spec.kind == "amount":
+                series = pd.to_numeric(series, errors="coerce")
+            else:
+                series = series.mask(series == "")
+        order = series.sort_values(kind="mergesort", ascending=ascending,
+                                   na_position="last").index.to_numpy()
+        self._sort_cache[(column, ascending)] = order
+        return order
+
+    def search(self, text: str) -> np.ndarray:
+        """Rows whose name or ids contain every word of ``text`` (case-insensitive)."""
+        mask = np.ones(len(self.haystack), dtype=bool)
+        for word in text.lower().split():
+            mask &= _contains(self.haystack, word)
+        return mask
+
+
+def _contains(haystack: np.ndarray, word: str) -> np.ndarray:
+    return pd.Series(haystack, copy=False).str.contains(word, regex=False).to_numpy(dtype=bool)
+
+
+def build_member_table(doc: Document) -> TableData:
+    return _build(doc.members, MEMBER_FIELDS.get, _MEMBER_SEARCH, _MEMBER_FIRST)
+
+
+def build_coverage_table(doc: Document) -> TableData:
+    return _build(doc.coverage, coverage_field, _COVERAGE_SEARCH, _COVERAGE_FIRST)
+
+
+def coverage_extra_segments(coverage: TableData) -> dict[int, list[int]]:
+    """Ordinals of 2750 reporting-category segments mapped to the coverage rows showing them."""
+    result: dict[int, list[int]] = {}
+    for column, spec in zip(coverage.columns, coverage.specs):
+        if spec is None or spec.segment_column != category_segment_column(column):
+            continue
+        ordinals = coverage.frame[spec.segment_column].to_numpy()
+        for row in np.flatnonzero(ordinals).tolist():
+            result.setdefault(int(ordinals[row]), []).append(row)
+    return result
+
+
+def _build(df: pd.DataFrame, field_of: Callable[[str], FieldSpec | None],
+           search: tuple[str, ...], first: tuple[str, ...]) -> TableData:
+    shown = display_columns(df)
+    columns = [c for c in first if c in shown or c == ISSUES]
+    columns += [c for c in shown if c not in columns]
+    labels: list[str] = []
+    specs: list[FieldSpec | None] = []
+    display: list[np.ndarray | None] = []
+    segments: list[np.ndarray | None] = []
+    empty: list[bool] = []
+    n = len(df)
+    for name in columns:
+        if name == ISSUES:
+            labels.append("Issues")
+            specs.append(None)
+            display.append(None)
+            segments.append(None)
+            empty.append(False)
+            continue
+        spec = field_of(name)
+        specs.append(spec)
+        labels.append(spec.label if spec else name.replace("_", " ").capitalize())
+        series = df[name]
+        if series.dtype.kind in "iuf":
+            values = series.astype(str).to_numpy(dtype=object)
+        else:
+            values = series.fillna("").to_numpy(dtype=object)
+        display.append(values)
+        empty.append(bool(n) and not any(values))
+        seg_col = spec.segment_column if spec else None
+        segments.append(df[seg_col].to_numpy() if seg_col and seg_col in df.columns else None)
+    present = [c for c in search if c in df.columns]
+    if present and n:
+        hay = df[present[0]].fillna("").astype(str)
+        for c in present[1:]:
+            hay = hay + "\x1f" + df[c].fillna("").astype(str)
+        haystack = hay.str.lower().to_numpy(dtype=object)
+    else:
+        haystack = np.full(n, "", dtype=object)
+    return TableData(
+        frame=df, columns=columns, labels=labels, specs=specs, display=display,
+        segments=segments, first=df["seg_first"].to_numpy(), last=df["seg_last"].to_numpy(),
+        member_pos=df["member_pos"].to_numpy(), haystack=haystack, empty=empty,
+    )

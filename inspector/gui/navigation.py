@@ -1,0 +1,127 @@
+"""Keeps the four views of a document pointing at the same place.
+
+Choosing a member, a coverage row or a finding selects its segments; choosing a segment selects its
+member. A guard stops the programmatic selections from echoing back.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import numpy as np
+from PySide6.QtCore import QModelIndex, QObject
+
+from inspector.gui.models.roles import SOURCE_ROW_ROLE
+from inspector.gui.panels.findings_panel import FindingsPanel
+from inspector.gui.panels.record_panels import CoveragePanel, MembersPanel
+from inspector.gui.panels.segments_panel import SegmentsPanel
+
+
+class SelectionSync(QObject):
+    """Wires selection between members, coverage, segments and findings of one document."""
+
+    def __init__(self, members: MembersPanel, coverage: CoveragePanel, segments: SegmentsPanel,
+                 findings: FindingsPanel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.members = members
+        self.coverage = coverage
+        self.segments = segments
+        self.findings = findings
+        table = members.model.table
+        self._first = table.first
+        self._last = table.last
+        self._busy = False
+        members.view.selectionModel().currentRowChanged.connect(
+            self._on_members_current_row_changed)
+        coverage.view.selectionModel().currentRowChanged.connect(
+            self._on_coverage_current_row_changed)
+        segments.view.selectionModel().currentRowChanged.connect(
+            self._on_segments_current_row_changed)
+        findings.view.selectionModel().currentRowChanged.connect(
+            self._on_findings_current_row_changed)
+        findings.view.activated.connect(self._on_findings_activated)
+
+    @contextmanager
+    def _guard(self):
+        self._busy = True
+        try:
+            yield
+        finally:
+            self._busy = False
+
+    # -- lookups ----------------------------------------------------------------------------
+    def member_of_segment(self, ordinal: int) -> int | None:
+        """0-based member row holding a segment, or None (header, envelope)."""
+        i = int(np.searchsorted(self._first, ordinal, side="right")) - 1
+        if i < 0 or ordinal > self._last[i]:
+            return None
+        return i
+
+    def _member_label(self, member_row: int) -> str:
+        table = self.members.model.table
+        frame = table.frame
+        last = frame["last_name"].iat[member_row] if "last_name" in frame else ""
+        first = frame["first_name"].iat[member_row] if "first_name" in frame else ""
+        name = ", ".join(p for p in (last, first) if p)
+        return f"{name} (#{member_row + 1})" if name else f"member #{member_row + 1}"
+
+    def _select_member(self, member_row: int | None) -> None:
+        """Select a member without jumping the segments view, and show its coverage."""
+        if member_row is None:
+            self.members.view.selectionModel().clearSelection()
+            return
+        row = self.members.model.view_row(member_row)
+        if row is not None:
+            self.members.select_view_row(row)
+        else:
+            self.members.view.selectionModel().clearSelection()
+        self.coverage.show_member(member_row + 1, self._member_label(member_row))
+
+    # -- slots ------------------------------------------------------------------------------
+    def _on_members_current_row_changed(self, current: QModelIndex, _previous) -> None:
+        if self._busy or not current.isValid():
+            return
+        with self._guard():
+            src = current.data(SOURCE_ROW_ROLE)
+            first, last = self.members.model.segment_range(src)
+            self.segments.show_segments(first, last)
+            self.coverage.show_member(src + 1, self._member_label(src))
+
+    def _on_coverage_current_row_changed(self, current: QModelIndex, _previous) -> None:
+        if self._busy or not current.isValid():
+            return
+        with self._guard():
+            src = current.data(SOURCE_ROW_ROLE)
+            first, last = self.coverage.model.segment_range(src)
+            self.segments.show_segments(first, last)
+            member_pos = int(self.coverage.model.table.member_pos[src])
+            if member_pos >= 1:
+                row = self.members.model.view_row(member_pos - 1)
+                if row is not None:
+                    self.members.select_view_row(row)
+
+    def _on_segments_current_row_changed(self, current: QModelIndex, _previous) -> None:
+        if self._busy or not current.isValid():
+            return
+        with self._guard():
+            self._select_member(self.member_of_segment(current.row() + 1))
+
+    def _on_findings_current_row_changed(self, current: QModelIndex, _previous) -> None:
+        if self._busy or not current.isValid():
+            return
+        self.show_finding(current.row())
+
+    def _on_findings_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.show_finding(index.row())
+            self.segments.view.setFocus()
+
+    def show_finding(self, view_row: int) -> None:
+        finding = self.findings.model.finding(view_row)
+        if finding.segment is None:
+            return
+        with self._guard():
+            self.segments.show_segments(finding.segment, center=True)
+            member = (finding.member_pos - 1 if finding.member_pos is not None
+                      else self.member_of_segment(finding.segment))
+            self._select_member(member)

@@ -1,0 +1,141 @@
+"""The members and coverage panels: a record table with quick filters."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QWidget
+
+from inspector.gui.models.record_model import RecordModel
+from inspector.gui.models.roles import ERROR, WARNING
+from inspector.gui.panels.table_panel import TablePanel
+from inspector.gui.style import fit_columns
+
+_SEVERITY_CHOICES = (("All", None), ("With errors", ERROR), ("With errors or warnings", WARNING))
+_HIDDEN_BY_DEFAULT = {"member_identifier", "transaction"}
+SAMPLE_ROWS = 200  # rows measured to size the columns
+
+
+class RecordPanel(TablePanel):
+    """Shared behaviour of the members and coverage panels."""
+
+    def _setup_record_model(self, model: RecordModel) -> None:
+        self.model = model
+        self.view.setModel(model)
+        self.view.setSortingEnabled(True)
+        self.watch_model(model)
+        model.rows_changed.connect(self._update_count)
+        model.modelReset.connect(self._update_count)
+        self.filter_text_changed.connect(model.set_text_filter)
+        self.hide_empty_columns()
+        header = self.view.horizontalHeader()
+        sample = [list(values[:SAMPLE_ROWS]) if values is not None else []
+                  for values in model.table.display]
+        fit_columns(self.view, sample)
+        issues_width = self.view.fontMetrics().horizontalAdvance("00 errors, 00 warnings") + 24
+        header.resizeSection(model.table.issues_column, issues_width)
+        self._update_count()
+
+    def hide_empty_columns(self) -> None:
+        """Hide columns with no value in this file (and a few rarely needed ones)."""
+        header = self.view.horizontalHeader()
+        table = self.model.table
+        for column, name in enumerate(table.columns):
+            header.setSectionHidden(column, table.empty[column] or name in _HIDDEN_BY_DEFAULT)
+
+    def _severity_combo(self, noun: str) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(f"{self.view.objectName()}Severity")
+        combo.setAccessibleName(f"Show {noun}")
+        for label, _value in _SEVERITY_CHOICES:
+            combo.addItem(f"{label} {noun}" if label == "All" else label)
+        combo.currentIndexChanged.connect(self._on_severity_current_index_changed)
+        return combo
+
+    def _on_severity_current_index_changed(self, i: int) -> None:
+        self.model.set_severity_filter(_SEVERITY_CHOICES[i][1])
+
+    def _update_count(self) -> None:
+        self.count.setText(self.model.count_text())
+
+    def refresh_after_findings(self) -> None:
+        """Re-apply a sort/filter that depends on findings (called a few times a second)."""
+        if self.model.filters_by_findings:
+            self.model.refilter()  # sorted as well, by the findings known now
+        elif self.model.sort_column == self.model.table.issues_column:
+            self.model.resort()  # keeps the selection on its rows
+        self._update_count()
+
+
+class MembersPanel(RecordPanel):
+    """Members with a text filter, a findings filter and a maintenance-type filter."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Members", "membersView", "Members",
+                         "One row per member (2000 loop); tinted rows have findings",
+                         "Name or ID", parent)
+        self.severity = self._severity_combo("members")
+        self.maintenance = QComboBox()
+        self.maintenance.setObjectName("membersMaintenance")
+        self.maintenance.setAccessibleName("Maintenance type")
+        self.maintenance.setToolTip("Show only members with this maintenance type (INS03)")
+        self.maintenance.currentIndexChanged.connect(
+            self._on_maintenance_current_index_changed)
+        self.add_tool(self.severity)
+        self.add_tool(self.maintenance)
+
+    def set_model(self, model: RecordModel) -> None:
+        self._setup_record_model(model)
+        self.maintenance.blockSignals(True)
+        self.maintenance.clear()
+        self.maintenance.addItem("All maintenance types", None)
+        for value in model.distinct_values("maintenance_type"):
+            self.maintenance.addItem(value, value)
+        self.maintenance.blockSignals(False)
+
+    def _on_maintenance_current_index_changed(self, i: int) -> None:
+        if i >= 0 and hasattr(self, "model"):
+            self.model.set_value_filter("maintenance_type", self.maintenance.itemData(i))
+
+
+class CoveragePanel(RecordPanel):
+    """Coverage rows, by default only those of the member selected in the members table."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Coverage", "coverageView", "Coverage",
+                         "One row per coverage (2300 loop) with the member's reporting categories",
+                         "Member, plan or ID", parent)
+        self.only_selected = QCheckBox("Selected member")
+        self.only_selected.setObjectName("coverageSelectedOnly")
+        self.only_selected.setToolTip("Show only the coverage of the member selected above")
+        self.only_selected.setChecked(True)
+        self.only_selected.toggled.connect(self._on_only_selected_toggled)
+        self.severity = self._severity_combo("coverage")
+        self.add_tool(self.only_selected)
+        self.add_tool(self.severity)
+        self._member: int | None = None
+        self._member_label = ""
+
+    def set_model(self, model: RecordModel) -> None:
+        self._setup_record_model(model)
+
+    def show_member(self, member_pos: int | None, label: str = "") -> None:
+        """The member selected in the members table (None: no member selected)."""
+        self._member = member_pos
+        self._member_label = label
+        self._apply_member()
+
+    def _on_only_selected_toggled(self, _checked: bool) -> None:
+        self._apply_member()
+
+    def _apply_member(self) -> None:
+        if not hasattr(self, "model"):
+            return
+        label = self._member_label or (f"member #{self._member}" if self._member else "")
+        if self._member is not None:
+            self.only_selected.setText(f"Only #{self._member}")
+            self.only_selected.setToolTip(f"Show only the coverage of {label}")
+        if self.only_selected.isChecked() and self._member is not None:
+            self.title.setToolTip(f"Coverage of {label}")
+            self.model.set_member_filter([self._member])
+        else:
+            self.title.setToolTip("Coverage of every member")
+            self.model.set_member_filter(None)

@@ -1,0 +1,44 @@
+"""Everything a document tab shows, prepared off the GUI thread (pure Python, no Qt)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from inspector.core.document import Document, load
+from inspector.core.validation import Locator
+from inspector.gui.checks_child import checksum
+from inspector.gui.models.finding_index import FindingIndex, RowFindings
+from inspector.gui.models.table_data import (
+    TableData, build_coverage_table, build_member_table, coverage_extra_segments,
+)
+
+
+@dataclass
+class PreparedDocument:
+    """A loaded document plus the display arrays and lookup structures built from it."""
+
+    doc: Document
+    summary: dict
+    members: TableData
+    coverage: TableData
+    index: FindingIndex
+    locator: Locator
+    crc32: int  # of the bytes loaded; the check processes verify they read the same file
+
+
+def prepare(path: Path, progress: Callable[[int, int], None] | None = None,
+            cancel: Callable[[], bool] | None = None) -> PreparedDocument:
+    """Load a file and precompute everything the views need (raises like ``core.load``)."""
+    doc = load(path, progress, cancel)
+    store = doc.store
+    _ = store.lines, store.ids  # computed once here rather than on the GUI thread
+    members = build_member_table(doc)
+    coverage = build_coverage_table(doc)
+    index = FindingIndex(
+        RowFindings(members.first, members.last),
+        RowFindings(coverage.first, coverage.last, coverage_extra_segments(coverage)),
+    )
+    return PreparedDocument(doc, doc.summary(), members, coverage, index, Locator(doc),
+                            checksum(store.data))

@@ -1,0 +1,237 @@
+"""One open file's background work: load, then envelope checks, business rules and pyx12.
+
+The session lives in the GUI thread and owns the workers: the load runs on a QThread, the business
+rules and pyx12 each in a child process (both are CPU-bound pure Python; in a thread they would
+compete with the window for the GIL). It reports by signals and never touches widgets. Findings
+from every source are located (loop, member) before they are passed on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from inspector.core.findings import Finding
+from inspector.core.validation.run import Deduplicator
+from inspector.gui import gc_guard
+from inspector.gui.check_runner import CheckRunner
+from inspector.gui.checks_child import PYX12, RULES
+from inspector.gui.prepared import PreparedDocument
+from inspector.gui.workers import LoadWorker, start_in_thread, wait_for_thread
+
+
+class DocumentSession(QObject):
+    """Loads one file and validates it, all in the background."""
+
+    load_progressed = Signal(int, int)
+    loaded = Signal(object)  # PreparedDocument
+    load_failed = Signal(str)
+    load_cancelled = Signal()
+    findings_arrived = Signal(list)
+    validation_progressed = Signal(int, int)
+    validation_note = Signal(str)  # part of the validation could not run or was stopped
+    validation_finished = Signal()
+    stopped = Signal()  # every thread and process has ended after shutdown()
+
+    def __init__(self, path: Path, *, use_pyx12: bool = True, use_rules: bool = True,
+                 profiles: tuple[str, ...] = (), parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.use_pyx12 = use_pyx12
+        self.use_rules = use_rules
+        self.profiles = profiles
+        self.prepared: PreparedDocument | None = None
+        self._threads: list[QThread] = []
+        self._workers: list[QObject] = []
+        self._load_worker: LoadWorker | None = None
+        self._runners: list[CheckRunner] = []  # checks still running
+        self._validating = False
+        self._closed = False
+        self._duplicates = Deduplicator()
+        self._rules_running = False
+        self._held_pyx12: list[Finding] = []
+
+    # -- control ----------------------------------------------------------------------------
+    def start(self) -> None:
+        worker = LoadWorker(self.path)
+        worker.progressed.connect(self._on_load_worker_progressed)
+        worker.loaded.connect(self._on_load_worker_loaded)
+        worker.failed.connect(self._on_load_worker_failed)
+        worker.cancelled.connect(self._on_load_worker_cancelled)
+        self._load_worker = worker
+        self._run(worker, "inspector-load")
+
+    @property
+    def loading(self) -> bool:
+        return self._load_worker is not None
+
+    @property
+    def validating(self) -> bool:
+        return self._validating
+
+    def cancel_load(self) -> None:
+        if self._load_worker is not None:
+            self._load_worker.cancel()
+
+    def cancel_validation(self) -> None:
+        """Stop the checks still running; findings so far stay."""
+        if not self._validating:
+            return
+        self._stop_runners()
+        self._validating = False
+        self.validation_note.emit("Checking was stopped; the findings shown are incomplete.")
+        self.validation_finished.emit()
+
+    def shutdown(self) -> None:
+        """Cancel everything; emits ``stopped`` once no thread is left."""
+        self._closed = True
+        self.cancel_load()
+        self._stop_runners()
+        self._validating = False
+        if not self._threads:
+            self.stopped.emit()
+
+    def wait(self, timeout_s: float = 5.0) -> bool:
+        """Block until the worker threads have ended (used on quit); True if they did."""
+        ended = True
+        for thread in list(self._threads):
+            if wait_for_thread(thread, timeout_s):
+                self._forget_thread(thread)
+            else:
+                ended = False
+        return ended
+
+    @property
+    def idle(self) -> bool:
+        return not self._threads and not self._runners
+
+    def _stop_runners(self) -> None:
+        for runner in self._runners:
+            runner.cancel()
+        self._runners = []
+
+    # -- threads ----------------------------------------------------------------------------
+    def _run(self, worker: QObject, name: str) -> None:
+        gc_guard.hold()
+        thread = start_in_thread(worker, name)
+        self._threads.append(thread)
+        self._workers.append(worker)
+        thread.finished.connect(self._on_thread_finished)
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        self._forget_thread(self.sender())
+        if self._closed and not self._threads:
+            self.stopped.emit()
+
+    def _forget_thread(self, thread: QObject) -> None:
+        for i, t in enumerate(self._threads):
+            if t is thread:
+                # finished() is emitted just before the thread really ends: let it end before
+                # the last reference (and so the QThread) goes away.
+                wait_for_thread(t, 5.0)
+                gc_guard.release()
+                del self._threads[i]
+                worker = self._workers.pop(i)
+                if worker is self._load_worker:
+                    self._load_worker = None
+                return
+
+    # -- loading ----------------------------------------------------------------------------
+    @Slot(int, int)
+    def _on_load_worker_progressed(self, done: int, total: int) -> None:
+        if not self._closed:
+            self.load_progressed.emit(done, total)
+
+    @Slot(object)
+    def _on_load_worker_loaded(self, prepared: PreparedDocument) -> None:
+        if self._closed:
+            return
+        self.prepared = prepared
+        self.loaded.emit(prepared)
+        self._start_validation()
+
+    @Slot(str)
+    def _on_load_worker_failed(self, message: str) -> None:
+        if not self._closed:
+            self.load_failed.emit(message)
+
+    @Slot()
+    def _on_load_worker_cancelled(self) -> None:
+        if not self._closed:
+            self.load_cancelled.emit()
+
+    # -- validation -------------------------------------------------------------------------
+    def _start_validation(self) -> None:
+        prepared = self.prepared
+        assert prepared is not None
+        self._validating = True
+        self._deliver(prepared.doc.problems)
+        # pyx12 findings that repeat an envelope or rule finding are dropped; rules finish in
+        # seconds, so pyx12's first findings wait for them instead of being retracted later.
+        self._duplicates = Deduplicator(prepared.doc.problems)
+        self._rules_running = self.use_rules
+        self._held_pyx12: list[Finding] = []
+        kinds = [kind for kind, wanted in ((RULES, self.use_rules), (PYX12, self.use_pyx12))
+                 if wanted]
+        size = len(prepared.doc.store.data)
+        for kind in kinds:
+            runner = CheckRunner(kind, str(prepared.doc.path), size, prepared.crc32,
+                                 self.profiles, self)
+            runner.findings_found.connect(self._on_runner_findings_found)
+            runner.progressed.connect(self._on_runner_progressed)
+            runner.finished.connect(self._on_runner_finished)
+            runner.failed.connect(self._on_runner_failed)
+            self._runners.append(runner)
+        for runner in list(self._runners):
+            runner.start()
+        if not kinds:
+            self._runner_done(None)
+
+    def _deliver(self, findings: list[Finding]) -> None:
+        if findings and not self._closed and self.prepared is not None:
+            locate = self.prepared.locator
+            self.findings_arrived.emit([locate(f) for f in findings])
+
+    def _runner_done(self, runner: QObject) -> None:
+        if getattr(runner, "kind", None) == RULES:
+            self._rules_running = False
+            held, self._held_pyx12 = self._held_pyx12, []
+            self._deliver([f for f in held if not self._duplicates.is_duplicate(f)])
+        self._runners = [r for r in self._runners if r is not runner]
+        if not self._runners and self._validating and not self._closed:
+            self._validating = False
+            self.validation_finished.emit()
+
+    @Slot(list)
+    def _on_runner_findings_found(self, batch: list) -> None:
+        if not self._validating:
+            return
+        if getattr(self.sender(), "kind", None) == PYX12:
+            if self._rules_running:
+                self._held_pyx12.extend(batch)
+                return
+            batch = [f for f in batch if not self._duplicates.is_duplicate(f)]
+        else:
+            self._duplicates.know(batch)
+        self._deliver(batch)
+
+    @Slot(int, int)
+    def _on_runner_progressed(self, done: int, total: int) -> None:
+        if self._validating and getattr(self.sender(), "kind", None) == PYX12:
+            self.validation_progressed.emit(done, total)
+
+    @Slot(bool)
+    def _on_runner_finished(self, completed: bool) -> None:
+        runner = self.sender()
+        if not completed:
+            self.validation_note.emit("The implementation-guide check could not read the whole "
+                                      "file; see the findings for where it stopped.")
+        self._runner_done(runner)
+
+    @Slot(str)
+    def _on_runner_failed(self, message: str) -> None:
+        runner = self.sender()
+        self.validation_note.emit(message)
+        self._runner_done(runner)

@@ -1,0 +1,91 @@
+"""A small facade over QSettings: recent files, window geometry, splitter and header states.
+
+Stored as an INI file in the user's scope. Tests redirect it with
+``QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, tmp_path)`` or pass ``path``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+ORGANIZATION = "834 Inspector"
+APPLICATION = "inspector"
+RECENT_LIMIT = 10
+
+
+class Settings:
+    """Typed access to the few things the app remembers between runs."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        if path is not None:
+            self._qs = QSettings(str(path), QSettings.Format.IniFormat)
+        else:
+            self._qs = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                                 ORGANIZATION, APPLICATION)
+
+    @property
+    def file_name(self) -> str:
+        return self._qs.fileName()
+
+    def sync(self) -> None:
+        self._qs.sync()
+
+    # -- recent files -----------------------------------------------------------------------
+    def recent_files(self) -> list[Path]:
+        """Newest first, without duplicates, only files that still exist."""
+        raw = self._qs.value("recent/files", [])
+        if isinstance(raw, str):  # QSettings returns a bare string for a one-item list
+            raw = [raw]
+        seen: set[str] = set()
+        result: list[Path] = []
+        for item in raw or []:
+            path = Path(str(item))
+            key = _key(path)
+            if key in seen or not path.is_file():
+                continue
+            seen.add(key)
+            result.append(path)
+        return result[:RECENT_LIMIT]
+
+    def add_recent_file(self, path: Path) -> None:
+        path = Path(path).absolute()
+        key = _key(path)
+        others = [p for p in self.recent_files() if _key(p) != key]
+        self._write_recent([path, *others][:RECENT_LIMIT])
+
+    def remove_recent_file(self, path: Path) -> None:
+        key = _key(Path(path).absolute())
+        self._write_recent([p for p in self.recent_files() if _key(p) != key])
+
+    def clear_recent_files(self) -> None:
+        self._write_recent([])
+
+    def _write_recent(self, paths: list[Path]) -> None:
+        self._qs.setValue("recent/files", [str(p) for p in paths])
+
+    # -- window, splitter and header state --------------------------------------------------
+    def state(self, name: str) -> QByteArray | None:
+        """A saved ``saveGeometry()``/``saveState()`` blob, or None."""
+        value = self._qs.value(f"state/{name}")
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    def set_state(self, name: str, value: QByteArray) -> None:
+        self._qs.setValue(f"state/{name}", value)
+
+    # -- last folder of the open dialog -----------------------------------------------------
+    def last_folder(self) -> str:
+        value = self._qs.value("open/last_folder", "")
+        return str(value) if value and Path(str(value)).is_dir() else ""
+
+    def set_last_folder(self, folder: Path) -> None:
+        self._qs.setValue("open/last_folder", str(folder))
+
+
+def _key(path: Path) -> str:
+    """Compare paths the way the file system would (resolving symlinks and ``..``)."""
+    try:
+        return str(path.resolve())
+    except OSError:
+        return str(path.absolute())
