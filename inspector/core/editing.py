@@ -38,6 +38,7 @@ from inspector.core.errors import InspectorError, NotAn834Error
 from inspector.core.findings import Finding, sort_key
 from inspector.core.frames import AMOUNT_CATEGORIES, MEMBER_FIELDS, FieldSpec, coverage_field
 from inspector.core.source import SegmentStore, read_bytes
+from inspector.core.structure import span_containing
 
 ELEMENT_ID = re.compile(r"([A-Z][A-Z0-9]{1,2})(\d{2})(?:-(\d{1,2}))?\Z")
 _AMOUNT = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)\Z")
@@ -370,10 +371,7 @@ class EditSession:
     # -- member addressing -----------------------------------------------------------------------
     def member_row(self, ordinal: int) -> int | None:
         """0-based row in ``doc.members`` of the member holding a segment, or None."""
-        i = int(np.searchsorted(self._first, ordinal, side="right")) - 1
-        if i < 0 or ordinal > self._last[i]:
-            return None
-        return i
+        return span_containing(self._first, self._last, ordinal)
 
     def member_row_of(self, member_pos: int) -> int:
         i = int(np.searchsorted(self._pos, member_pos))

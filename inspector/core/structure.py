@@ -164,12 +164,18 @@ class Structure:
 
     def member_at(self, ordinal: int) -> int | None:
         """0-based member index of the 2000 loop that holds a segment, or None."""
-        if not len(self.members):
-            return None
-        i = int(np.searchsorted(self.member_starts, ordinal, side="right")) - 1
-        if i < 0 or ordinal > self.members.column("seg_last")[i]:
-            return None
-        return i
+        return span_containing(self.member_starts, self.member_ends, ordinal)
+
+
+def span_containing(firsts: np.ndarray, lasts: np.ndarray, ordinal: int) -> int | None:
+    """Index ``i`` of the span ``firsts[i]..lasts[i]`` holding ``ordinal``, or None.
+
+    Spans are sorted and do not overlap (members, coverages): a binary search, O(log n).
+    """
+    i = int(np.searchsorted(firsts, ordinal, side="right")) - 1
+    if i < 0 or ordinal > lasts[i]:
+        return None
+    return i
 
 
 _WS = " \t\r\n\x0b\x0c"

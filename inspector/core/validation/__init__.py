@@ -8,10 +8,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable, Iterable
 
-import numpy as np
-
 from inspector.core.document import Document
 from inspector.core.findings import Finding, sort_key
+from inspector.core.structure import span_containing
 
 OnFinding = Callable[[Finding], None]
 
@@ -28,10 +27,7 @@ class Locator:
         self._subscribers = members.column("subscriber_id")
 
     def member_index(self, ordinal: int) -> int | None:
-        i = int(np.searchsorted(self._starts, ordinal, side="right")) - 1
-        if i < 0 or ordinal > self._ends[i]:
-            return None
-        return i
+        return span_containing(self._starts, self._ends, ordinal)
 
     def __call__(self, finding: Finding) -> Finding:
         o = finding.segment
