@@ -38,7 +38,7 @@ def frozen(tmp_path_factory) -> Path:
     )
     assert build.returncode == 0, build.stderr[-4000:]
     app = out / "dist" / "inspector"
-    size = sum(p.stat().st_size for p in app.rglob("*") if p.is_file())
+    size = sum(p.stat().st_size for p in app.rglob("*") if p.is_file() and not p.is_symlink())
     print(f"\nfrozen build: {time.perf_counter() - started:.0f} s, {size / 2**20:.0f} MiB "
           f"in {app}")
     return app
