@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
