@@ -15,6 +15,10 @@ from inspector.gui.settings import Settings
 
 SHORTCUT_HELP = (
     ("Ctrl+O", "Open files"),
+    ("Ctrl+S", "Save the corrected 834 (never over the original)"),
+    ("Double-click / F2", "Change a cell, or the elements of a segment"),
+    ("Ctrl+Z", "Undo the last correction"),
+    ("Ctrl+Shift+Z / Ctrl+Y", "Redo"),
     ("Ctrl+W", "Close the current file"),
     ("Ctrl+Q", "Quit"),
     ("Ctrl+1 … Ctrl+4", "Members, Coverage, Segments, Findings"),
@@ -118,13 +122,44 @@ class WindowActions(QObject):
                                     "Show the previous open file")
         self.stop_checks = _action(window, "&Stop Checking", None,
                                    "Stop the implementation-guide check of the current file")
+        self.undo = _action(window, "&Undo", QKeySequence.StandardKey.Undo,
+                            "Undo the last correction", "actionUndo")
+        self.undo.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.redo = _action(window, "&Redo", None, "Redo the last correction undone",
+                            "actionRedo")
+        self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.export_corrections = _action(
+            window, "&Corrections CSV\u2026", None,
+            "One row per corrected member and coverage: what changed, the original values and "
+            "the findings still open", "actionExportCorrections")
+        self.export_members = _action(window, "&Members CSV\u2026", None,
+                                      "The members table as shown (filter and sort)",
+                                      "actionExportMembers")
+        self.export_coverage = _action(window, "C&overage CSV\u2026", None,
+                                       "The coverage table as shown (filter and sort)",
+                                       "actionExportCoverage")
+        self.export_findings = _action(window, "&Findings CSV\u2026", None,
+                                       "The findings list as shown", "actionExportFindings")
+        self.export_834 = _action(window, "Corrected &834\u2026", None,
+                                  "Save the file with the corrections under a new name (the "
+                                  "original is never overwritten)", "actionExportCorrected834")
+        self.save_corrected = _action(window, "&Save Corrected 834\u2026",
+                                      QKeySequence.StandardKey.Save,
+                                      self.export_834.statusTip(), "actionSaveCorrected")
+        self.export_ack = _action(window, "999 &Acknowledgment\u2026", None,
+                                  "The 999 acknowledgment of the file as received",
+                                  "actionExportAck")
+        self.export_actions = [self.export_corrections, self.export_members,
+                               self.export_coverage, self.export_findings, self.export_834,
+                               self.export_ack]
         self.about = _action(window, "&About 834 Inspector", None, "Version and credits",
                              "actionAbout")
         self.shortcuts = _action(window, "&Keyboard Shortcuts", QKeySequence.StandardKey.HelpContents,
                                  "List every keyboard shortcut", "actionShortcuts")
         self.document_actions = [*self.view_actions, self.next_view, self.previous_view,
                                  self.filter, self.goto, self.next_finding,
-                                 self.previous_finding, self.close_tab, self.stop_checks]
+                                 self.previous_finding, self.close_tab, self.stop_checks,
+                                 self.save_corrected, *self.export_actions]
 
     def build_menus(self, window: QMainWindow) -> None:
         bar = window.menuBar()
@@ -133,9 +168,21 @@ class WindowActions(QObject):
         file_menu.addMenu(self.recent)
         file_menu.addAction(self.open_demo)
         file_menu.addSeparator()
+        file_menu.addAction(self.save_corrected)
+        export_menu = file_menu.addMenu("&Export")
+        export_menu.setObjectName("exportMenu")
+        for action in self.export_actions:
+            export_menu.addAction(action)
+            if action is self.export_findings:
+                export_menu.addSeparator()
+        file_menu.addSeparator()
         file_menu.addAction(self.close_tab)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
+
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.undo)
+        edit_menu.addAction(self.redo)
 
         view_menu = bar.addMenu("&View")
         for action in self.view_actions:
@@ -162,3 +209,9 @@ class WindowActions(QObject):
     def set_document_actions_enabled(self, enabled: bool) -> None:
         for action in self.document_actions:
             action.setEnabled(enabled)
+
+    def set_edit_state(self, undo: str | None, redo: str | None) -> None:
+        """Undo/Redo enabled (with what they would undo) or disabled (None)."""
+        for action, text, plain in ((self.undo, undo, "&Undo"), (self.redo, redo, "&Redo")):
+            action.setEnabled(text is not None)
+            action.setText(text.replace("&", "&&") if text else plain)

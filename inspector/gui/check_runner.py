@@ -29,6 +29,7 @@ class CheckRunner(QObject):
     progressed = Signal(int, int)
     finished = Signal(bool)  # completed (False: the check stopped before the end of the file)
     failed = Signal(str)
+    ack_built = Signal(object, str)  # pyx12's 999 text (None if it could not be built), why not
 
     def __init__(self, kind: str, path: str, size: int, crc32: int,
                  profiles: tuple[str, ...] = (), parent: QObject | None = None) -> None:
@@ -95,6 +96,8 @@ class CheckRunner(QObject):
                 batches.extend(message[1])
             elif kind == "progress":
                 self.progressed.emit(message[1], message[2])
+            elif kind == "ack":
+                self.ack_built.emit(message[1], str(message[2]))
             else:
                 final = message
                 break

@@ -8,8 +8,10 @@ The child gets ``(path, size, crc32)`` and reads the file itself (sending 30 MB 
 would cost the app's GUI thread a pickled copy); if the file no longer has the size and checksum
 the app loaded, it says so instead of reporting findings for other bytes, so segment numbers
 always match the app's. It puts on the result queue, in order:
-``("progress", done, total)``, ``("findings", [Finding, ...])``, then exactly one of
-``("done", completed)`` or ``("error", message)``.
+``("progress", done, total)``, ``("findings", [Finding, ...])``, for pyx12 also
+``("ack", text or None, why not)`` (the 999 of the file, so exporting it needs no second run),
+then exactly one of ``("done", completed)`` or ``("error", message)``. The ``ack`` check runs
+pyx12 for the 999 alone (no findings sent).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any, Callable
 
 BATCH_SIZE = 250
 FLUSH_SECONDS = 0.25
-PYX12, RULES = "pyx12", "rules"
+PYX12, RULES, ACK = "pyx12", "rules", "ack"
 
 
 class _Stream:
@@ -58,6 +60,16 @@ def _pyx12(data: bytes, path: str, profiles: tuple[str, ...], out: _Stream) -> b
 
     result = validate_with_pyx12(data, progress=out.progress, cancel=None,
                                  on_finding=out.finding)
+    out.flush()
+    out.results.put(("ack", result.ack, result.ack_unavailable or ""))
+    return bool(getattr(result, "completed", True))
+
+
+def _ack(data: bytes, path: str, profiles: tuple[str, ...], out: _Stream) -> bool:
+    from inspector.core.pyx12_adapter import validate_with_pyx12
+
+    result = validate_with_pyx12(data, progress=out.progress, cancel=None)
+    out.results.put(("ack", result.ack, result.ack_unavailable or ""))
     return bool(getattr(result, "completed", True))
 
 
@@ -73,9 +85,10 @@ def _rules(data: bytes, path: str, profiles: tuple[str, ...], out: _Stream) -> b
 
 
 _CHECKS: dict[str, Callable[[bytes, str, tuple[str, ...], _Stream], bool]] = {
-    PYX12: _pyx12, RULES: _rules,
+    PYX12: _pyx12, RULES: _rules, ACK: _ack,
 }
-_NAMES = {PYX12: "implementation-guide check", RULES: "business-rule check"}
+_NAMES = {PYX12: "implementation-guide check", RULES: "business-rule check",
+          ACK: "999 acknowledgment"}
 
 
 def checksum(data: bytes) -> int:

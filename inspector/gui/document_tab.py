@@ -8,12 +8,15 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from inspector.gui.banner import ActivityRow, Banner
+from inspector.gui.editing.recovery_banner import RecoveryBanner
+from inspector.gui.editing.tab_editing import TabEditing
 from inspector.gui.message_pages import LoadingPage, MessagePage
 from inspector.gui.models.findings_model import FindingsModel
 from inspector.gui.models.record_model import RecordModel
 from inspector.gui.models.segments_model import SegmentsModel
 from inspector.gui.navigation import SelectionSync
 from inspector.gui.panels.findings_panel import FindingsPanel
+from inspector.gui.panels.history_panel import HistoryPanel
 from inspector.gui.panels.record_panels import CoveragePanel, MembersPanel
 from inspector.gui.panels.segments_panel import SegmentsPanel
 from inspector.gui.prepared import PreparedDocument
@@ -22,7 +25,7 @@ from inspector.gui.settings import Settings
 from inspector.gui.summary_strip import SummaryStrip
 
 REFRESH_MS = 700  # re-apply findings-dependent sorts/filters at most this often
-_SPLITTERS = ("outer", "top", "left")
+_SPLITTERS = ("outer", "top", "left", "bottom")
 _HEADERS = ("members", "coverage", "findings")
 
 
@@ -34,6 +37,7 @@ class DocumentTab(QWidget):
     load_failed = Signal(Path, str)
     close_requested = Signal()
     status_changed = Signal(str)
+    edits_changed = Signal()  # undo/redo availability or the unsaved state changed
 
     def __init__(self, path: Path, settings: Settings, use_pyx12: bool = True,
                  use_rules: bool = True, parent: QWidget | None = None) -> None:
@@ -45,12 +49,15 @@ class DocumentTab(QWidget):
         self.prepared: PreparedDocument | None = None
         self.session: DocumentSession | None = None
         self.sync: SelectionSync | None = None
+        self.editing: TabEditing | None = None
         self.state = "loading"  # loading | loaded | failed | cancelled
         self.notes: list[str] = []  # validation problems shown in the banner
 
         self.summary = SummaryStrip()
         self.summary.show_file(path)
         self.banner = Banner()
+        self.notice = Banner()  # edits refused, exports written or failed
+        self.recovery = RecoveryBanner()
         self.activity = ActivityRow()
         self.activity.stop_requested.connect(self._on_activity_stop_requested)
 
@@ -58,6 +65,8 @@ class DocumentTab(QWidget):
         self.coverage = CoveragePanel()
         self.segments = SegmentsPanel()
         self.findings = FindingsPanel()
+        self.history = HistoryPanel()
+        self.history.hide()  # shown once the document has corrections
         self.left = QSplitter(Qt.Orientation.Vertical)
         self.left.setObjectName("leftSplitter")
         self.left.addWidget(self.members)
@@ -72,16 +81,23 @@ class DocumentTab(QWidget):
         self.top.setStretchFactor(1, 2)
         self.outer = QSplitter(Qt.Orientation.Vertical)
         self.outer.setObjectName("outerSplitter")
+        self.bottom = QSplitter(Qt.Orientation.Horizontal)
+        self.bottom.setObjectName("bottomSplitter")
+        self.bottom.addWidget(self.findings)
+        self.bottom.addWidget(self.history)
+        self.bottom.setStretchFactor(0, 2)
+        self.bottom.setStretchFactor(1, 1)
         self.outer.addWidget(self.top)
-        self.outer.addWidget(self.findings)
+        self.outer.addWidget(self.bottom)
         self.outer.setStretchFactor(0, 4)
         self.outer.setStretchFactor(1, 1)
-        for splitter in (self.left, self.top, self.outer):
+        for splitter in (self.left, self.top, self.outer, self.bottom):
             splitter.setChildrenCollapsible(False)
         # Sensible first layout at 1400x900; the user's own is restored from the settings.
         self.left.setSizes([470, 210])
         self.top.setSizes([850, 550])
-        self.outer.setSizes([640, 210])
+        self.outer.setSizes([600, 250])
+        self.bottom.setSizes([950, 450])
 
         self.loading_page = LoadingPage()
         self.loading_page.cancel_requested.connect(self.cancel_load)
@@ -98,6 +114,8 @@ class DocumentTab(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.summary)
         layout.addWidget(self.banner)
+        layout.addWidget(self.recovery)
+        layout.addWidget(self.notice)
         layout.addWidget(self.activity)
         layout.addWidget(self.pages, 1)
         self._refresh = QTimer(self)
@@ -114,8 +132,33 @@ class DocumentTab(QWidget):
         return (self.members, self.coverage, self.segments, self.findings)
 
     @property
+    def splitters(self) -> tuple[QSplitter, ...]:
+        return (self.outer, self.top, self.left, self.bottom)
+
+    @property
     def busy(self) -> bool:
         return self.session is not None and (self.session.loading or self.session.validating)
+
+    @property
+    def dirty(self) -> bool:
+        """The document has corrections that were not saved as a corrected 834."""
+        return self.editing is not None and self.editing.editor.dirty
+
+    @property
+    def can_undo(self) -> bool:
+        return self.editing is not None and self.editing.editor.can_undo
+
+    @property
+    def can_redo(self) -> bool:
+        return self.editing is not None and self.editing.editor.can_redo
+
+    def undo(self) -> None:
+        if self.editing is not None and self.state == "loaded":
+            self.editing.undo()
+
+    def redo(self) -> None:
+        if self.editing is not None and self.state == "loaded":
+            self.editing.redo()
 
     def start(self) -> None:
         """Start (or restart) loading the file in the background."""
@@ -130,7 +173,8 @@ class DocumentTab(QWidget):
         self.pages.setCurrentWidget(self.loading_page)
         self.loading_page.cancel.setFocus()
         session = DocumentSession(self.path, use_pyx12=self.use_pyx12,
-                                  use_rules=self.use_rules, parent=self)
+                                  use_rules=self.use_rules,
+                                  journal_dir=self.settings.journal_dir(), parent=self)
         session.load_progressed.connect(self._on_session_load_progressed)
         session.loaded.connect(self._on_session_loaded)
         session.load_failed.connect(self._on_session_load_failed)
@@ -149,9 +193,15 @@ class DocumentTab(QWidget):
             self.loading_page.cancel.setEnabled(False)
             self.session.cancel_load()
 
-    def shutdown(self) -> DocumentSession | None:
-        """Stop background work; returns the session so the caller can wait for its threads."""
+    def shutdown(self, keep_journal: bool = True) -> DocumentSession | None:
+        """Stop background work; returns the session so the caller can wait for its threads.
+
+        The corrections' journal is deleted unless ``keep_journal`` (the clerk saved or
+        discarded them); kept, it offers the corrections again when the file is next opened.
+        """
         self._refresh.stop()
+        if self.editing is not None:
+            self.editing.shutdown(keep_journal)
         session = self.session
         if session is not None:
             session.setParent(None)  # outlives this tab until its threads have ended
@@ -161,7 +211,7 @@ class DocumentTab(QWidget):
 
     # -- state persistence ------------------------------------------------------------------
     def restore_layout(self) -> None:
-        for name, splitter in zip(_SPLITTERS, (self.outer, self.top, self.left)):
+        for name, splitter in zip(_SPLITTERS, self.splitters):
             state = self.settings.state(f"splitter/{name}")
             if state is not None:
                 splitter.restoreState(state)
@@ -169,7 +219,9 @@ class DocumentTab(QWidget):
     def save_layout(self) -> None:
         if self.prepared is None:
             return  # the tables were never shown: nothing the user arranged
-        for name, splitter in zip(_SPLITTERS, (self.outer, self.top, self.left)):
+        for name, splitter in zip(_SPLITTERS, self.splitters):
+            if splitter is self.bottom and not self.history.isVisible():
+                continue  # its sizes mean something only while the history is shown
             self.settings.set_state(f"splitter/{name}", splitter.saveState())
         for name, panel in zip(_HEADERS, (self.members, self.coverage, self.findings)):
             header = panel.view.horizontalHeader()
@@ -232,6 +284,10 @@ class DocumentTab(QWidget):
         self.segments.set_model(SegmentsModel(prepared.doc, index, self))
         self.findings.set_model(FindingsModel(prepared.doc.store, self))
         self.sync = SelectionSync(self.members, self.coverage, self.segments, self.findings, self)
+        self.editing = TabEditing(self, prepared, use_pyx12=self.use_pyx12,
+                                  use_rules=self.use_rules)
+        self.editing.edits_changed.connect(self.edits_changed)
+        self.editing.status_reported.connect(self.status_changed)
         self.summary.show_summary(prepared.summary)
         self.summary.show_counts(0, 0, running=True)
         self._restore_headers()
@@ -277,6 +333,8 @@ class DocumentTab(QWidget):
         prepared = self.prepared
         if prepared is None:
             return
+        if self.editing is not None:
+            batch = self.editing.fresh(batch)
         member_rows, coverage_rows, segments = prepared.index.add(batch)
         self.members.model.findings_changed(member_rows)
         self.coverage.model.findings_changed(coverage_rows)
@@ -308,6 +366,20 @@ class DocumentTab(QWidget):
             self.status_changed.emit(f"{self.path.name}: checks finished, {index.errors:,} "
                                      f"errors, {index.warnings:,} warnings")
         self.validation_finished.emit(self.path)
+
+    def findings_replaced(self) -> None:
+        """A member's findings were replaced after an edit: counts, sorts and filters follow."""
+        if self.prepared is not None:
+            index = self.prepared.index
+            running = self.session is not None and self.session.validating
+            self.summary.show_counts(index.errors, index.warnings, running)
+        if not self._refresh.isActive():
+            self._refresh.start()
+
+    def show_notice(self, text: str, tone: str = "info") -> None:
+        """A message about edits or exports above the tables (replacing the previous one)."""
+        self.notice.hide()
+        self.notice.show_message(text, tone)
 
     def _on_activity_stop_requested(self) -> None:
         if self.session is not None:

@@ -13,6 +13,7 @@ from inspector.gui.actions import WindowActions
 from inspector.gui.dialogs import APP_TITLE
 from inspector.gui.document_tab import DocumentTab
 from inspector.gui.dropping import local_files
+from inspector.gui.export_actions import Exporter
 from inspector.gui.session import DocumentSession
 from inspector.gui.settings import Settings
 from inspector.gui.start_page import StartPage
@@ -20,6 +21,7 @@ from inspector.resources import demo_path
 
 FILE_FILTER = "X12 834 files (*.834 *.edi *.txt *.x12 *.dat);;All files (*)"
 QUIT_WAIT_S = 5.0
+DIRTY = "\u2022 "  # marks a document with unsaved corrections (tab and window title)
 
 
 class MainWindow(QMainWindow):
@@ -59,6 +61,9 @@ class MainWindow(QMainWindow):
 
         self.actions_ = WindowActions(self, self.settings)
         self.actions_.build_menus(self)
+        self.exporter = Exporter(self, self.settings)
+        self.exporter.exported.connect(self._on_exporter_exported)
+        self.exporter.export_failed.connect(self._on_exporter_export_failed)
         self._wire_actions()
         self.statusBar().showMessage("Ready: open or drop an 834 file", 5000)
         self._restore_window()
@@ -79,6 +84,7 @@ class MainWindow(QMainWindow):
             tab.load_failed.connect(self._on_tab_load_failed)
             tab.close_requested.connect(self._on_tab_close_requested)
             tab.status_changed.connect(self._on_tab_status_changed)
+            tab.edits_changed.connect(self._on_tab_edits_changed)
             tab.restore_layout()
             index = self.tabs.addTab(tab, path.name)
             self.tabs.setTabToolTip(index, str(path))
@@ -98,12 +104,15 @@ class MainWindow(QMainWindow):
     def tab_for(self, path: Path) -> DocumentTab | None:
         return next((t for t in self.document_tabs() if t.path == path), None)
 
-    def close_tab(self, index: int) -> None:
+    def close_tab(self, index: int) -> bool:
+        """Close a tab, asking first if it has unsaved corrections; False if it stays open."""
         tab = self.tabs.widget(index)
         if not isinstance(tab, DocumentTab):
-            return
+            return False
+        if not self._settle_unsaved(tab):
+            return False
         tab.save_layout()
-        session = tab.shutdown()
+        session = tab.shutdown(keep_journal=False)
         if session is not None and not session.idle:
             self._retiring.append(session)
             session.stopped.connect(self._on_retired_session_stopped)
@@ -112,6 +121,22 @@ class MainWindow(QMainWindow):
         if self.tabs.count() == 0:
             self.stack.setCurrentWidget(self.start_page)
             self.start_page.open_button.setFocus()
+        return True
+
+    def ask_unsaved_changes(self, tab: DocumentTab) -> str:
+        """"save", "discard" or "cancel" for a tab with unsaved corrections (tests replace it)."""
+        count = len(tab.editing.editor.history) if tab.editing is not None else 0
+        return dialogs.ask_unsaved(self, tab.path.name, count)
+
+    def _settle_unsaved(self, tab: DocumentTab) -> bool:
+        """True when the tab may close: nothing unsaved, saved now, or discarded."""
+        if not tab.dirty:
+            return True
+        self.tabs.setCurrentWidget(tab)
+        choice = self.ask_unsaved_changes(tab)
+        if choice == dialogs.SAVE:
+            return self.exporter.save_corrected(tab)
+        return choice == dialogs.DISCARD
 
     # -- slots: actions ---------------------------------------------------------------------
     @Slot()
@@ -139,6 +164,15 @@ class MainWindow(QMainWindow):
         a.next_tab.triggered.connect(lambda: self._step_tab(1))
         a.previous_tab.triggered.connect(lambda: self._step_tab(-1))
         a.stop_checks.triggered.connect(self._on_stop_checks_triggered)
+        a.undo.triggered.connect(lambda: self._with_tab("undo"))
+        a.redo.triggered.connect(lambda: self._with_tab("redo"))
+        a.save_corrected.triggered.connect(lambda: self._export("save_corrected"))
+        for action, method in ((a.export_corrections, "export_corrections"),
+                               (a.export_members, "export_members"),
+                               (a.export_coverage, "export_coverage"),
+                               (a.export_findings, "export_findings"),
+                               (a.export_834, "save_corrected"), (a.export_ack, "export_ack")):
+            action.triggered.connect(lambda _c=False, m=method: self._export(m))
         a.about.triggered.connect(self._on_about_triggered)
         a.shortcuts.triggered.connect(self._on_shortcuts_triggered)
         a.open_demo.setEnabled(demo_path().is_file())
@@ -147,6 +181,9 @@ class MainWindow(QMainWindow):
         tab = self.current_tab()
         if tab is not None:
             getattr(tab, method)(*args)
+
+    def _export(self, method: str) -> None:
+        getattr(self.exporter, method)(self.current_tab())
 
     def _step_tab(self, delta: int) -> None:
         if self.tabs.count():
@@ -204,7 +241,40 @@ class MainWindow(QMainWindow):
     def _on_tabs_current_changed(self, _index: int) -> None:
         tab = self.current_tab()
         self.actions_.set_document_actions_enabled(tab is not None)
-        self.setWindowTitle(f"{tab.path.name} \u2014 {APP_TITLE}" if tab else APP_TITLE)
+        self._show_edit_state()
+
+    @Slot()
+    def _on_tab_edits_changed(self) -> None:
+        self._show_edit_state()
+
+    def _show_edit_state(self) -> None:
+        """Dirty markers on tabs and title; Undo/Redo for the current tab."""
+        for i, tab in enumerate(self.document_tabs()):
+            marker = DIRTY if tab.dirty else ""
+            self.tabs.setTabText(i, f"{marker}{tab.path.name}")
+            tip = f"{tab.path}\nUnsaved corrections" if tab.dirty else str(tab.path)
+            self.tabs.setTabToolTip(i, tip)
+        tab = self.current_tab()
+        if tab is None:
+            self.setWindowTitle(APP_TITLE)
+            self.actions_.set_edit_state(None, None)
+            return
+        self.setWindowTitle(f"{DIRTY if tab.dirty else ''}{tab.path.name} \u2014 {APP_TITLE}")
+        editing = tab.editing
+        self.actions_.set_edit_state(
+            editing.undo_text() if editing is not None and tab.can_undo else None,
+            editing.redo_text() if editing is not None and tab.can_redo else None)
+
+    @Slot(str)
+    def _on_exporter_exported(self, message: str) -> None:
+        self.statusBar().showMessage(message, 15000)
+
+    @Slot(str)
+    def _on_exporter_export_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 15000)
+        tab = self.current_tab()
+        if tab is not None:
+            tab.show_notice(message, "error")
 
     @Slot(Path)
     def _on_tab_loaded(self, path: Path) -> None:
@@ -254,11 +324,16 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        for tab in self.document_tabs():
+            if not self._settle_unsaved(tab):
+                event.ignore()
+                return
         self.settings.set_state("window/geometry", self.saveGeometry())
         tab = self.current_tab()
         if tab is not None:
             tab.save_layout()
-        sessions = [t.shutdown() for t in self.document_tabs()] + self._retiring
+        sessions = ([t.shutdown(keep_journal=False) for t in self.document_tabs()]
+                    + self._retiring)
         for session in sessions:
             if session is not None:
                 session.wait(QUIT_WAIT_S)

@@ -27,9 +27,6 @@ class SelectionSync(QObject):
         self.coverage = coverage
         self.segments = segments
         self.findings = findings
-        table = members.model.table
-        self._first = table.first
-        self._last = table.last
         self._busy = False
         members.view.selectionModel().currentRowChanged.connect(
             self._on_members_current_row_changed)
@@ -52,8 +49,9 @@ class SelectionSync(QObject):
     # -- lookups ----------------------------------------------------------------------------
     def member_of_segment(self, ordinal: int) -> int | None:
         """0-based member row holding a segment, or None (header, envelope)."""
-        i = int(np.searchsorted(self._first, ordinal, side="right")) - 1
-        if i < 0 or ordinal > self._last[i]:
+        table = self.members.model.table  # read each time: an edit may rebuild the table
+        i = int(np.searchsorted(table.first, ordinal, side="right")) - 1
+        if i < 0 or ordinal > table.last[i]:
             return None
         return i
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from inspector.core.corrections import Journal
 from inspector.core.document import Document, load
 from inspector.core.validation import Locator
 from inspector.gui.checks_child import checksum
@@ -26,11 +27,18 @@ class PreparedDocument:
     index: FindingIndex
     locator: Locator
     crc32: int  # of the bytes loaded; the check processes verify they read the same file
+    journal: Journal | None = None  # where this file's corrections are journalled
+    recoverable: list = field(default_factory=list)  # edits an earlier session did not save
 
 
 def prepare(path: Path, progress: Callable[[int, int], None] | None = None,
-            cancel: Callable[[], bool] | None = None) -> PreparedDocument:
-    """Load a file and precompute everything the views need (raises like ``core.load``)."""
+            cancel: Callable[[], bool] | None = None,
+            journal_dir: Path | None = None) -> PreparedDocument:
+    """Load a file and precompute everything the views need (raises like ``core.load``).
+
+    With ``journal_dir``, also find the file's correction journal (hashing the bytes here, off
+    the GUI thread) and the edits in it that an earlier session did not save.
+    """
     doc = load(path, progress, cancel)
     store = doc.store
     _ = store.lines, store.ids  # computed once here rather than on the GUI thread
@@ -40,5 +48,12 @@ def prepare(path: Path, progress: Callable[[int, int], None] | None = None,
         RowFindings(members.first, members.last),
         RowFindings(coverage.first, coverage.last, coverage_extra_segments(coverage)),
     )
+    journal = recoverable = None
+    if journal_dir is not None:
+        journal = Journal.for_file(journal_dir, path, store.data)
+        try:
+            recoverable = journal.load()
+        except OSError:
+            recoverable = None
     return PreparedDocument(doc, doc.summary(), members, coverage, index, Locator(doc),
-                            checksum(store.data))
+                            checksum(store.data), journal, recoverable or [])

@@ -16,7 +16,7 @@ from inspector.core.findings import Finding
 from inspector.core.validation.run import Deduplicator
 from inspector.gui import gc_guard
 from inspector.gui.check_runner import CheckRunner
-from inspector.gui.checks_child import PYX12, RULES
+from inspector.gui.checks_child import ACK, PYX12, RULES
 from inspector.gui.prepared import PreparedDocument
 from inspector.gui.workers import LoadWorker, start_in_thread, wait_for_thread
 
@@ -33,11 +33,21 @@ class DocumentSession(QObject):
     validation_note = Signal(str)  # part of the validation could not run or was stopped
     validation_finished = Signal()
     stopped = Signal()  # every thread and process has ended after shutdown()
+    ack_built = Signal(str)  # the 999 of the file as received (after request_ack)
+    ack_failed = Signal(str)
+    ack_progressed = Signal(int, int)
 
     def __init__(self, path: Path, *, use_pyx12: bool = True, use_rules: bool = True,
-                 profiles: tuple[str, ...] = (), parent: QObject | None = None) -> None:
+                 profiles: tuple[str, ...] = (), journal_dir: Path | None = None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.path = path
+        self.journal_dir = journal_dir
+        #: pyx12's 999 for the file as received, kept from the check (None until it is known).
+        self.ack: str | None = None
+        self.ack_unavailable = ""
+        self._ack_runner: CheckRunner | None = None
+        self._ack_wanted = False
         self.use_pyx12 = use_pyx12
         self.use_rules = use_rules
         self.profiles = profiles
@@ -54,7 +64,7 @@ class DocumentSession(QObject):
 
     # -- control ----------------------------------------------------------------------------
     def start(self) -> None:
-        worker = LoadWorker(self.path)
+        worker = LoadWorker(self.path, self.journal_dir)
         worker.progressed.connect(self._on_load_worker_progressed)
         worker.loaded.connect(self._on_load_worker_loaded)
         worker.failed.connect(self._on_load_worker_failed)
@@ -80,6 +90,8 @@ class DocumentSession(QObject):
             return
         self._stop_runners()
         self._validating = False
+        if self._ack_wanted and self._ack_runner is None and not self._closed:
+            self._start_ack_runner()  # the 999 asked for was to come from the stopped check
         self.validation_note.emit("Checking was stopped; the findings shown are incomplete.")
         self.validation_finished.emit()
 
@@ -88,6 +100,9 @@ class DocumentSession(QObject):
         self._closed = True
         self.cancel_load()
         self._stop_runners()
+        if self._ack_runner is not None:
+            self._ack_runner.cancel()
+            self._ack_runner = None
         self._validating = False
         if not self._threads:
             self.stopped.emit()
@@ -183,6 +198,7 @@ class DocumentSession(QObject):
             runner.progressed.connect(self._on_runner_progressed)
             runner.finished.connect(self._on_runner_finished)
             runner.failed.connect(self._on_runner_failed)
+            runner.ack_built.connect(self._on_runner_ack_built)
             self._runners.append(runner)
         for runner in list(self._runners):
             runner.start()
@@ -235,3 +251,64 @@ class DocumentSession(QObject):
         runner = self.sender()
         self.validation_note.emit(message)
         self._runner_done(runner)
+        if getattr(runner, "kind", None) == PYX12 and self._ack_wanted:
+            self._start_ack_runner()  # the check's own 999 will not come
+
+    # -- the 999 acknowledgment -------------------------------------------------------------
+    @property
+    def ack_running(self) -> bool:
+        return self._ack_wanted
+
+    def request_ack(self) -> None:
+        """Emit ``ack_built`` with the 999 of the file as received: at once when the check
+        already built it, when the running check finishes, or from a pyx12 run of its own."""
+        if self.ack is not None:
+            self.ack_built.emit(self.ack)
+            return
+        if self._ack_wanted or self.prepared is None or self._closed:
+            return
+        self._ack_wanted = True
+        if any(r.kind == PYX12 for r in self._runners):
+            return  # the implementation-guide check under way sends it when it ends
+        self._start_ack_runner()
+
+    def _start_ack_runner(self) -> None:
+        prepared = self.prepared
+        assert prepared is not None
+        runner = CheckRunner(ACK, str(prepared.doc.path), len(prepared.doc.store.data),
+                             prepared.crc32, (), self)
+        runner.ack_built.connect(self._on_runner_ack_built)
+        runner.progressed.connect(self.ack_progressed)
+        runner.finished.connect(self._on_ack_runner_finished)
+        runner.failed.connect(self._on_ack_runner_failed)
+        self._ack_runner = runner
+        runner.start()
+
+    @Slot(object, str)
+    def _on_runner_ack_built(self, text: object, why_not: str) -> None:
+        if isinstance(text, str):
+            self.ack = text
+        else:
+            self.ack_unavailable = why_not or "pyx12 could not build it"
+        if not self._ack_wanted:
+            return
+        self._ack_wanted = False
+        if self.ack is not None:
+            self.ack_built.emit(self.ack)
+        else:
+            self.ack_failed.emit(f"No 999 acknowledgment could be built: "
+                                 f"{self.ack_unavailable}.")
+
+    @Slot(bool)
+    def _on_ack_runner_finished(self, _completed: bool) -> None:
+        self._ack_runner = None
+        if self._ack_wanted:  # finished without sending one
+            self._ack_wanted = False
+            self.ack_failed.emit("No 999 acknowledgment could be built: the check stopped.")
+
+    @Slot(str)
+    def _on_ack_runner_failed(self, message: str) -> None:
+        self._ack_runner = None
+        if self._ack_wanted:
+            self._ack_wanted = False
+            self.ack_failed.emit(message)

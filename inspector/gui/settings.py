@@ -1,4 +1,5 @@
-"""A small facade over QSettings: recent files, window geometry, splitter and header states.
+"""A small facade over QSettings: recent files, window geometry, splitter and header states,
+and the folder of the corrections' crash journals (beside the settings file).
 
 Stored as an INI file in the user's scope. Tests redirect it with
 ``QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, tmp_path)`` or pass ``path``.
@@ -28,6 +29,10 @@ class Settings:
     @property
     def file_name(self) -> str:
         return self._qs.fileName()
+
+    def journal_dir(self) -> Path:
+        """Where the crash journals of corrections live: ``journals`` beside the settings file."""
+        return Path(self.file_name).parent / "journals"
 
     def sync(self) -> None:
         self._qs.sync()
@@ -81,6 +86,14 @@ class Settings:
 
     def set_last_folder(self, folder: Path) -> None:
         self._qs.setValue("open/last_folder", str(folder))
+
+    # -- last folder exported to ------------------------------------------------------------
+    def export_folder(self) -> str:
+        value = self._qs.value("export/last_folder", "")
+        return str(value) if value and Path(str(value)).is_dir() else ""
+
+    def set_export_folder(self, folder: Path) -> None:
+        self._qs.setValue("export/last_folder", str(folder))
 
 
 def _key(path: Path) -> str:

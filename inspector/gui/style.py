@@ -18,6 +18,7 @@ QLabel[role="count"] { color: #5f6b7a; }
 QFrame#banner[tone="error"] { background: #fde7e9; border: 1px solid #f1aeb5; border-radius: 4px; }
 QFrame#banner[tone="warning"] { background: #fff4ce; border: 1px solid #f2d37b; border-radius: 4px; }
 QFrame#banner[tone="info"] { background: #e8f1fb; border: 1px solid #b5d0ee; border-radius: 4px; }
+QFrame#recoveryBanner { background: #fff4ce; border: 1px solid #f2d37b; border-radius: 4px; }
 QLabel#startTitle { font-size: 20pt; font-weight: 600; color: #1f2933; }
 QLabel#startHint { font-size: 12pt; color: #5f6b7a; }
 QFrame#dropZone { border: 2px dashed #aab4c0; border-radius: 12px; background: #fafbfc; }

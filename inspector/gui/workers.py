@@ -24,9 +24,10 @@ class LoadWorker(QObject):
     cancelled = Signal()
     finished = Signal()
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, journal_dir: Path | None = None) -> None:
         super().__init__()
         self.path = path
+        self.journal_dir = journal_dir
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
@@ -35,7 +36,8 @@ class LoadWorker(QObject):
     @Slot()
     def run(self) -> None:
         try:
-            prepared = prepare(self.path, self.progressed.emit, self._cancel.is_set)
+            prepared = prepare(self.path, self.progressed.emit, self._cancel.is_set,
+                               self.journal_dir)
             if self._cancel.is_set():
                 raise Cancelled()
             self.loaded.emit(prepared)

@@ -8,6 +8,7 @@ models turn into tints, and says which rows changed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
@@ -50,6 +51,18 @@ class RowFindings:
             self.errors[row] += 1
         elif rank == WARNING:
             self.warnings[row] += 1
+
+    def detach(self, row: int, doomed: set[int]) -> None:
+        """Drop the findings whose ``id()`` is in ``doomed`` from a row; recount the row."""
+        kept = [f for f in self.findings.get(row, []) if id(f) not in doomed]
+        if kept:
+            self.findings[row] = kept
+        else:
+            self.findings.pop(row, None)
+        ranks = [RANK.get(f.severity, INFO) for f in kept]
+        self.rank[row] = min(ranks, default=CLEAN)
+        self.errors[row] = ranks.count(ERROR)
+        self.warnings[row] = ranks.count(WARNING)
 
 
 class FindingIndex:
@@ -100,6 +113,44 @@ class FindingIndex:
             for row in self.coverage.rows_of_segment(o):
                 self.coverage.attach(row, f, rank)
                 coverage_rows.add(row)
+        return member_rows, coverage_rows, segments
+
+    def remove_where(self, doomed: Callable[[Finding], bool]
+                     ) -> tuple[set[int], set[int], list[int]]:
+        """Forget the findings for which ``doomed`` is true (e.g. a re-checked member's).
+
+        Returns the member rows, coverage rows and segment ordinals whose findings changed.
+        """
+        gone = [f for f in self.findings if doomed(f)]
+        if not gone:
+            return set(), set(), []
+        ids = {id(f) for f in gone}
+        self.findings = [f for f in self.findings if id(f) not in ids]
+        member_rows: set[int] = set()
+        coverage_rows: set[int] = set()
+        segments: list[int] = []
+        n_members = len(self.members.first)
+        for f in gone:
+            rank = RANK.get(f.severity, INFO)
+            self.counts[rank] = max(0, self.counts.get(rank, 0) - 1)
+            o = f.segment
+            if o is None:
+                continue
+            segments.append(o)
+            kept = [g for g in self.by_segment.get(o, []) if id(g) not in ids]
+            if kept:
+                self.by_segment[o] = kept
+            else:
+                self.by_segment.pop(o, None)
+            if f.member_pos is not None and 1 <= f.member_pos <= n_members:
+                member_rows.add(f.member_pos - 1)
+            else:
+                member_rows.update(self.members.rows_of_segment(o))
+            coverage_rows.update(self.coverage.rows_of_segment(o))
+        for row in member_rows:
+            self.members.detach(row, ids)
+        for row in coverage_rows:
+            self.coverage.detach(row, ids)
         return member_rows, coverage_rows, segments
 
     def at_segment(self, ordinal: int) -> list[Finding]:

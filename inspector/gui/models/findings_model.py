@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
@@ -67,6 +69,45 @@ class FindingsModel(RowOrderModel):
             if self.sort_column != NATURAL:
                 self.resort()
         self.rows_changed.emit()
+
+    def remove_where(self, doomed: Callable[[Finding], bool]) -> int:
+        """Remove the findings for which ``doomed`` is true (rows removed, no reset); count."""
+        n = len(self.findings)
+        mask = np.fromiter((bool(doomed(f)) for f in self.findings), dtype=bool, count=n)
+        removed = int(mask.sum())
+        if not removed:
+            return 0
+        view_rows = np.flatnonzero(mask[self._rows]) if len(self._rows) else np.zeros(0, int)
+        # Contiguous runs of view rows, removed bottom-up so earlier runs keep their rows.
+        runs: list[tuple[int, int]] = []
+        for row in view_rows.tolist():
+            if runs and runs[-1][1] == row - 1:
+                runs[-1] = (runs[-1][0], row)
+            else:
+                runs.append((row, row))
+        for first, last in reversed(runs):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            self._rows = np.concatenate([self._rows[:first], self._rows[last + 1:]])
+            self._inverse = None
+            self.endRemoveRows()
+        # Renumber the remaining source rows and drop the removed findings.
+        shift = np.cumsum(mask) - mask
+        self._rows = (self._rows - shift[self._rows]).astype(np.int64)
+        keep = (~mask).tolist()
+        for rank, gone in zip(self._ranks, mask.tolist()):
+            if gone and rank in self._counts:
+                self._counts[rank] -= 1
+        self.findings = [f for f, k in zip(self.findings, keep) if k]
+        self._ranks = [r for r, k in zip(self._ranks, keep) if k]
+        for column, keys in self._keys.items():
+            self._keys[column] = [v for v, k in zip(keys, keep) if k]
+        self._inverse = None
+        self.rows_changed.emit()
+        return removed
+
+    def set_store(self, store: SegmentStore) -> None:
+        """The document's store after an edit (line numbers are read from it)."""
+        self.store = store
 
     def finding(self, view_row: int) -> Finding:
         return self.findings[self.source_row(view_row)]

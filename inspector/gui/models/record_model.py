@@ -6,13 +6,15 @@ names more strongly) and carry the messages as tooltips.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import numpy as np
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from inspector.gui.models.finding_index import FindingIndex, RowFindings, tooltip
 from inspector.gui.models.roles import (
-    CLEAN, ERROR, RANK, SEGMENT_RANGE_ROLE, SEVERITY_ROLE, SOURCE_ROW_ROLE, WARNING, cell_brush,
-    row_brush, severity_icon,
+    CLEAN, EDIT_HINT_ROLE, ERROR, RANK, SEGMENT_RANGE_ROLE, SEVERITY_ROLE, SOURCE_ROW_ROLE,
+    WARNING, EditHint, cell_brush, row_brush, severity_icon,
 )
 from inspector.gui.models.row_order_model import RowOrderModel
 from inspector.gui.models.table_data import ISSUES, TableData
@@ -21,13 +23,30 @@ _DISPLAY = Qt.ItemDataRole.DisplayRole
 _BACKGROUND = Qt.ItemDataRole.BackgroundRole
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
 _DECORATION = Qt.ItemDataRole.DecorationRole
+_EDIT = Qt.ItemDataRole.EditRole
 _ALIGN = Qt.ItemDataRole.TextAlignmentRole
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 CHANGED_ROLES = [int(_DISPLAY), int(_BACKGROUND), int(_TOOLTIP), int(_DECORATION)]
+_EDITED_ROLES = [*CHANGED_ROLES, int(_EDIT)]
+
+
+class CellEditor(Protocol):
+    """What the model asks to read and change a cell (``table`` is "members" or "coverage")."""
+
+    def cell_value(self, table: str, row: int, column: str) -> str | None: ...
+
+    def edit_cell(self, table: str, row: int, column: str, value: str) -> str | None:
+        """Apply the edit; return None, or the reason it was refused."""
 
 
 class RecordModel(RowOrderModel):
-    """One row per member (2000 loop) or per coverage (2300 loop)."""
+    """One row per member (2000 loop) or per coverage (2300 loop).
+
+    Cells that show exactly one segment element are editable once an editor is attached
+    (:meth:`set_editor`); a refused value leaves the cell as it was and emits ``edit_rejected``.
+    """
+
+    edit_rejected = Signal(str, int, int)  # reason, view row, column
 
     def __init__(self, table: TableData, rows: RowFindings, index: FindingIndex,
                  noun: str = "row", parent=None) -> None:
@@ -43,7 +62,51 @@ class RecordModel(RowOrderModel):
         self._values: dict[int, str] = {}  # column -> exact display value
         self._members: np.ndarray | None = None  # member positions to show
         self._rows = np.arange(len(table), dtype=np.int64)
+        self._editor: CellEditor | None = None
+        self._table_name = "members" if noun == "member" else "coverage"
 
+    # -- editing ----------------------------------------------------------------------------
+    def set_editor(self, editor: CellEditor | None) -> None:
+        self._editor = editor
+
+    def rows_edited(self, source_rows) -> None:
+        """These source rows were re-derived by an edit: refresh their values and tints."""
+        self.table.refresh_rows(source_rows)
+        self.emit_rows_changed(source_rows, _EDITED_ROLES)
+
+    def replace_table(self, table: TableData, rows: RowFindings, index: FindingIndex) -> None:
+        """New arrays after an edit rebuilt the whole table (filters and sort are kept)."""
+        self.beginResetModel()
+        self.table = table
+        self.row_findings = rows
+        self.index_ = index
+        if self._text:
+            self._text_mask = table.search(self._text)
+        self._rows = self._compute_rows()
+        self._inverse = None
+        self.endResetModel()
+        self.rows_changed.emit()
+
+    def _editable(self, src: int, column: int) -> bool:
+        spec = self.table.specs[column]
+        ordinals = self.table.segments[column]
+        return (self._editor is not None and spec is not None and spec.element is not None
+                and ordinals is not None and int(ordinals[src]) > 0)
+
+    def setData(self, index: QModelIndex | QPersistentModelIndex, value,
+                role: int = _EDIT) -> bool:
+        if role != _EDIT or not index.isValid() or self._editor is None:
+            return False
+        src = int(self._rows[index.row()])
+        column = index.column()
+        if not self._editable(src, column):
+            return False
+        reason = self._editor.edit_cell(self._table_name, src, self.table.columns[column],
+                                        "" if value is None else str(value))
+        if reason is not None:
+            self.edit_rejected.emit(reason, index.row(), column)
+            return False
+        return True
     # -- RowOrderModel ----------------------------------------------------------------------
     def source_count(self) -> int:
         return len(self.table)
@@ -161,12 +224,24 @@ class RecordModel(RowOrderModel):
             return src
         if role == SEGMENT_RANGE_ROLE:
             return (int(self.table.first[src]), int(self.table.last[src]))
+        if role == _EDIT:
+            if self._editable(src, column):
+                return self._editor.cell_value(self._table_name, src, self.table.columns[column])
+            return None
+        if role == EDIT_HINT_ROLE:
+            spec = self.table.specs[column]
+            if spec is None or not self._editable(src, column):
+                return None
+            return EditHint(spec.kind, spec.codes, spec.label, spec.element_name or "")
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self._editable(int(self._rows[index.row()]), index.column()):
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
 
     # -- helpers ----------------------------------------------------------------------------
     def segment_range(self, source_row: int) -> tuple[int, int]:

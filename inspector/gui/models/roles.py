@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from PySide6.QtCore import Qt
@@ -20,6 +21,20 @@ SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 2
 SPANS_ROLE = Qt.ItemDataRole.UserRole + 3
 #: First and last segment ordinal a row stands for: (first, last).
 SEGMENT_RANGE_ROLE = Qt.ItemDataRole.UserRole + 4
+#: How an editable cell is edited: an :class:`EditHint` (kind, code list, label).
+EDIT_HINT_ROLE = Qt.ItemDataRole.UserRole + 5
+
+
+
+@dataclass(frozen=True)
+class EditHint:
+    """What an editor for a value should offer: ``kind`` is text | id | code | date | amount."""
+
+    kind: str = "text"
+    codes: dict[str, str] | None = None
+    label: str = ""
+    element: str = ""  # e.g. "DMG02"
+
 
 _ROW_TINT = {ERROR: "#fbe0e0", WARNING: "#fff1cc", INFO: "#e3eefb"}
 _CELL_TINT = {ERROR: "#f4b4b4", WARNING: "#ffd98a", INFO: "#bcd6f5"}

@@ -141,6 +141,27 @@ class SegmentsModel(QAbstractTableModel):
             spans.append((start, end, RANK.get(f.severity, WARNING)))
         return spans
 
+    def segments_edited(self, doc: Document, ordinals: list[int]) -> None:
+        """Segments rewritten by an edit (same segments, new bytes): show their new text."""
+        self.store = doc.store
+        self._lines = doc.store.lines
+        self._ids = doc.store.ids
+        if ordinals:
+            top, bottom = min(ordinals) - 1, max(ordinals) - 1
+            self.dataChanged.emit(self.index(top, 0), self.index(bottom, 3), [])
+
+    def replace_document(self, doc: Document, index: FindingIndex) -> None:
+        """The document was derived again from scratch (an edit outside any member)."""
+        self.beginResetModel()
+        self.doc = doc
+        self.store = doc.store
+        self.structure = doc.structure
+        self.index_ = index
+        self._lines = doc.store.lines
+        self._ids = doc.store.ids
+        self._count = len(doc.store)
+        self.endResetModel()
+
     def findings_changed(self, ordinals: list[int]) -> None:
         if not ordinals:
             return

@@ -48,6 +48,7 @@ class TableData:
     member_pos: np.ndarray
     haystack: np.ndarray  # lower-case text searched by the filter box
     empty: list[bool]  # column has no value in any row
+    search_columns: tuple[str, ...] = ()
     _sort_cache: dict[tuple[int, bool], np.ndarray] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
@@ -92,6 +93,43 @@ class TableData:
                                    na_position="last").index.to_numpy()
         self._sort_cache[(column, ascending)] = order
         return order
+
+    def refresh_rows(self, rows) -> None:
+        """Re-read these rows from ``frame`` after an edit re-derived them in place."""
+        rows = [int(r) for r in rows]
+        if not rows:
+            return
+        frame = self.frame
+        self._sort_cache.clear()
+        for j, name in enumerate(self.columns):
+            values = self.display[j]
+            if values is None:
+                continue
+            if not values.flags.writeable:
+                values = self.display[j] = values.copy()
+            series = frame[name]
+            numeric = series.dtype.kind in "iuf"
+            for r in rows:
+                value = series.iat[r]
+                values[r] = str(value) if numeric else ("" if pd.isna(value) else value)
+            if self.empty[j] and any(values[r] for r in rows):
+                self.empty[j] = False
+            spec = self.specs[j]
+            ordinals = self.segments[j]
+            if ordinals is not None and spec is not None and spec.segment_column in frame:
+                if not ordinals.flags.writeable:  # a read-only view of the frame's column
+                    ordinals = self.segments[j] = ordinals.copy()
+                column = frame[spec.segment_column]
+                for r in rows:
+                    ordinals[r] = column.iat[r]
+        present = [c for c in self.search_columns if c in frame.columns]
+        if present:
+            if not self.haystack.flags.writeable:
+                self.haystack = self.haystack.copy()
+            for r in rows:
+                self.haystack[r] = "\x1f".join(
+                    "" if pd.isna(frame[c].iat[r]) else str(frame[c].iat[r])
+                    for c in present).lower()
 
     def search(self, text: str) -> np.ndarray:
         """Rows whose name or ids contain every word of ``text`` (case-insensitive)."""
@@ -168,4 +206,5 @@ def _build(df: pd.DataFrame, field_of: Callable[[str], FieldSpec | None],
         frame=df, columns=columns, labels=labels, specs=specs, display=display,
         segments=segments, first=df["seg_first"].to_numpy(), last=df["seg_last"].to_numpy(),
         member_pos=df["member_pos"].to_numpy(), haystack=haystack, empty=empty,
+        search_columns=tuple(present),
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QSpinBox, QWidget
 
 from inspector.gui.models.segments_model import LINE, LOOP, ORDINAL, TEXT, SegmentsModel
@@ -11,7 +12,13 @@ from inspector.gui.segment_delegate import SegmentTextDelegate
 
 
 class SegmentsPanel(TablePanel):
-    """Segments of the whole file (virtual: rows are computed when shown)."""
+    """Segments of the whole file (virtual: rows are computed when shown).
+
+    Double-click, F2 or the context menu asks to edit the current segment's elements
+    (``segment_edit_requested``); the tab opens the editor.
+    """
+
+    segment_edit_requested = Signal(int)  # segment ordinal
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Segments", "segmentsView", "Segments",
@@ -35,6 +42,15 @@ class SegmentsPanel(TablePanel):
         self.add_tool(label, 20)
         self.add_tool(self.goto, 60)
         self.model: SegmentsModel | None = None
+        self.edit_action = QAction("&Edit Segment\u2026", self.view)
+        self.edit_action.setObjectName("actionEditSegment")
+        self.edit_action.setShortcut(QKeySequence(Qt.Key.Key_F2))
+        self.edit_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.edit_action.setStatusTip("Change an element of this segment")
+        self.edit_action.triggered.connect(self._on_edit_action_triggered)
+        self.view.addAction(self.edit_action)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.view.doubleClicked.connect(self._on_view_double_clicked)
 
     def set_model(self, model: SegmentsModel) -> None:
         self.model = model
@@ -74,6 +90,15 @@ class SegmentsPanel(TablePanel):
             self.view.scrollTo(self.model.index(first - 2, 0), hint)  # one row of context
         else:
             self.view.scrollTo(top, hint)
+
+    def _on_edit_action_triggered(self) -> None:
+        current = self.view.currentIndex()
+        if self.model is not None and current.isValid():
+            self.segment_edit_requested.emit(current.row() + 1)
+
+    def _on_view_double_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.segment_edit_requested.emit(index.row() + 1)
 
     def _on_goto_editing_finished(self) -> None:
         if self.model is not None and self.goto.hasFocus():

@@ -1,0 +1,1 @@
+"""Corrections in the desktop app: the editor of a document, its editors, journal and re-checks."""

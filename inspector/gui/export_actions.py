@@ -1,0 +1,259 @@
+"""File ▸ Export: corrections, tables and findings as CSV, the corrected 834 and the 999.
+
+Each export asks where to write (:meth:`Exporter.choose_save_path`, replaceable in tests), writes
+through the core, and reports what it wrote (``exported``) or why it could not
+(``export_failed``), never with a traceback. The 999 needs a pyx12 run of the whole file; the
+session's check keeps the one it built, otherwise one runs in a child process.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from inspector.core.corrections import (
+    corrections_frame, write_coverage_csv, write_findings_csv, write_members_csv,
+)
+from inspector.core.errors import InspectorError
+from inspector.core.export import write_csv
+from inspector.gui.models.row_order_model import NATURAL
+from inspector.gui.settings import Settings
+
+if TYPE_CHECKING:
+    from inspector.gui.document_tab import DocumentTab
+
+CSV_FILTER = "CSV files (*.csv);;All files (*)"
+X12_FILTER = "X12 files (*.834 *.edi *.txt *.x12);;All files (*)"
+ACK_FILTER = "999 acknowledgments (*.999 *.txt *.edi);;All files (*)"
+VISIBLE, ALL = "visible", "all"
+
+
+def _problem(exc: BaseException) -> str:
+    """A clerk-readable reason for a failed write (disk full, no permission, …)."""
+    if isinstance(exc, OSError):
+        what = exc.strerror or str(exc)
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"{what}{where}"
+    return str(exc)
+
+
+class Exporter(QObject):
+    """The export commands of the window, for the document of a given tab."""
+
+    exported = Signal(str)  # what was written, and where
+    export_failed = Signal(str)  # why nothing (or not everything) was written
+
+    def __init__(self, parent: QWidget, settings: Settings) -> None:
+        super().__init__(parent)
+        self.parent_widget = parent
+        self.settings = settings
+        self._acks: dict[object, tuple[DocumentTab, Path]] = {}
+
+    # -- questions (replaced in tests) ------------------------------------------------------
+    def choose_save_path(self, title: str, suggested: Path, file_filter: str) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(self.parent_widget, title, str(suggested),
+                                              file_filter)
+        return Path(name) if name else None
+
+    def choose_rows(self, noun: str, shown: int, total: int) -> str | None:
+        """Export the rows the table shows (VISIBLE) or every row (ALL); None cancels."""
+        box = QMessageBox(QMessageBox.Icon.Question, f"Export {noun}",
+                          f"The table shows {shown:,} of {total:,} {noun}. Which rows should "
+                          "be exported?", QMessageBox.StandardButton.Cancel,
+                          self.parent_widget)
+        visible = box.addButton(f"The {shown:,} shown", QMessageBox.ButtonRole.AcceptRole)
+        every = box.addButton(f"All {total:,}", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(visible)
+        box.exec()
+        clicked = box.clickedButton()
+        return VISIBLE if clicked is visible else ALL if clicked is every else None
+
+    # -- exports ----------------------------------------------------------------------------
+    def export_corrections(self, tab: DocumentTab) -> Path | None:
+        editor = self._editor(tab)
+        if editor is None:
+            return None
+        if not editor.session.corrected_segments():
+            self.export_failed.emit("There are no corrections to export yet: change a cell or "
+                                    "a segment first.")
+            return None
+        path = self._ask(tab, "Export corrections", "corrections.csv", CSV_FILTER)
+        if path is None:
+            return None
+        findings = editor.settled_findings(list(tab.findings.model.findings))
+        try:
+            frame = corrections_frame(editor.session, findings)
+            write_csv(frame, path)
+        except (OSError, InspectorError) as exc:
+            return self._failed(path, exc)
+        members = frame["member_pos"].nunique() if len(frame) else 0
+        self.exported.emit(f"Wrote {len(frame):,} correction row(s) for {members:,} corrected "
+                           f"member(s) to {path}")
+        return path
+
+    def export_members(self, tab: DocumentTab) -> Path | None:
+        return self._export_table(tab, tab.members.model if tab.state == "loaded" else None,
+                                  "members", "members.csv", write_members_csv)
+
+    def export_coverage(self, tab: DocumentTab) -> Path | None:
+        return self._export_table(tab, tab.coverage.model if tab.state == "loaded" else None,
+                                  "coverage rows", "coverage.csv", write_coverage_csv)
+
+    def export_findings(self, tab: DocumentTab) -> Path | None:
+        editor = self._editor(tab)
+        if editor is None:
+            return None
+        model = tab.findings.model
+        scope = self._scope(model, "findings")
+        if scope is None:
+            return None
+        path = self._ask(tab, "Export findings", "findings.csv", CSV_FILTER)
+        if path is None:
+            return None
+        if scope == VISIBLE:
+            findings = [model.findings[int(i)] for i in model.visible_sources()]
+        else:
+            findings = editor.settled_findings(list(model.findings))
+        try:
+            write_findings_csv(findings, path, editor.doc)
+        except (OSError, InspectorError) as exc:
+            return self._failed(path, exc)
+        self.exported.emit(f"Wrote {len(findings):,} findings{self._how(scope, model)} "
+                           f"to {path}")
+        return path
+
+    def save_corrected(self, tab: DocumentTab) -> bool:
+        """Save the corrected 834 under a new name; True when it was written."""
+        editor = self._editor(tab)
+        if editor is None:
+            return False
+        suggested = editor.saved_path or self._suggest(
+            tab, f"corrected{tab.path.suffix or '.834'}")
+        path = self.choose_save_path("Save the corrected 834", suggested, X12_FILTER)
+        if path is None:
+            return False
+        try:
+            written = editor.save_corrected(path)
+        except (OSError, InspectorError) as exc:
+            self._failed(path, exc)
+            return False
+        self._remember(written)
+        n = len(editor.session.net_changes())
+        self.exported.emit(f"Saved the corrected 834 ({n} corrected element(s)) to {written}; "
+                           f"the original {tab.path.name} is unchanged")
+        return True
+
+    def export_ack(self, tab: DocumentTab) -> None:
+        """Write the 999 of the file as received (at once, or when pyx12 has built it)."""
+        session = tab.session
+        if self._editor(tab) is None or session is None:
+            return
+        path = self._ask(tab, "Export the 999 acknowledgment", "999.txt", ACK_FILTER)
+        if path is None:
+            return
+        if session.ack is not None:
+            self._write_ack(tab, path, session.ack)
+            return
+        if session not in self._acks:
+            session.ack_built.connect(self._on_session_ack_built)
+            session.ack_failed.connect(self._on_session_ack_failed)
+            session.ack_progressed.connect(self._on_session_ack_progressed)
+        self._acks[session] = (tab, path)
+        self.exported.emit(f"Building the 999 acknowledgment of {tab.path.name} in the "
+                           f"background; it will be written to {path.name} when ready")
+        session.request_ack()
+
+    # -- the 999 ----------------------------------------------------------------------------
+    def _on_session_ack_built(self, text: str) -> None:
+        job = self._acks.pop(self.sender(), None)
+        if job is not None:
+            tab, path = job
+            tab.activity.hide()
+            self._write_ack(tab, path, text)
+
+    def _on_session_ack_failed(self, message: str) -> None:
+        job = self._acks.pop(self.sender(), None)
+        if job is not None:
+            job[0].activity.hide()
+            self.export_failed.emit(f"The 999 acknowledgment was not written: {message}")
+
+    def _on_session_ack_progressed(self, done: int, total: int) -> None:
+        job = self._acks.get(self.sender())
+        if job is not None:
+            pct = f" {100 * done // total}%" if total else ""
+            job[0].activity.show_progress(f"Building the 999 acknowledgment\u2026{pct}",
+                                          done, total)
+
+    def _write_ack(self, tab: DocumentTab, path: Path, text: str) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8", errors="replace", newline="")
+        except OSError as exc:
+            self._failed(path, exc)
+            return
+        self._remember(path)
+        self.exported.emit(f"Wrote the 999 acknowledgment of {tab.path.name} (as received) "
+                           f"to {path}")
+
+    # -- helpers ----------------------------------------------------------------------------
+    def _export_table(self, tab: DocumentTab, model, noun: str, name: str, write) -> Path | None:
+        editor = self._editor(tab)
+        if editor is None or model is None:
+            return None
+        scope = self._scope(model, noun)
+        if scope is None:
+            return None
+        path = self._ask(tab, f"Export {noun}", name, CSV_FILTER)
+        if path is None:
+            return None
+        rows = model.visible_sources()
+        natural = model.sort_column == NATURAL
+        selection = None if scope == ALL or (natural and len(rows) == model.source_count()) \
+            else [int(r) for r in rows]
+        try:
+            write(editor.doc, path, selection)
+        except (OSError, InspectorError) as exc:
+            return self._failed(path, exc)
+        count = model.source_count() if selection is None else len(selection)
+        self.exported.emit(f"Wrote {count:,} {noun}{self._how(scope, model)} to {path}")
+        return path
+
+    def _scope(self, model, noun: str) -> str | None:
+        shown, total = model.rowCount(), model.source_count()
+        return ALL if shown == total else self.choose_rows(noun, shown, total)
+
+    @staticmethod
+    def _how(scope: str, model) -> str:
+        if scope == VISIBLE and model.rowCount() != model.source_count():
+            return f" (the {model.rowCount():,} shown of {model.source_count():,}, in the " \
+                   "table's order)"
+        if scope == ALL and model.rowCount() != model.source_count():
+            return " (all rows, in file order)"
+        return " (all rows, in the table's order)" if model.sort_column != NATURAL else ""
+
+    def _editor(self, tab: DocumentTab | None):
+        if tab is None or tab.state != "loaded" or tab.editing is None:
+            self.export_failed.emit("Open an 834 file (and let it finish loading) to export.")
+            return None
+        return tab.editing.editor
+
+    def _suggest(self, tab: DocumentTab, ending: str) -> Path:
+        folder = self.settings.export_folder() or tab.path.parent
+        return Path(folder) / f"{tab.path.stem}-{ending}"
+
+    def _ask(self, tab: DocumentTab, title: str, ending: str, file_filter: str) -> Path | None:
+        path = self.choose_save_path(title, self._suggest(tab, ending), file_filter)
+        if path is not None:
+            self._remember(path)
+        return path
+
+    def _remember(self, path: Path) -> None:
+        if path.parent.is_dir():
+            self.settings.set_export_folder(path.parent)
+
+    def _failed(self, path: Path, exc: BaseException) -> None:
+        self.export_failed.emit(f"{path.name} was not written: {_problem(exc)}")
+        return None
