@@ -385,3 +385,27 @@ def test_structure_tables_follow_a_targeted_edit():
     session.apply({"segment": ref, "element": "REF01", "value": "ZZ"})
     assert session.doc.members["seg_ref_0f"].iat[row] == 0
     assert session.doc.structure.members.column("seg_ref_0f")[row] == 0
+
+
+def test_recheck_keeps_counterparts_outside_the_family():
+    """A duplicate sits in another family: an unrelated edit of the duplicate must not make the
+    duplicate finding vanish, and changing the first copy's SSN names the copy for a re-check."""
+    from inspector.core.document import load_store
+    from inspector.core.source import read_bytes
+    from inspector.core.synthetic import generate_834_with_manifest
+
+    text, manifest = generate_834_with_manifest(40, defects=["duplicate_member"], seed=834)
+    second = manifest[0]["member_pos"]  # 18 is a copy of 17, each a one-person family
+    session = EditSession(load_store(read_bytes(text.encode(), "dup.834")))
+    before = {f.code for f in session.revalidate_member(second, use_pyx12=False)}
+    assert "RULE-DUP-MEMBER" in before
+    row = session.member_row_of(second)
+    n3 = int(session.doc.members["seg_n3"].iat[row])
+    change = session.apply({"segment": n3, "element": "N301", "value": "1 OTHER ST"})
+    assert second in change.recheck_positions
+    after = {f.code for f in session.revalidate_member(second, use_pyx12=False)}
+    assert "RULE-DUP-MEMBER" in after  # the first copy (member 17) is still in the file
+    first_row = session.member_row_of(second - 1)
+    nm1 = int(session.doc.members["seg_nm1"].iat[first_row])
+    change = session.apply({"segment": nm1, "element": "NM109", "value": "123456780"})
+    assert {second - 1, second} <= set(change.recheck_positions)

@@ -144,6 +144,10 @@ class Change:
     member_positions: tuple[int, ...] = ()
     reset: bool = False
     when: str = field(default_factory=now_stamp)
+    # Members whose findings may have changed: the edited member's family and the members it
+    # is compared with (same SSN, name and birth date, ids; its subscriber or dependents),
+    # before and after the edit. A GUI re-checks these, not only the edited member.
+    recheck_positions: tuple[int, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -256,9 +260,9 @@ class EditSession:
         applied = replace(edit, old=before, new=after, when=edit.when or now_stamp())
         if before_raw == after_raw:
             return Change("apply", applied, o, before, after, before_raw, after_raw)
-        rows = self._write(o, after_raw, edit)
+        rows, recheck = self._write_noting_neighbours(o, after_raw, edit)
         change = Change("apply", applied, o, before, after, before_raw, after_raw, *rows,
-                        when=applied.when or now_stamp())
+                        when=applied.when or now_stamp(), recheck_positions=recheck)
         self._undo.append(change)
         self._redo.clear()
         self._journal("apply", applied)
@@ -269,22 +273,22 @@ class EditSession:
         if not self._undo:
             return None
         done = self._undo.pop()
-        rows = self._write(done.segment, done.before_raw, done.edit)
+        rows, recheck = self._write_noting_neighbours(done.segment, done.before_raw, done.edit)
         self._redo.append(done)
         self._journal("undo")
         return Change("undo", done.edit, done.segment, done.after, done.before, done.after_raw,
-                      done.before_raw, *rows)
+                      done.before_raw, *rows, recheck_positions=recheck)
 
     def redo(self) -> Change | None:
         """Re-apply the last undone edit."""
         if not self._redo:
             return None
         done = self._redo.pop()
-        rows = self._write(done.segment, done.after_raw, done.edit)
+        rows, recheck = self._write_noting_neighbours(done.segment, done.after_raw, done.edit)
         self._undo.append(done)
         self._journal("redo")
         return Change("redo", done.edit, done.segment, done.before, done.after, done.before_raw,
-                      done.after_raw, *rows)
+                      done.after_raw, *rows, recheck_positions=recheck)
 
     def _journal(self, op: str, edit: Edit | None = None) -> None:
         if self.journal is None:
@@ -616,6 +620,46 @@ class EditSession:
         return out
 
     # -- writing and re-deriving -------------------------------------------------------------------
+    def _write_noting_neighbours(self, o: int, new_raw: str, edit: Edit) -> tuple[tuple, tuple]:
+        """:meth:`_write`, plus the positions of members to re-check (see Change)."""
+        r = self.member_row(o)
+        rows = set(self._neighbour_rows(r)) if r is not None else set()
+        written = self._write(o, new_raw, edit)
+        r = self.member_row(o)
+        if r is not None:
+            rows |= set(self._neighbour_rows(r))
+        return written, tuple(sorted(int(self._pos[k]) for k in rows))
+
+    def _neighbour_rows(self, r: int) -> list[int]:
+        """The family of member row ``r`` and the rows its findings depend on."""
+        h, t = self._family(r, 0, int(self._last[-1]) if len(self._last) else 0)
+        return sorted(set(range(h, t + 1)) | set(self._related_rows(r)))
+
+    def _related_rows(self, r: int) -> list[int]:
+        """Rows outside the family that rules compare member row ``r`` with, in its transaction:
+        the same SSN, the same name and birth date, the same subscriber id and member id, and the
+        same subscriber id (its subscriber, or a subscriber's dependents). At most 50."""
+        m = self.doc.members
+
+        def col(name: str) -> np.ndarray:
+            return m[name].to_numpy(dtype=object)
+
+        def cell(name: str) -> str:
+            return str(m[name].iat[r] or "")
+
+        mask = np.zeros(len(m), dtype=bool)
+        if cell("ssn"):
+            mask |= col("ssn") == cell("ssn")
+        if cell("last_name") and cell("birth_date"):
+            mask |= ((col("last_name") == cell("last_name"))
+                     & (col("first_name") == cell("first_name"))
+                     & (col("birth_date") == cell("birth_date")))
+        if cell("subscriber_id"):
+            mask |= col("subscriber_id") == cell("subscriber_id")
+        mask &= col("transaction") == cell("transaction")
+        mask[r] = False
+        return np.flatnonzero(mask)[:50].tolist()
+
     def _write(self, o: int, new_raw: str, edit: Edit) -> tuple:
         """Replace segment ``o``'s text; re-derive. Returns the Change row fields."""
         self._original_raw.setdefault(o, self.doc.store.raw(o))
@@ -662,8 +706,8 @@ class EditSession:
         built = self._mini_document(store, r)
         if built is None:
             return None
-        mini, file_of, h = built
-        k = r - h  # the member's row in the mini document
+        mini, file_of, rows = built
+        k = rows.index(r)  # the member's row in the mini document
         pos = int(self._pos[r])
         cov_rows = self.coverage_rows_of(r)
         mini_pos = mini.members["member_pos"].to_numpy()
@@ -703,11 +747,13 @@ class EditSession:
             t += 1
         return h, t
 
-    def _mini_document(self, store: SegmentStore, r: int) -> tuple[Document, np.ndarray, int] | None:
-        """Load the family of member row ``r`` as a small file of its own.
+    def _mini_document(self, store: SegmentStore, r: int, extra_rows: Iterable[int] = ()
+                       ) -> tuple[Document, np.ndarray, list[int]] | None:
+        """Load the family of member row ``r`` (plus ``extra_rows`` of the same transaction) as
+        a small file of its own, members in file order.
 
         Returns the mini document, the file ordinal of each mini segment (0 for the synthesised
-        SE/GE/IEA) and the first family row; None when the member's envelope cannot be found.
+        SE/GE/IEA) and the member rows it holds; None when the envelope cannot be found.
         """
         st = self.doc.structure
         first = int(self._first[r])
@@ -727,10 +773,13 @@ class EditSession:
         if isa is None or gs is None:
             return None
         h, t = self._family(r, tx.st, end)
+        rows = sorted(set(range(h, t + 1)) | {k for k in extra_rows
+                                               if tx.st < int(self._first[k]) <= end})
         j = int(np.searchsorted(self._first, tx.st, side="right"))
         header_end = int(self._first[j]) - 1
-        ordinals = [isa.isa, gs.gs, *range(tx.st, header_end + 1),
-                    *range(int(self._first[h]), int(self._last[t]) + 1)]
+        ordinals = [isa.isa, gs.gs, *range(tx.st, header_end + 1)]
+        for k in rows:
+            ordinals.extend(range(int(self._first[k]), int(self._last[k]) + 1))
         d = store.delimiters
         sep = d.element
         count = len(ordinals) - 2 + 1  # ST .. SE inclusive
@@ -746,10 +795,10 @@ class EditSession:
             mini = load_store(read_bytes(mini_bytes, self.doc.path))
         except NotAn834Error:
             return None
-        if len(mini.members) != t - h + 1:
+        if len(mini.members) != len(rows):
             return None
         file_of = np.array(ordinals + [0, 0, 0], dtype=np.int64)
-        return mini, file_of, h
+        return mini, file_of, rows
 
     # -- documents and re-validation -------------------------------------------------------------
     def full_document(self, progress: Callable[[int, int], None] | None = None,
@@ -771,18 +820,19 @@ class EditSession:
         """Findings for one member at once: envelope/reader checks, business rules and (optionally)
         pyx12, run on the member's family cut out as a small file; ordinals are file ordinals.
 
-        Transaction-wide rules (duplicates, orphans) see only the member's family here; a full
-        validation of :meth:`full_document` covers the whole file.
+        The small file holds the member's family and the members the rules compare it with
+        (same SSN, name and birth date, subscriber id), so duplicate and subscriber checks keep
+        their counterpart; a full validation of :meth:`full_document` covers the whole file.
         """
         from inspector.core.validation.run import validate_document
 
         r = self.member_row_of(member_pos)
-        built = self._mini_document(self.doc.store, r)
+        built = self._mini_document(self.doc.store, r, self._related_rows(r))
         if built is None:
             raise InspectorError(f"member {member_pos} is outside an ST/SE transaction set; "
                                  "validate the whole file instead")
-        mini, file_of, h = built
-        k = r - h
+        mini, file_of, rows = built
+        k = rows.index(r)
         mpos = int(mini.members["member_pos"].iat[k])
         lo, hi = int(mini.members["seg_first"].iat[k]), int(mini.members["seg_last"].iat[k])
         sub_id = str(self.doc.members["subscriber_id"].iat[r]) or None

@@ -179,8 +179,10 @@ class DocumentEditor(QObject):
         self._keep_journal()
         self.touched.update(change.member_positions)
         self.change_applied.emit(change)
-        if change.member_positions:
-            self.revalidator.request(change.member_positions)
+        # the edited member and the members compared with it (family, duplicates, subscriber)
+        recheck = change.recheck_positions or change.member_positions
+        if recheck:
+            self.revalidator.request(recheck)
         self.state_changed.emit()
 
     # -- journal ----------------------------------------------------------------------------
@@ -229,7 +231,7 @@ class DocumentEditor(QObject):
         positions: list[int] = []
         for change in restored:
             self.touched.update(change.member_positions)
-            positions += change.member_positions
+            positions += change.recheck_positions or change.member_positions
             self.change_applied.emit(change)
         if positions:
             self.revalidator.request(sorted(set(positions)))
