@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-import numpy as np
 from PySide6.QtCore import QModelIndex, QObject
 
+from inspector.core.structure import span_containing
 from inspector.gui.models.roles import SOURCE_ROW_ROLE
 from inspector.gui.panels.findings_panel import FindingsPanel
 from inspector.gui.panels.record_panels import CoveragePanel, MembersPanel
@@ -50,10 +50,7 @@ class SelectionSync(QObject):
     def member_of_segment(self, ordinal: int) -> int | None:
         """0-based member row holding a segment, or None (header, envelope)."""
         table = self.members.model.table  # read each time: an edit may rebuild the table
-        i = int(np.searchsorted(table.first, ordinal, side="right")) - 1
-        if i < 0 or ordinal > table.last[i]:
-            return None
-        return i
+        return span_containing(table.first, table.last, ordinal)
 
     def _member_label(self, member_row: int) -> str:
         table = self.members.model.table

@@ -13,6 +13,7 @@ from typing import Callable
 import numpy as np
 
 from inspector.core.findings import Finding
+from inspector.core.structure import span_containing
 
 ERROR, WARNING, INFO, CLEAN = 0, 1, 2, 3
 RANK = {"error": ERROR, "warning": WARNING, "info": INFO}
@@ -38,8 +39,8 @@ class RowFindings:
 
     def rows_of_segment(self, ordinal: int) -> list[int]:
         rows = list(self.extra_segments.get(ordinal, ()))
-        i = int(np.searchsorted(self.first, ordinal, side="right")) - 1
-        if i >= 0 and ordinal <= self.last[i] and i not in rows:
+        i = span_containing(self.first, self.last, ordinal)
+        if i is not None and i not in rows:
             rows.append(i)
         return rows
 
