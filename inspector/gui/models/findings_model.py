@@ -11,8 +11,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from inspector.core.findings import Finding
 from inspector.core.source import SegmentStore
 from inspector.gui.models.roles import (
-    INFO, RANK, SEGMENT_RANGE_ROLE, SEVERITY_LABEL, SEVERITY_ROLE, SOURCE_ROW_ROLE, row_brush,
-    severity_icon,
+    INFO, RANK, SEGMENT_RANGE_ROLE, SEVERITY_LABEL, SEVERITY_ROLE, SOURCE_ROW_ROLE,
+    header_data, row_brush, severity_icon,
 )
 from inspector.gui.models.row_order_model import NATURAL, RowOrderModel
 
@@ -181,12 +181,7 @@ class FindingsModel(RowOrderModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
-            if role == _DISPLAY:
-                return HEADERS[section]
-        elif orientation == Qt.Orientation.Vertical and role == _DISPLAY:
-            return str(section + 1)
-        return None
+        return header_data(section, orientation, role, HEADERS)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY):
         if not index.isValid():

@@ -8,7 +8,7 @@ from typing import Callable
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from inspector.core.editing import Change
-from inspector.gui.models.roles import SEGMENT_RANGE_ROLE
+from inspector.gui.models.roles import SEGMENT_RANGE_ROLE, header_data
 
 WHEN, WHAT, WHERE, BEFORE, AFTER = range(5)
 HEADERS = ("When", "What", "Where", "Before", "After")
@@ -61,14 +61,7 @@ class HistoryModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
-            if role == _DISPLAY:
-                return HEADERS[section]
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return TIPS[section]
-        elif orientation == Qt.Orientation.Vertical and role == _DISPLAY:
-            return str(section + 1)
-        return None
+        return header_data(section, orientation, role, HEADERS, TIPS)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY):
         if not index.isValid():

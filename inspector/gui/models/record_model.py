@@ -13,8 +13,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from inspector.gui.models.finding_index import FindingIndex, RowFindings, tooltip
 from inspector.gui.models.roles import (
-    CLEAN, EDIT_HINT_ROLE, ERROR, RANK, SEGMENT_RANGE_ROLE, SEVERITY_ROLE, SOURCE_ROW_ROLE,
-    WARNING, EditHint, cell_brush, row_brush, severity_icon,
+    CLEAN, EDIT_HINT_ROLE, ERROR, EditHint, RANK, SEGMENT_RANGE_ROLE, SEVERITY_ROLE,
+    SOURCE_ROW_ROLE, WARNING, cell_brush, header_data, row_brush, severity_icon,
 )
 from inspector.gui.models.row_order_model import RowOrderModel
 from inspector.gui.models.table_data import ISSUES, TableData
@@ -185,14 +185,8 @@ class RecordModel(RowOrderModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.table.columns):
-            if role == _DISPLAY:
-                return self.table.labels[section]
-            if role == _TOOLTIP:
-                return self.table.header_tooltip(section)
-        elif orientation == Qt.Orientation.Vertical and role == _DISPLAY:
-            return str(section + 1)
-        return None
+        return header_data(section, orientation, role, self.table.labels,
+                           self.table.header_tooltip)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY):
         if not index.isValid():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -74,3 +76,17 @@ def severity_icon(rank: int) -> QIcon:
     painter.drawEllipse(1, 1, size - 2, size - 2)
     painter.end()
     return QIcon(pixmap)
+
+
+def header_data(section: int, orientation: Qt.Orientation, role: int,
+                labels: Sequence[str],
+                tips: Sequence[str] | Callable[[int], str] | None = None):
+    """headerData for the tables: column labels (and tooltips), row numbers from 1."""
+    if orientation == Qt.Orientation.Horizontal and 0 <= section < len(labels):
+        if role == Qt.ItemDataRole.DisplayRole:
+            return labels[section]
+        if role == Qt.ItemDataRole.ToolTipRole and tips is not None:
+            return tips(section) if callable(tips) else tips[section]
+    elif orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+        return str(section + 1)
+    return None

@@ -17,7 +17,7 @@ from inspector.core.findings import Finding
 from inspector.gui.models.finding_index import FindingIndex, tooltip
 from inspector.gui.models.roles import (
     CLEAN, RANK, SEGMENT_RANGE_ROLE, SEVERITY_ROLE, SOURCE_ROW_ROLE, SPANS_ROLE, WARNING,
-    row_brush,
+    header_data, row_brush,
 )
 
 ORDINAL, LINE, LOOP, TEXT = range(4)
@@ -75,14 +75,7 @@ class SegmentsModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < 4:
-            if role == _DISPLAY:
-                return HEADERS[section]
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return HEADER_TIPS[section]
-        elif orientation == Qt.Orientation.Vertical and role == _DISPLAY:
-            return str(section + 1)
-        return None
+        return header_data(section, orientation, role, HEADERS[:4], HEADER_TIPS)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY):
         if not index.isValid():
