@@ -15,7 +15,18 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from inspector.core.errors import Cancelled, InspectorError
 from inspector.gui.prepared import prepare
 
-class LoadWorker(QObject):
+class CancellableWorker(QObject):
+    """A worker for a QThread that stops at its next check once ``cancel()`` was called."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+
+class LoadWorker(CancellableWorker):
     """Reads and tabulates one file."""
 
     progressed = Signal(int, int)
@@ -28,10 +39,6 @@ class LoadWorker(QObject):
         super().__init__()
         self.path = path
         self.journal_dir = journal_dir
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        self._cancel.set()
 
     @Slot()
     def run(self) -> None:

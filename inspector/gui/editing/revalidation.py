@@ -8,7 +8,6 @@ and the member queued again, so a result read from a half-edited document is nev
 
 from __future__ import annotations
 
-import threading
 from typing import Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -16,10 +15,10 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from inspector.core.editing import EditSession
 from inspector.core.findings import Finding
 from inspector.gui import gc_guard
-from inspector.gui.workers import start_in_thread, wait_for_thread
+from inspector.gui.workers import CancellableWorker, start_in_thread, wait_for_thread
 
 
-class RevalidateWorker(QObject):
+class RevalidateWorker(CancellableWorker):
     """Re-checks a list of members, one result signal each."""
 
     revalidated = Signal(int, int, object)  # member position, generation, findings or message
@@ -31,10 +30,6 @@ class RevalidateWorker(QObject):
         self._check = check
         self.positions = positions
         self.generation = generation
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        self._cancel.set()
 
     @Slot()
     def run(self) -> None:

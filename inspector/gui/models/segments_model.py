@@ -57,6 +57,10 @@ class SegmentsModel(QAbstractTableModel):
 
     def __init__(self, doc: Document, index: FindingIndex, parent=None) -> None:
         super().__init__(parent)
+        self._bind(doc, index)
+        self._font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+
+    def _bind(self, doc: Document, index: FindingIndex) -> None:
         self.doc = doc
         self.store = doc.store
         self.structure = doc.structure
@@ -64,7 +68,6 @@ class SegmentsModel(QAbstractTableModel):
         self._lines = doc.store.lines
         self._ids = doc.store.ids
         self._count = len(doc.store)
-        self._font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
 
     # -- Qt model API -----------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
@@ -146,13 +149,7 @@ class SegmentsModel(QAbstractTableModel):
     def replace_document(self, doc: Document, index: FindingIndex) -> None:
         """The document was derived again from scratch (an edit outside any member)."""
         self.beginResetModel()
-        self.doc = doc
-        self.store = doc.store
-        self.structure = doc.structure
-        self.index_ = index
-        self._lines = doc.store.lines
-        self._ids = doc.store.ids
-        self._count = len(doc.store)
+        self._bind(doc, index)
         self.endResetModel()
 
     def findings_changed(self, ordinals: list[int]) -> None:
