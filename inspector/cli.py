@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from inspector import __version__
-from inspector.core.errors import InspectorError, NotAn834Error
+from inspector.core.errors import InspectorError
 from inspector.resources import demo_path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2

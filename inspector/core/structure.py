@@ -284,7 +284,7 @@ def build_structure(
 
     def close_member(last: int) -> None:
         # The finished rows move into the column tables; the row lists are dropped.
-        nonlocal mrow, mcovs, mcats, cov
+        nonlocal mrow, mcovs, mcats
         if mrow is None:
             return
         close_coverage(last)
