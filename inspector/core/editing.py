@@ -122,25 +122,26 @@ class EditSession(ElementChecks):
 
     def undo(self) -> Change | None:
         """Undo the last applied edit (restoring the segment's exact bytes)."""
-        if not self._undo:
-            return None
-        done = self._undo.pop()
-        rows, recheck = self._write_noting_neighbours(done.segment, done.before_raw, done.edit)
-        self._redo.append(done)
-        self._journal("undo")
-        return Change("undo", done.edit, done.segment, done.after, done.before, done.after_raw,
-                      done.before_raw, *rows, recheck_positions=recheck)
+        return self._step(self._undo, self._redo, "undo")
 
     def redo(self) -> Change | None:
         """Re-apply the last undone edit."""
-        if not self._redo:
+        return self._step(self._redo, self._undo, "redo")
+
+    def _step(self, source: list[Change], target: list[Change], action: str) -> Change | None:
+        """Move the newest change from ``source`` to ``target``, writing its segment text."""
+        if not source:
             return None
-        done = self._redo.pop()
-        rows, recheck = self._write_noting_neighbours(done.segment, done.after_raw, done.edit)
-        self._undo.append(done)
-        self._journal("redo")
-        return Change("redo", done.edit, done.segment, done.before, done.after, done.before_raw,
-                      done.after_raw, *rows, recheck_positions=recheck)
+        done = source.pop()
+        forward = action == "redo"
+        old, new = (done.before, done.after) if forward else (done.after, done.before)
+        old_raw, new_raw = ((done.before_raw, done.after_raw) if forward
+                            else (done.after_raw, done.before_raw))
+        rows, recheck = self._write_noting_neighbours(done.segment, new_raw, done.edit)
+        target.append(done)
+        self._journal(action)
+        return Change(action, done.edit, done.segment, old, new, old_raw, new_raw, *rows,
+                      recheck_positions=recheck)
 
     def _journal(self, op: str, edit: Edit | None = None) -> None:
         if self.journal is None:
