@@ -85,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
 
 # ---------------------------------------------------------------------------------------------
 def _load(path: Path):
-    from inspector.core.document import load
+    from inspector.core.records.document import load
 
     return load(path)
 
@@ -171,8 +171,8 @@ def _findings(doc, args: argparse.Namespace, pyx12_results: list | None = None):
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from inspector.core.corrections import check_output_path, export_all
-    from inspector.core.editing import Edit, EditRejected, EditSession
+    from inspector.core.export.corrections import check_output_path, export_all
+    from inspector.core.editing.session import Edit, EditRejected, EditSession
 
     try:
         from inspector.core.validation.rules import active_rules
@@ -262,7 +262,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                   f"{warnings} warning(s)", file=sys.stderr)
         if args.ack:
             try:
-                from inspector.core.pyx12_adapter import write_999
+                from inspector.core.validation.pyx12.adapter import write_999
 
                 write_999(doc.store.data, args.ack,
                           result=pyx12_results[0] if pyx12_results else None)

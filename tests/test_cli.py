@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from inspector.cli import main
-from inspector.core.document import load
+from inspector.core.records.document import load
 from tests.conftest import non834_files, sample_files
 
 

@@ -56,7 +56,7 @@ class _Stream:
 
 
 def _pyx12(data: bytes, path: str, profiles: tuple[str, ...], out: _Stream) -> bool:
-    from inspector.core.pyx12_adapter import validate_with_pyx12
+    from inspector.core.validation.pyx12.adapter import validate_with_pyx12
 
     result = validate_with_pyx12(data, progress=out.progress, cancel=None,
                                  on_finding=out.finding)
@@ -66,7 +66,7 @@ def _pyx12(data: bytes, path: str, profiles: tuple[str, ...], out: _Stream) -> b
 
 
 def _ack(data: bytes, path: str, profiles: tuple[str, ...], out: _Stream) -> bool:
-    from inspector.core.pyx12_adapter import validate_with_pyx12
+    from inspector.core.validation.pyx12.adapter import validate_with_pyx12
 
     result = validate_with_pyx12(data, progress=out.progress, cancel=None)
     out.results.put(("ack", result.ack, result.ack_unavailable or ""))
@@ -74,8 +74,8 @@ def _ack(data: bytes, path: str, profiles: tuple[str, ...], out: _Stream) -> boo
 
 
 def _rules(data: bytes, path: str, profiles: tuple[str, ...], out: _Stream) -> bool:
-    from inspector.core.document import load_store
-    from inspector.core.source import read_bytes
+    from inspector.core.records.document import load_store
+    from inspector.core.reading.source import read_bytes
     from inspector.core.validation.rules import run_rules
 
     doc = load_store(read_bytes(data, path))

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from inspector.core.corrections import (
+from inspector.core.export.corrections import (
     corrections_frame, write_coverage_csv, write_findings_csv, write_members_csv,
 )
 from inspector.core.errors import InspectorError
-from inspector.core.export import write_csv
+from inspector.core.export.tables import write_csv
 from inspector.gui.models.row_order_model import NATURAL
 from inspector.gui.settings import Settings
 

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 from PySide6.QtCore import QModelIndex, QObject
 
-from inspector.core.structure import span_containing
+from inspector.core.records.structure import span_containing
 from inspector.gui.models.roles import SOURCE_ROW_ROLE
 from inspector.gui.panels.findings_panel import FindingsPanel
 from inspector.gui.panels.record_panels import CoveragePanel, MembersPanel

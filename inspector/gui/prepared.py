@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from inspector.core.corrections import Journal
-from inspector.core.document import Document, load
-from inspector.core.validation import Locator
+from inspector.core.editing.journal import Journal
+from inspector.core.records.document import Document, load
+from inspector.core.validation.locate import Locator
 from inspector.gui.checks_child import checksum
 from inspector.gui.models.finding_index import FindingIndex, RowFindings
 from inspector.gui.models.table_data import (

@@ -30,7 +30,7 @@ def make_file(members: int, folder: Path) -> Path:
     if path.exists():
         return path
     try:
-        from inspector.core.synthetic import DEFECTS, write_834
+        from tests.support.synthetic import DEFECTS, write_834
     except ImportError:
         return _replicate(SAMPLE, path, members)
     return write_834(path, members, defects=DEFECTS)

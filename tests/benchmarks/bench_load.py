@@ -21,15 +21,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from inspector.core.document import load_store  # noqa: E402
-from inspector.core.source import read_file  # noqa: E402
-from inspector.core.synthetic import write_834  # noqa: E402
+from inspector.core.records.document import load_store  # noqa: E402
+from inspector.core.reading.source import read_file  # noqa: E402
+from tests.support.synthetic import write_834  # noqa: E402
 
 _MEMORY_PROBE = """
 import json, resource, sys
 sys.path.insert(0, {root!r})
 import pandas, numpy  # noqa: F401  (the baseline every run pays)
-from inspector.core.document import load
+from inspector.core.records.document import load
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 doc = load({path!r})
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

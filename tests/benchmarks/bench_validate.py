@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from inspector.core.synthetic import write_834  # noqa: E402
+from tests.support.synthetic import write_834  # noqa: E402
 
 BARE = """
 import logging, sys

@@ -2,7 +2,7 @@
 
     python tests/benchmarks/make_synthetic.py --members 50000 --out /tmp/big.834 [--seed N] [--defects]
 
-``--defects`` alone injects every defect in ``inspector.core.synthetic.DEFECTS``; it also takes a
+``--defects`` alone injects every defect in ``tests.support.synthetic.DEFECTS``; it also takes a
 comma-separated list of names.  The defect manifest is written next to the output as
 ``<out>.manifest.json`` when defects are requested.
 """
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from inspector.core.synthetic import DEFECTS, iter_834  # noqa: E402
+from tests.support.synthetic import DEFECTS, iter_834  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

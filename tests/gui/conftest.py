@@ -98,7 +98,7 @@ def big_file(tmp_path_factory) -> Path:
     """A synthetic file large enough that loading takes a while (for cancel tests)."""
     path = tmp_path_factory.mktemp("big") / "big.834"
     try:
-        from inspector.core.synthetic import write_834
+        from tests.support.synthetic import write_834
     except ImportError:
         write_834 = None
     if write_834 is not None:

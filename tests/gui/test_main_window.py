@@ -307,7 +307,7 @@ def test_every_public_sample_opens_in_a_tab(qtbot, make_window):
 def test_window_shows_the_same_findings_as_the_command_line(qtbot, make_window):
     """Rules and pyx12 run in separate processes in the app; a problem both of them see (the
     demo's impossible birth date) must still be listed once, exactly as `inspector validate`."""
-    from inspector.core.document import load
+    from inspector.core.records.document import load
     from inspector.core.validation.run import validate_document
     from inspector.resources import demo_path
 

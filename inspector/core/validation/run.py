@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
-from inspector.core.document import Document
+from inspector.core.records.document import Document
 from inspector.core.findings import Finding, sort_key
-from inspector.core.validation import Locator
+from inspector.core.validation.locate import Locator
+from inspector.core.progress import CancelCheck, Progress
 
-Progress = Callable[[int, int], None]
-CancelCheck = Callable[[], bool]
 
 # pyx12 findings that say the same as a reader/envelope finding the inspector already made.
 # The inspector's own finding is kept: it sits on the element that is wrong (SE01 on the SE,
@@ -105,7 +104,7 @@ def validate_document(
         for f in rule_findings:
             emit(f)
     if use_pyx12:
-        from inspector.core.pyx12_adapter import validate_with_pyx12
+        from inspector.core.validation.pyx12.adapter import validate_with_pyx12
 
         def emit_new(f: Finding) -> None:
             if not duplicates.is_duplicate(f):

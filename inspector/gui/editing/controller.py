@@ -1,6 +1,6 @@
 """The corrections of one open document: edits, undo/redo, the crash journal, re-checks.
 
-Every change goes through :class:`~inspector.core.editing.EditSession`; this object adds what the
+Every change goes through :class:`~inspector.core.editing.session.EditSession`; this object adds what the
 window needs around it: a plain-English reason instead of an exception, signals after each change,
 re-checking the touched member in the background, and keeping the journal in step with saving.
 It never touches widgets.
@@ -13,11 +13,12 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from inspector.core.corrections import Journal, write_corrected_834
-from inspector.core.document import Document
-from inspector.core.editing import Change, Edit, EditRejected, EditSession, parse_element
+from inspector.core.editing.journal import Journal
+from inspector.core.export.corrections import write_corrected_834
+from inspector.core.records.document import Document
+from inspector.core.editing.session import Change, Edit, EditRejected, EditSession, parse_element
 from inspector.core.findings import Finding
-from inspector.core.frames import MEMBER_FIELDS, coverage_field
+from inspector.core.records.frames import MEMBER_FIELDS, coverage_field
 from inspector.gui.editing.revalidation import Revalidator
 from inspector.gui.models.roles import EditHint
 

@@ -12,7 +12,7 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from inspector.core.editing import EditSession
+from inspector.core.editing.session import EditSession
 from inspector.core.findings import Finding
 from inspector.gui import gc_guard
 from inspector.gui.workers import CancellableWorker, start_in_thread, wait_for_thread

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector.core.source import SegmentStore
+from inspector.core.reading.source import SegmentStore
 from inspector.gui.editing.delegates import FieldDelegate
 from inspector.gui.editing.element_names import element_name
 from inspector.gui.models.elements_model import NAME, VALUE, ElementEditor, ElementsModel

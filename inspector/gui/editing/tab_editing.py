@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QToolTip
 
-from inspector.core.codes import decode
-from inspector.core.editing import Change, parse_element
+from inspector.core.records.codes import decode
+from inspector.core.editing.session import Change, parse_element
 from inspector.core.findings import Finding
-from inspector.core.validation import Locator
+from inspector.core.validation.locate import Locator
 from inspector.gui.editing.controller import RECOVERY_FIRST, DocumentEditor
 from inspector.gui.editing.delegates import FieldDelegate, shown_date
 from inspector.gui.editing.element_names import element_name

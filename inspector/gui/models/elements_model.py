@@ -6,7 +6,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from inspector.core.source import SegmentStore
+from inspector.core.reading.source import SegmentStore
 from inspector.gui.models.roles import EDIT_HINT_ROLE, EditHint
 
 ELEMENT, NAME, VALUE = range(3)

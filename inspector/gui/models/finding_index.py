@@ -13,7 +13,7 @@ from typing import Callable
 import numpy as np
 
 from inspector.core.findings import Finding
-from inspector.core.structure import span_containing
+from inspector.core.records.structure import span_containing
 
 ERROR, WARNING, INFO, CLEAN = 0, 1, 2, 3
 RANK = {"error": ERROR, "warning": WARNING, "info": INFO}

@@ -9,7 +9,7 @@ import pandas as pd
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from inspector.core.findings import Finding
-from inspector.core.source import SegmentStore
+from inspector.core.reading.source import SegmentStore
 from inspector.gui.models.roles import (
     INFO, RANK, SEGMENT_RANGE_ROLE, SEVERITY_LABEL, SEVERITY_ROLE, SOURCE_ROW_ROLE,
     header_data, row_brush, severity_icon,

@@ -7,7 +7,7 @@ from typing import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from inspector.core.editing import Change
+from inspector.core.editing.session import Change
 from inspector.gui.models.roles import SEGMENT_RANGE_ROLE, header_data
 
 WHEN, WHAT, WHERE, BEFORE, AFTER = range(5)

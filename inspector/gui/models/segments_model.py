@@ -12,7 +12,7 @@ import re
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFontDatabase
 
-from inspector.core.document import Document
+from inspector.core.records.document import Document
 from inspector.core.findings import Finding
 from inspector.gui.models.finding_index import FindingIndex, tooltip
 from inspector.gui.models.roles import (

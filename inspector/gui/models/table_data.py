@@ -12,8 +12,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from inspector.core.document import Document
-from inspector.core.frames import (
+from inspector.core.records.document import Document
+from inspector.core.records.frames import (
     MEMBER_FIELDS, FieldSpec, category_segment_column, coverage_field, display_columns,
 )
 

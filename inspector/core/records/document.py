@@ -1,0 +1,92 @@
+"""An opened 834 file: segment store, structure and tables, loaded in one call."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from inspector.core.errors import Cancelled
+from inspector.core.findings import Finding, sort_key
+from inspector.core.records.frames import coverage_frame, member_frame
+from inspector.core.reading.source import SegmentStore, read_file
+from inspector.core.records.structure import Structure, build_structure
+from inspector.core.progress import CancelCheck, Progress, gc_paused
+
+
+
+@dataclass
+class Document:
+    """Everything the tables and the reader-level checks need about one file."""
+
+    path: Path
+    store: SegmentStore
+    structure: Structure
+    members: pd.DataFrame
+    coverage: pd.DataFrame
+
+    @property
+    def problems(self) -> list[Finding]:
+        """Reader and envelope findings (no pyx12, no business rules), in file order."""
+        return sorted(self.store.problems + self.structure.problems, key=sort_key)
+
+    def summary(self) -> dict:
+        """Counts a clerk looks at first: envelopes, members, coverages, maintenance types."""
+        st = self.structure
+        mt = Counter(v or "(none)" for v in st.members.column("maintenance_type"))
+        subs = sum(1 for v in st.members.column("is_subscriber") if v == "Y")
+        n_members = len(st.members)
+        return {
+            "file": str(self.path),
+            "bytes": len(self.store.data),
+            "segments": len(self.store),
+            "delimiters": self.store.delimiters.describe(),
+            "interchanges": [
+                {
+                    "control": i.control, "sender": i.sender, "receiver": i.receiver,
+                    "date": i.date, "version": i.version, "usage": i.usage,
+                    "groups": [
+                        {"control": g.control, "version": g.version,
+                         "transactions": [t.control for t in g.transactions]}
+                        for g in i.groups
+                    ],
+                }
+                for i in st.interchanges
+            ],
+            "transactions": [
+                {"control": t.control, "guide": t.guide, "action": t.action,
+                 "sponsor": t.sponsor, "payer": t.payer, "members": t.member_count}
+                for t in st.transactions
+            ],
+            "members": n_members,
+            "subscribers": subs,
+            "dependents": n_members - subs,
+            "coverages": len(st.coverages),
+            "maintenance_types": dict(sorted(mt.items())),
+            "other_transaction_sets": st.other_transactions,
+        }
+
+
+def load(path: str | Path, progress: Progress | None = None,
+         cancel: CancelCheck | None = None) -> Document:
+    """Read, structure and tabulate a file. Raises NotAn834Error or Cancelled.
+
+    ``progress(done, total)`` is called with segment counts; ``cancel()`` is polled between
+    batches of segments.
+    """
+    path = Path(path)
+    store = read_file(path)
+    if cancel is not None and cancel():
+        raise Cancelled()
+    return load_store(store, progress, cancel)
+
+
+def load_store(store: SegmentStore, progress: Progress | None = None,
+               cancel: CancelCheck | None = None) -> Document:
+    """Structure and tabulate an already-read store."""
+    with gc_paused():
+        structure = build_structure(store, progress, cancel)
+        return Document(store.path or Path("<input>"), store, structure,
+                        member_frame(structure), coverage_frame(structure))

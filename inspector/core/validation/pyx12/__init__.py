@@ -1,0 +1,1 @@
+"""validation/pyx12 stage."""

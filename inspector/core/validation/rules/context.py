@@ -1,0 +1,115 @@
+"""What business rules see beyond one member: the transaction and the whole file."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterable
+
+from inspector.core.records.structure import M, Transaction
+from inspector.core.validation.rules.base import is_date
+
+if TYPE_CHECKING:
+    from inspector.core.validation.rules.views import MemberView
+
+
+class TransactionView:
+    """One ST/SE 834 transaction. Member rules see it while its members are being read
+    (``members`` holds those read so far); transaction rules see it complete."""
+
+    def __init__(self, ctx: RuleContext, tx: Transaction) -> None:
+        self.ctx = ctx
+        self.tx = tx
+        self.members: list[MemberView] = []  # in file order
+        self.subscribers: list[MemberView] = []  # INS01=Y members
+        self.dependents: dict[str, list[MemberView]] = {}  # other members by REF*0F value
+        #: dependents placed in a subscriber's family although their REF*0F differs
+        self.adopted: dict[MemberView, list[MemberView]] = {}
+        #: Working space for rules that keep state across the members of the transaction.
+        self.scratch: dict[str, Any] = {}
+        self._families: dict[MemberView, list[MemberView]] = {}
+        bgn = tx.bgn
+        self.action = tx.action  # BGN08
+        self.bgn = bgn
+        self.bgn_segment = tx.bgn_segment
+        created = bgn[3] if len(bgn) > 3 else ""
+        #: Reference date for birth-date checks: BGN03, or today when BGN03 is not a date.
+        self.file_date_is_today = not is_date(created)
+        self.file_date = ctx.today if self.file_date_is_today else created
+        self.oldest_birth = f"{int(self.file_date[:4]) - 120:04d}{self.file_date[4:]}"
+
+    @property
+    def control(self) -> str:
+        return self.tx.control
+
+    def family(self, s: MemberView) -> list[MemberView]:
+        """The dependents of subscriber ``s`` in this transaction: same REF*0F, except those
+        whose REF*1L policies are all different from the subscriber's (another enrollment, e.g.
+        a separate dental policy), plus dependents with another REF*0F that the family rules
+        placed in its family (``MemberView.family``). Computed once; call it only once all
+        members are read (from a transaction rule)."""
+        found = self._families.get(s)
+        if found is None:
+            same_id = self.dependents.get(s.sub_id) if s.sub_id else None
+            found = []
+            if same_id:
+                mine = s.policies
+                found = list(same_id) if not mine else [
+                    d for d in same_id if not (d.policies and mine.isdisjoint(d.policies))]
+            adopted = self.adopted.get(s)
+            if adopted:
+                found += adopted
+            self._families[s] = found
+        return found
+
+    def add(self, m: MemberView) -> None:
+        """Record a member once its member rules have run (called by the runner)."""
+        self.members.append(m)
+        if m.is_sub:
+            self.subscribers.append(m)
+        else:
+            if m.sub_id:
+                dependents = self.dependents.get(m.sub_id)
+                if dependents is None:
+                    self.dependents[m.sub_id] = [m]
+                else:
+                    dependents.append(m)
+            head = m.family
+            if head and head.sub_id != m.sub_id:  # type: ignore[union-attr]
+                self.adopted.setdefault(head, []).append(m)  # type: ignore[arg-type]
+
+    def clear(self) -> None:
+        """Forget the members (breaks the member <-> transaction reference cycles)."""
+        self.members, self.subscribers = [], []
+        self.dependents, self.adopted, self.scratch, self._families = {}, {}, {}, {}
+
+    @property
+    def full_file(self) -> bool:
+        """BGN08 4 (verify) or RX (replace): every current member should be listed."""
+        return self.action in ("4", "RX")
+
+
+def member_columns(structure: Any, names: Iterable[str]) -> dict[str, Any]:
+    """Member-row columns by name, read column-wise when the structure stores them that way."""
+    table = getattr(structure, "members", None)
+    if table is not None and hasattr(table, "column"):
+        return {n: table.column(n) for n in names}
+    rows = structure.member_rows
+    return {n: [r[M[n]] for r in rows] for n in names}
+
+
+class RuleContext:
+    """What every rule may need about the whole file."""
+
+    def __init__(self, doc: Any, profiles: Iterable[str], today: str) -> None:
+        self.doc = doc
+        self.store = doc.store
+        self.structure = doc.structure
+        self.profiles = frozenset(profiles)
+        self.today = today
+        cols = member_columns(doc.structure, ("subscriber_id", "is_subscriber"))
+        #: REF*0F values of every subscriber (INS01=Y) in the file, in any transaction.
+        self.subscriber_ids = {
+            sid for sid, flag in zip(cols["subscriber_id"], cols["is_subscriber"])
+            if flag == "Y" and sid}
+
+    def decode(self, value: str) -> str:
+        return self.store.decode(value)

@@ -1,0 +1,171 @@
+"""Identifier rules: SSN shape and validity, the same member sent twice."""
+
+from __future__ import annotations
+
+from inspector.core.validation.rules.base import Problem, name_key, rule, show_date
+from inspector.core.validation.rules.views import MemberView
+
+# Numbers the SSA says were never (validly) issued, beyond the area/group/serial rules.
+_NEVER_ISSUED = {"078051120", "219099999"}
+# 2000 REF qualifiers that identify one person (not a household, case or department).
+PERSON_ID_QUALIFIERS = {"17", "23", "4A", "ABB", "F6", "Q4"}
+
+
+def ssn_problem(v: str) -> tuple[str, str] | None:
+    """(code, reason) when an SSN value is malformed or impossible, else None."""
+    impossible, bad_format = "RULE-SSN-IMPOSSIBLE", "RULE-SSN-FORMAT"
+    if len(v) == 9 and v.isdigit():
+        area, group, serial = v[:3], v[3:5], v[5:]
+        if area == "000" or area == "666" or area[0] == "9":
+            return impossible, f"its area number {area} is never issued"
+        if group == "00":
+            return impossible, "its group number (digits 4-5) is 00, which is never issued"
+        if serial == "0000":
+            return impossible, "its serial number (last four digits) is 0000, never issued"
+        if v in _NEVER_ISSUED:
+            return impossible, "it is a well-known sample number that is not valid"
+        return None
+    if not v:
+        return bad_format, "it is empty although NM108=34 says an SSN follows"
+    if any(ch in "Xx*#" for ch in v):
+        return bad_format, ("it looks masked (some digits are replaced by X or *); the file "
+                            "must carry the full nine-digit SSN")
+    if any(ch.isalpha() for ch in v):
+        return bad_format, "it contains letters; an SSN is nine digits"
+    digits = "".join(ch for ch in v if ch.isdigit())
+    if len(digits) == 9:
+        return bad_format, f"it has punctuation or spaces; send the nine digits only ({digits})"
+    if v.isdigit():
+        lost = " (a leading zero may have been lost)" if len(v) == 8 else ""
+        return bad_format, f"it has {len(v)} digits instead of 9{lost}"
+    return bad_format, "it is not nine digits"
+
+
+def ssn_problems(m: MemberView) -> list[tuple[int, str, str, str]]:
+    """(ordinal, value, code, reason) for every bad SSN in the member's NM1s (computed once)."""
+    def make() -> list[tuple[int, str, str, str]]:
+        found = []
+        for o, els in m.names:
+            if len(els) > 8 and els[8] == "34":
+                v = els[9] if len(els) > 9 else ""
+                bad = ssn_problem(v)
+                if bad:
+                    found.append((o, v, bad[0], bad[1]))
+        return found
+
+    return m.cached("ssn", make)
+
+
+def _ssn_rule(code: str):
+    def check(m: MemberView):
+        for o, v, c, reason in ssn_problems(m):
+            if c == code:
+                who = "member's" if o == m.nm1_o else "person's"
+                fix = ("Correct the SSN, or if it is not known send NM108/NM109 empty or "
+                       "use NM108=ZZ with the member id.")
+                yield Problem(o, "NM109", v, f"The {who} SSN in NM109 ({v}) is not valid: "
+                              f"{reason}. {fix}")
+    return check
+
+
+rule("RULE-SSN-FORMAT", severity="error",
+     title="SSN (NM108=34) must be nine digits (no dashes, not masked)",
+     )(_ssn_rule("RULE-SSN-FORMAT"))
+rule("RULE-SSN-IMPOSSIBLE", severity="error",
+     title="SSN has an area, group or serial number that is never issued",
+     )(_ssn_rule("RULE-SSN-IMPOSSIBLE"))
+
+
+# ----------------------------------------------------------------------------------------------
+def _keys(m: MemberView) -> list[tuple]:
+    """Identity keys of a member: (sub id, person id), SSN, (name, birth date)."""
+    keys: list[tuple] = []
+    if m.sub_id:
+        for q, v, _o in m.refs:
+            if q in PERSON_ID_QUALIFIERS:
+                v = v.strip()
+                if v:
+                    keys.append(("id", m.sub_id, q, v))
+    nm1 = m.nm1
+    if len(nm1) > 9 and nm1[8] == "34" and nm1[9] and not any(
+            o == m.nm1_o for o, *_ in ssn_problems(m)):
+        keys.append(("ssn", nm1[9]))
+    dob = m.birth_ok
+    if dob and len(nm1) > 4 and nm1[3] and nm1[4]:
+        keys.append(("name", name_key(nm1[3]), name_key(nm1[4]), dob))
+    return keys
+
+
+def _person_ids(m: MemberView) -> dict[str, str] | None:
+    found = {q: v.strip() for q, v, _o in m.refs if q in PERSON_ID_QUALIFIERS and v.strip()}
+    return found or None
+
+
+def _terminates(m: MemberView) -> bool:
+    return m.maintenance == "024" or (
+        bool(m.coverages) and all(c.maintenance == "024" for c in m.coverages))
+
+
+def _adds(m: MemberView) -> bool:
+    return m.maintenance in ("021", "025") or any(c.maintenance in ("021", "025")
+                                                   for c in m.coverages)
+
+
+def _same_person(a: MemberView, ia: dict[str, str] | None, b: MemberView,
+                 ib: dict[str, str] | None) -> bool:
+    """False when the two INS loops are clearly different people or different enrollments
+    (``ia``/``ib``: their person ids by REF qualifier)."""
+    if a.ssn and b.ssn and a.ssn != b.ssn:
+        return False
+    if ia and ib and any(q in ib and ib[q] != v for q, v in ia.items()):
+        return False
+    la, lb = a.lines, b.lines
+    if la and lb and not la & lb:
+        return False  # e.g. the same person's health and dental enrollments
+    pa, pb = a.policies, b.policies
+    if pa and pb and not pa & pb:
+        return False  # two different policies
+    if (_terminates(a) and _adds(b)) or (_adds(a) and _terminates(b)):
+        return False  # end one enrollment, start another
+    return True
+
+
+_KEY_TEXT = {"id": "same subscriber id and member id", "ssn": "same SSN",
+             "name": "same name and date of birth"}
+
+
+@rule("RULE-DUP-MEMBER", severity="error",
+      title="The same member is sent twice in one transaction")
+def duplicate_member(m: MemberView):
+    # Looks back only, so it runs per member (while the member is at hand) with the keys seen
+    # so far in the transaction kept in the transaction's scratch space.
+    seen: dict[tuple, tuple[MemberView, dict | None]] = m.tx.scratch.setdefault("dup-keys", {})
+    keys = _keys(m)
+    if not keys:
+        return
+    ids = _person_ids(m)
+    hit = None
+    for k in keys:
+        earlier = seen.get(k)
+        if earlier is not None and _same_person(earlier[0], earlier[1], m, ids):
+            hit = (k, earlier[0])
+            break
+    for k in keys:
+        seen.setdefault(k, (m, ids))
+    if hit is not None:
+        k, first = hit
+        t = m.tx
+        if k[0] == "id":
+            how = f"same subscriber id {k[1]} and member id REF*{k[2]} {k[3]}"
+        elif k[0] == "ssn":
+            how = f"same SSN {k[1]}"
+        else:
+            name = t.ctx.decode(f"{k[2]} {k[1]}").title()
+            how = f"same name {name} and birth date {show_date(k[3])}"
+        yield Problem(
+            m.ins_o, None, None,
+            f"This member is already in transaction set {t.control}: {first.label()} at "
+            f"segment {first.ins_o} has the {how}. Remove the repeated member loop (from this INS "
+            "to the segment before the next INS), or merge the two if they carry different data.",
+            extra={"first_member_pos": first.pos, "first_segment": first.ins_o,
+                   "match": _KEY_TEXT[k[0]]})

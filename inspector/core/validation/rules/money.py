@@ -1,0 +1,185 @@
+"""Money rules on the 2750 reporting categories (PRE AMT 1, PRE AMT TOT, APTC AMT, ...).
+
+The amounts are REF02 values of the 2750 loop whatever REF01 qualifier carries them (9X, 9V, ZZ
+...). A member can have several effective periods: amounts are paired by their DTP*007 date.
+"""
+
+from __future__ import annotations
+
+from inspector.core.validation.rules.base import (
+    _AMOUNTS,
+    FINANCIAL_CATEGORIES,
+    Problem,
+    is_date,
+    money,
+    parse_amount,
+    rule,
+    show_date,
+)
+from inspector.core.validation.rules.views import Category, MemberView
+
+MONEY_CATEGORIES = ("PRE AMT 1", "PRE AMT TOT", "APTC AMT", "CSR AMT", "TOT RES AMT",
+                    "TOT EMP RES AMT", "OTH PAY AMT 1", "OTH PAY AMT 2")
+_MONEY = FINANCIAL_CATEGORIES
+assert set(MONEY_CATEGORIES) == FINANCIAL_CATEGORIES
+# Subtracted from PRE AMT TOT to give TOT RES AMT.
+_OTHER_PAYERS = ("APTC AMT", "OTH PAY AMT 1", "OTH PAY AMT 2", "TOT EMP RES AMT")
+
+
+class MoneyInfo:
+    """A member's financial categories, parsed once and shared by the money rules."""
+
+    __slots__ = ("cats", "by_name", "not_numbers", "negatives", "long_decimals")
+
+    def __init__(self, cats: list[Category]) -> None:
+        self.cats = cats  # financial categories that carry a REF value
+        self.by_name: dict[str, list[tuple[Category, float]]] = {}  # parseable amounts
+        self.not_numbers: list[Category] = []
+        self.negatives: list[tuple[Category, float]] = []
+        self.long_decimals: list[tuple[Category, float]] = []
+        cache = _AMOUNTS
+        for c in cats:
+            x = cache.get(c.value, _UNSEEN)
+            if x is _UNSEEN:
+                x = parse_amount(c.value)
+            if x is None:
+                self.not_numbers.append(c)
+                continue
+            self.by_name.setdefault(c.name, []).append((c, x))
+            if x < 0:
+                self.negatives.append((c, x))
+            dot = c.value.find(".")
+            if dot >= 0 and len(c.value) - dot > 3:
+                self.long_decimals.append((c, x))
+
+
+_NO_MONEY = MoneyInfo([])
+_UNSEEN = object()
+
+
+def money_info(m: MemberView) -> MoneyInfo:
+    """The member's :class:`MoneyInfo` (computed on first use)."""
+    info = m.money
+    if info is None:
+        info = m.money = MoneyInfo(
+            [c for c in m.categories if c.name in _MONEY and c.value is not None]
+        ) if m.categories else _NO_MONEY
+    return info
+
+
+def money_categories(m: MemberView) -> list[Category]:
+    """The member's financial categories that carry a value."""
+    return money_info(m).cats
+
+
+def amounts_by_name(m: MemberView) -> dict[str, list[tuple[Category, float]]]:
+    """Parseable financial amounts of the member, by category name."""
+    return money_info(m).by_name
+
+
+def pick(cands: list[tuple[Category, float]] | None, date: str,
+         carry: bool = True) -> tuple[Category, float] | None:
+    """The amount in effect on ``date``: same DTP*007 date, else (``carry``) the latest earlier
+    date, else an undated one; a lone amount pairs with anything when dates are missing."""
+    if not cands:
+        return None
+    for c in cands:
+        if c[0].date == date:
+            return c
+    if carry and date and is_date(date):
+        earlier = [c for c in cands if c[0].date and is_date(c[0].date) and c[0].date < date]
+        if earlier:
+            return max(earlier, key=lambda c: c[0].date)
+    if carry:
+        for c in cands:
+            if not c[0].date:
+                return c
+    if len(cands) == 1 and (not date or not cands[0][0].date):
+        return cands[0]
+    return None
+
+
+def _when(c: Category) -> str:
+    return f" effective {show_date(c.date)}" if c.date else ""
+
+
+def _not_number_hint(v: str) -> str:
+    if not v.strip():
+        return "it is empty"
+    cleaned = v.replace("$", "").replace(",", "").strip()
+    if cleaned != v and parse_amount(cleaned) is not None:
+        what = [w for w, ch in (("dollar sign", "$"), ("thousands comma", ","),
+                                ("spaces", " ")) if ch in v]
+        return f"remove the {' and '.join(what) or 'extra characters'} and send {cleaned}"
+    if cleaned.endswith("-") and parse_amount("-" + cleaned[:-1]) is not None:
+        return f"the minus sign must come first: -{cleaned[:-1]}"
+    fixed = cleaned.upper().replace("O", "0").replace("L", "1")
+    if fixed != cleaned.upper() and parse_amount(fixed) is not None:
+        return f"it contains a letter where a digit belongs ({fixed} was probably meant)"
+    return "it must be a plain decimal number such as 412.50 (digits and a decimal point only)"
+
+
+@rule("RULE-AMOUNT-NOT-NUMBER", severity="error",
+      title="Premium/APTC/CSR/responsibility amounts must be plain decimal numbers")
+def amount_not_number(m: MemberView):
+    for c in money_info(m).not_numbers:
+        yield Problem(c.ref, "REF02", c.value, f"The {c.name} amount '{c.value}'{_when(c)} is "
+                      f"not a number: {_not_number_hint(c.value)}.")
+
+
+@rule("RULE-AMOUNT-DECIMALS", severity="warning",
+      title="Amounts should have at most two decimal places")
+def amount_decimals(m: MemberView):
+    for c, _x in money_info(m).long_decimals:
+        yield Problem(c.ref, "REF02", c.value, f"The {c.name} amount {c.value} has more than two "
+                      "decimal places; dollar amounts carry cents only. Round it to cents.")
+
+
+@rule("RULE-AMOUNT-NEGATIVE", severity="error",
+      title="Premium/APTC/CSR/responsibility amounts must not be negative")
+def amount_negative(m: MemberView):
+    for c, _x in money_info(m).negatives:
+        yield Problem(c.ref, "REF02", c.value, f"The {c.name} amount {c.value}{_when(c)} is "
+                      "negative; premiums, credits and responsibility amounts are never below "
+                      "zero. Check the amount with the exchange.")
+
+
+@rule("RULE-APTC-OVER-PREMIUM", severity="error",
+      title="APTC AMT is more than the total premium PRE AMT TOT")
+def aptc_over_premium(m: MemberView):
+    found = amounts_by_name(m)
+    tots = found.get("PRE AMT TOT")
+    if not tots:
+        return
+    for c, aptc in found.get("APTC AMT", ()):
+        tot = pick(tots, c.date)
+        if tot is not None and aptc > tot[1] + 0.005:
+            yield Problem(c.ref, "REF02", c.value, f"APTC AMT {money(aptc)}{_when(c)} is more "
+                          f"than the total premium PRE AMT TOT {money(tot[1])}"
+                          f"{_when(tot[0])} (segment {tot[0].ref}); the tax credit cannot exceed "
+                          "the premium. Check the APTC amount with the exchange.")
+
+
+@rule("RULE-TOT-RES-MISMATCH", severity="error",
+      title="TOT RES AMT differs from PRE AMT TOT - APTC AMT - other payers")
+def tot_res_mismatch(m: MemberView):
+    info = money_info(m)
+    found = info.by_name
+    tots = found.get("PRE AMT TOT")
+    res = found.get("TOT RES AMT")
+    if not tots or not res or info.not_numbers:
+        return  # (an amount that is not a number is reported already; no arithmetic on it)
+    for c, owed in res:
+        tot = pick(tots, c.date, carry=False)
+        if tot is None:
+            continue
+        others = [(name, pick(found.get(name), c.date)) for name in _OTHER_PAYERS]
+        others = [(name, x[1]) for name, x in others if x is not None]
+        expected = tot[1] - sum(x for _, x in others)
+        if abs(owed - expected) > 0.01 + 1e-9:
+            parts = [f"PRE AMT TOT {money(tot[1])}"] + [f"{n} {money(x)}" for n, x in others]
+            yield Problem(c.ref, "REF02", c.value, f"TOT RES AMT {money(owed)}{_when(c)} should be "
+                          f"{money(expected)} ({' - '.join(parts)}). The enrollee's "
+                          "responsibility is the total premium minus the credits and other "
+                          "payments; correct whichever amount is wrong.",
+                          extra={"expected": round(expected, 2)})
