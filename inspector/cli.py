@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from inspector import __version__
 from inspector.core.errors import InspectorError
@@ -53,32 +53,65 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--format", choices=("text", "json"), default="text")
     sp.set_defaults(func=_cmd_summary)
 
-    ep = sub.add_parser("export", help="write members.csv, coverage.csv, findings.csv and, "
-                        "with --edits, corrections.csv and a corrected 834")
+    ep = sub.add_parser(
+        "export",
+        help="write members.csv, coverage.csv, findings.csv and, "
+        "with --edits, corrections.csv and a corrected 834",
+    )
     ep.add_argument("file", type=Path)
     ep.add_argument("--out", type=Path, required=True, help="output folder (created if needed)")
-    ep.add_argument("--edits", type=Path, metavar="edits.json",
-                    help='corrections to apply first: a JSON list of {"segment": N, '
-                         '"element": "DMG02", "value": "19800228"}')
-    ep.add_argument("--corrected-834", type=Path, metavar="PATH",
-                    help="also write the corrected 834 (never over the original file)")
-    ep.add_argument("--ack", type=Path, metavar="999.txt",
-                    help="also write a 999 acknowledgment of the file as received")
-    ep.add_argument("--no-pyx12", action="store_true",
-                    help="skip implementation-guide checks in findings.csv (faster)")
-    ep.add_argument("--profile", action="append", default=[],
-                    help="trading-partner rule profile to switch on (e.g. ffe)")
+    ep.add_argument(
+        "--edits",
+        type=Path,
+        metavar="edits.json",
+        help='corrections to apply first: a JSON list of {"segment": N, '
+        '"element": "DMG02", "value": "19800228"}',
+    )
+    ep.add_argument(
+        "--corrected-834",
+        type=Path,
+        metavar="PATH",
+        help="also write the corrected 834 (never over the original file)",
+    )
+    ep.add_argument(
+        "--ack",
+        type=Path,
+        metavar="999.txt",
+        help="also write a 999 acknowledgment of the file as received",
+    )
+    ep.add_argument(
+        "--no-pyx12",
+        action="store_true",
+        help="skip implementation-guide checks in findings.csv (faster)",
+    )
+    ep.add_argument(
+        "--profile",
+        action="append",
+        default=[],
+        help="trading-partner rule profile to switch on (e.g. ffe)",
+    )
     ep.set_defaults(func=_cmd_export)
 
     vp = sub.add_parser("validate", help="list problems with their segment and line")
     vp.add_argument("files", nargs="+", type=Path)
     vp.add_argument("--format", choices=("text", "json"), default="text")
-    vp.add_argument("--profile", action="append", default=[],
-                    help="trading-partner rule profile to switch on (e.g. ffe)")
-    vp.add_argument("--no-pyx12", action="store_true",
-                    help="skip implementation-guide checks (envelope and business rules only)")
-    vp.add_argument("--ack", type=Path, metavar="999.txt",
-                    help="also write a 999 acknowledgment for the (single) file")
+    vp.add_argument(
+        "--profile",
+        action="append",
+        default=[],
+        help="trading-partner rule profile to switch on (e.g. ffe)",
+    )
+    vp.add_argument(
+        "--no-pyx12",
+        action="store_true",
+        help="skip implementation-guide checks (envelope and business rules only)",
+    )
+    vp.add_argument(
+        "--ack",
+        type=Path,
+        metavar="999.txt",
+        help="also write a 999 acknowledgment for the (single) file",
+    )
     vp.set_defaults(func=_cmd_validate)
     return p
 
@@ -111,8 +144,11 @@ def _cmd_open(args: argparse.Namespace) -> int:
     try:
         from inspector.gui.app import run_gui
     except ImportError as exc:  # Qt missing or broken on this machine
-        print(f"inspector: the desktop app cannot start ({exc}). The command line still "
-              "works: try `inspector summary FILE`.", file=sys.stderr)
+        print(
+            f"inspector: the desktop app cannot start ({exc}). The command line still "
+            "works: try `inspector summary FILE`.",
+            file=sys.stderr,
+        )
         return EXIT_UNREADABLE
     return run_gui(files, quit_after_load=args.quit_after_load)
 
@@ -121,7 +157,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     status = EXIT_OK
     out = []
     failed: list[int] = []
-    for path, doc in _documents(args.files, failed):
+    for _path, doc in _documents(args.files, failed):
         summary = doc.summary()
         problems = doc.problems
         summary["envelope_errors"] = sum(1 for f in problems if f.severity == "error")
@@ -138,41 +174,57 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
 
 def _summary_text(s: dict) -> str:
-    lines = [f"{s['file']}", f"  size          {s['bytes']:,} bytes, {s['segments']:,} segments",
-             f"  delimiters    {s['delimiters']}"]
+    lines = [
+        f"{s['file']}",
+        f"  size          {s['bytes']:,} bytes, {s['segments']:,} segments",
+        f"  delimiters    {s['delimiters']}",
+    ]
     for i in s["interchanges"]:
-        lines.append(f"  interchange   {i['control']}  {i['sender']} -> {i['receiver']}  "
-                     f"date {i['date']}  version {i['version']}  usage {i['usage']}")
+        lines.append(
+            f"  interchange   {i['control']}  {i['sender']} -> {i['receiver']}  "
+            f"date {i['date']}  version {i['version']}  usage {i['usage']}"
+        )
         for g in i["groups"]:
-            lines.append(f"    group       {g['control']}  {g['version']}  "
-                         f"{len(g['transactions'])} transaction set(s)")
+            lines.append(
+                f"    group       {g['control']}  {g['version']}  "
+                f"{len(g['transactions'])} transaction set(s)"
+            )
     for t in s["transactions"]:
-        lines.append(f"  834 set       {t['control']}  guide {t['guide']}  action "
-                     f"{t['action'] or '-'}  sponsor {t['sponsor'] or '-'}  payer "
-                     f"{t['payer'] or '-'}  members {t['members']}")
-    lines.append(f"  members       {s['members']:,} ({s['subscribers']:,} subscribers, "
-                 f"{s['dependents']:,} dependents)")
+        lines.append(
+            f"  834 set       {t['control']}  guide {t['guide']}  action "
+            f"{t['action'] or '-'}  sponsor {t['sponsor'] or '-'}  payer "
+            f"{t['payer'] or '-'}  members {t['members']}"
+        )
+    lines.append(
+        f"  members       {s['members']:,} ({s['subscribers']:,} subscribers, "
+        f"{s['dependents']:,} dependents)"
+    )
     lines.append(f"  coverages     {s['coverages']:,}")
     for k, v in s["maintenance_types"].items():
         lines.append(f"    {k:<32} {v:,}")
     if s["other_transaction_sets"]:
         lines.append(f"  other sets    {', '.join(s['other_transaction_sets'])} (not shown)")
-    lines.append(f"  envelope      {s['envelope_errors']} error(s), "
-                 f"{s['envelope_warnings']} warning(s) (run `inspector validate` for all checks)")
+    lines.append(
+        f"  envelope      {s['envelope_errors']} error(s), "
+        f"{s['envelope_warnings']} warning(s) (run `inspector validate` for all checks)"
+    )
     return "\n".join(lines)
 
 
 def _findings(doc, args: argparse.Namespace, pyx12_results: list | None = None):
     from inspector.core.validation.run import validate_document
 
-    return validate_document(doc, profiles=args.profile, use_pyx12=not args.no_pyx12,
-                             on_pyx12_result=None if pyx12_results is None
-                             else pyx12_results.append)
+    return validate_document(
+        doc,
+        profiles=args.profile,
+        use_pyx12=not args.no_pyx12,
+        on_pyx12_result=None if pyx12_results is None else pyx12_results.append,
+    )
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from inspector.core.export.corrections import check_output_path, export_all
     from inspector.core.editing.session import Edit, EditRejected, EditSession
+    from inspector.core.export.corrections import check_output_path, export_all
 
     try:
         from inspector.core.validation.rules import active_rules
@@ -201,25 +253,40 @@ def _cmd_export(args: argparse.Namespace) -> int:
         if isinstance(raw, dict) and isinstance(raw.get("edits"), list):
             raw = raw["edits"]
         if not isinstance(raw, list):
-            print(f"inspector: {args.edits.name} must hold a JSON list of edits "
-                  '({"segment": N, "element": "DMG02", "value": "..."})', file=sys.stderr)
+            print(
+                f"inspector: {args.edits.name} must hold a JSON list of edits "
+                '({"segment": N, "element": "DMG02", "value": "..."})',
+                file=sys.stderr,
+            )
             return EXIT_UNREADABLE
         for n, item in enumerate(raw, 1):
             try:
                 edit = Edit.from_json(item)
                 session.apply(edit)
             except EditRejected as exc:
-                what = (f"segment {item.get('segment')} {item.get('element')} = "
-                        f"{item.get('value')!r}" if isinstance(item, dict) else repr(item))
-                print(f"inspector: edit {n} of {len(raw)} ({what}) was rejected: {exc.reason}. "
-                      "Nothing was written.", file=sys.stderr)
+                what = (
+                    f"segment {item.get('segment')} {item.get('element')} = {item.get('value')!r}"
+                    if isinstance(item, dict)
+                    else repr(item)
+                )
+                print(
+                    f"inspector: edit {n} of {len(raw)} ({what}) was rejected: {exc.reason}. "
+                    "Nothing was written.",
+                    file=sys.stderr,
+                )
                 return EXIT_UNREADABLE
     try:
         if args.corrected_834 is not None:
             check_output_path(session, args.corrected_834)
-        result = export_all(session, args.out, profiles=args.profile,
-                            use_pyx12=not args.no_pyx12, corrections=args.edits is not None,
-                            corrected_834=args.corrected_834, ack=args.ack)
+        result = export_all(
+            session,
+            args.out,
+            profiles=args.profile,
+            use_pyx12=not args.no_pyx12,
+            corrections=args.edits is not None,
+            corrected_834=args.corrected_834,
+            ack=args.ack,
+        )
     except OSError as exc:
         print(f"inspector: cannot write to {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -228,9 +295,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     for path in result.written:
         print(path)
-    print(f"{result.members:,} members, {result.coverages:,} coverages, "
-          f"{len(result.findings):,} findings"
-          + (f", {len(session.history)} edit(s) applied" if args.edits is not None else ""))
+    print(
+        f"{result.members:,} members, {result.coverages:,} coverages, "
+        f"{len(result.findings):,} findings"
+        + (f", {len(session.history)} edit(s) applied" if args.edits is not None else "")
+    )
     return EXIT_FINDINGS if any(f.severity == "error" for f in result.findings) else EXIT_OK
 
 
@@ -247,31 +316,43 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         if any(f.severity == "error" for f in findings):
             status = max(status, EXIT_FINDINGS)
         if args.format == "json":
-            reports.append({
-                "file": str(path), "members": len(doc.members), "coverages": len(doc.coverage),
-                "findings": [f.to_dict() for f in findings],
-            })
+            reports.append(
+                {
+                    "file": str(path),
+                    "members": len(doc.members),
+                    "coverages": len(doc.coverage),
+                    "findings": [f.to_dict() for f in findings],
+                }
+            )
         else:
             for f in findings:
                 line = doc.store.line(f.segment) if f.segment else 0
-                print(f"{path}:{f.segment or 0}:{line} {f.element or '-'} {f.severity} "
-                      f"{f.code} {f.message}")
+                print(
+                    f"{path}:{f.segment or 0}:{line} {f.element or '-'} {f.severity} "
+                    f"{f.code} {f.message}"
+                )
             errors = sum(1 for f in findings if f.severity == "error")
             warnings = sum(1 for f in findings if f.severity == "warning")
-            print(f"{path}: {len(doc.members):,} members, {errors} error(s), "
-                  f"{warnings} warning(s)", file=sys.stderr)
+            print(
+                f"{path}: {len(doc.members):,} members, {errors} error(s), {warnings} warning(s)",
+                file=sys.stderr,
+            )
         if args.ack:
             try:
                 from inspector.core.validation.pyx12.adapter import write_999
 
-                write_999(doc.store.data, args.ack,
-                          result=pyx12_results[0] if pyx12_results else None)
+                write_999(
+                    doc.store.data, args.ack, result=pyx12_results[0] if pyx12_results else None
+                )
             except (InspectorError, OSError) as exc:
                 print(f"inspector: cannot write the 999 acknowledgment: {exc}", file=sys.stderr)
                 status = max(status, EXIT_UNREADABLE)
     if args.format == "json":
-        print(json.dumps(reports if len(args.files) != 1 else (reports[0] if reports else []),
-                         indent=2))
+        print(
+            json.dumps(
+                reports if len(args.files) != 1 else (reports[0] if reports else []), indent=2
+            )
+        )
     return max([status, *failed])
 
 

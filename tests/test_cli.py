@@ -47,16 +47,25 @@ def test_validate_text_and_json(sample, capsys):
     assert main(["validate", str(path), "--no-pyx12", "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["file"] == str(path) and report["members"] == 5
-    keys = {"severity", "code", "message", "segment", "segment_id", "element", "value", "loop",
-            "member", "source"}
+    keys = {
+        "severity",
+        "code",
+        "message",
+        "segment",
+        "segment_id",
+        "element",
+        "value",
+        "loop",
+        "member",
+        "source",
+    }
     assert all(keys == set(f) for f in report["findings"])
     se = next(f for f in report["findings"] if f["code"] == "ENV-SE01-COUNT")
     assert (se["segment"], se["segment_id"], se["element"], se["value"]) == (90, "SE", "SE01", "86")
 
 
 def test_summary_json(sample, capsys):
-    assert main(["summary", str(sample("pyx12__834_deident_family.txt")), "--format",
-                 "json"]) == 0
+    assert main(["summary", str(sample("pyx12__834_deident_family.txt")), "--format", "json"]) == 0
     s = json.loads(capsys.readouterr().out)
     assert (s["members"], s["subscribers"], s["dependents"], s["coverages"]) == (3, 1, 2, 1)
     assert s["maintenance_types"] == {"021 Addition": 3}

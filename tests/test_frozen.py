@@ -31,16 +31,28 @@ def frozen(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("frozen")
     started = time.perf_counter()
     build = subprocess.run(
-        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-         "--distpath", str(out / "dist"), "--workpath", str(out / "work"),
-         str(REPO / "build.spec")],
-        cwd=REPO, capture_output=True, text=True, timeout=1800,
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(out / "dist"),
+            "--workpath",
+            str(out / "work"),
+            str(REPO / "build.spec"),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=1800,
     )
     assert build.returncode == 0, build.stderr[-4000:]
     app = out / "dist" / "inspector"
     size = sum(p.stat().st_size for p in app.rglob("*") if p.is_file() and not p.is_symlink())
-    print(f"\nfrozen build: {time.perf_counter() - started:.0f} s, {size / 2**20:.0f} MiB "
-          f"in {app}")
+    print(f"\nfrozen build: {time.perf_counter() - started:.0f} s, {size / 2**20:.0f} MiB in {app}")
     return app
 
 
@@ -57,29 +69,51 @@ def _exe(app: Path, name: str) -> str:
 
 def test_frozen_cli_validates_and_exports(frozen, tmp_path):
     sample = SAMPLES / "healthsim__pcp-change-834.edi"
-    run = subprocess.run([_exe(frozen, "inspector"), "validate", str(sample), "--format",
-                          "json"], capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [_exe(frozen, "inspector"), "validate", str(sample), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 1, run.stderr
     report = json.loads(run.stdout)
     codes = {f["code"] for f in report["findings"]}
     assert "ENV-SE01-COUNT" in codes
     # pyx12 ran inside the bundle: it needs its map files to report anything of its own
     assert any(f["source"] == "implementation-guide" for f in report["findings"]), codes
-    run = subprocess.run([_exe(frozen, "inspector"), "export", str(sample), "--out",
-                          str(tmp_path)], capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [_exe(frozen, "inspector"), "export", str(sample), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode in (0, 1), run.stderr
     for name in ("members.csv", "coverage.csv", "findings.csv"):
         assert (tmp_path / name).stat().st_size > 0
-    demo = subprocess.run([_exe(frozen, "inspector"), "summary", "--format", "json",
-                           str(frozen / "_internal" / "resources" / "demo.834")
-                           if (frozen / "_internal").exists()
-                           else str(frozen / "resources" / "demo.834")],
-                          capture_output=True, text=True, timeout=120)
+    demo = subprocess.run(
+        [
+            _exe(frozen, "inspector"),
+            "summary",
+            "--format",
+            "json",
+            str(frozen / "_internal" / "resources" / "demo.834")
+            if (frozen / "_internal").exists()
+            else str(frozen / "resources" / "demo.834"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert demo.returncode in (0, 1) and json.loads(demo.stdout)["members"] == 40
 
 
 def test_frozen_gui_opens_demo(frozen):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    run = subprocess.run([_exe(frozen, "inspector-gui"), "--demo", "--quit-after-load"],
-                         capture_output=True, text=True, timeout=600, env=env)
+    run = subprocess.run(
+        [_exe(frozen, "inspector-gui"), "--demo", "--quit-after-load"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
     assert run.returncode == 0, (run.stdout[-2000:], run.stderr[-4000:])

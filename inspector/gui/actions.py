@@ -32,8 +32,13 @@ SHORTCUT_HELP = (
 )
 
 
-def _action(parent: QObject, text: str, shortcut: QKeySequence | str | None = None,
-            tip: str = "", name: str = "") -> QAction:
+def _action(
+    parent: QObject,
+    text: str,
+    shortcut: QKeySequence | str | None = None,
+    tip: str = "",
+    name: str = "",
+) -> QAction:
     action = QAction(text, parent)
     if shortcut is not None:
         action.setShortcut(QKeySequence(shortcut))
@@ -86,80 +91,162 @@ class WindowActions(QObject):
     def __init__(self, window: QMainWindow, settings: Settings) -> None:
         super().__init__(window)
         style = window.style()
-        self.open = _action(window, "&Open…", QKeySequence.StandardKey.Open,
-                            "Open one or more 834 files", "actionOpen")
+        self.open = _action(
+            window,
+            "&Open…",
+            QKeySequence.StandardKey.Open,
+            "Open one or more 834 files",
+            "actionOpen",
+        )
         self.open.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_DialogOpenButton))
-        self.open_demo = _action(window, "Open the &Demo File", None,
-                                 "Open the bundled fictitious 834 with sample problems",
-                                 "actionOpenDemo")
+        self.open_demo = _action(
+            window,
+            "Open the &Demo File",
+            None,
+            "Open the bundled fictitious 834 with sample problems",
+            "actionOpenDemo",
+        )
         self.close_tab = _action(window, "&Close", None, "Close the current file", "actionClose")
-        self.close_tab.setShortcuts([QKeySequence("Ctrl+W"),
-                                     *QKeySequence.keyBindings(QKeySequence.StandardKey.Close)])
+        self.close_tab.setShortcuts(
+            [QKeySequence("Ctrl+W"), *QKeySequence.keyBindings(QKeySequence.StandardKey.Close)]
+        )
         self.quit = _action(window, "&Quit", "Ctrl+Q", "Quit the inspector", "actionQuit")
         self.recent = RecentFilesMenu(settings, window)
 
         self.view_actions = [
             _action(window, "&Members", "Ctrl+1", "Go to the members table", "actionMembers"),
             _action(window, "&Coverage", "Ctrl+2", "Go to the coverage table", "actionCoverage"),
-            _action(window, "&Segments", "Ctrl+3", "Go to the segments of the file",
-                    "actionSegments"),
+            _action(
+                window, "&Segments", "Ctrl+3", "Go to the segments of the file", "actionSegments"
+            ),
             _action(window, "&Findings", "Ctrl+4", "Go to the findings list", "actionFindings"),
         ]
         self.next_view = _action(window, "Next &Table", "F6", "Move to the next table")
-        self.previous_view = _action(window, "Previous Ta&ble", "Shift+F6",
-                                     "Move to the previous table")
-        self.filter = _action(window, "&Filter…", QKeySequence.StandardKey.Find,
-                              "Type to filter the current table", "actionFilter")
-        self.goto = _action(window, "&Go to Segment…", "Ctrl+G", "Jump to a segment number",
-                            "actionGoto")
-        self.next_finding = _action(window, "&Next Finding", "F8",
-                                    "Show the next finding and its segment", "actionNextFinding")
-        self.previous_finding = _action(window, "&Previous Finding", "Shift+F8",
-                                        "Show the previous finding and its segment",
-                                        "actionPreviousFinding")
+        self.previous_view = _action(
+            window, "Previous Ta&ble", "Shift+F6", "Move to the previous table"
+        )
+        self.filter = _action(
+            window,
+            "&Filter…",
+            QKeySequence.StandardKey.Find,
+            "Type to filter the current table",
+            "actionFilter",
+        )
+        self.goto = _action(
+            window, "&Go to Segment…", "Ctrl+G", "Jump to a segment number", "actionGoto"
+        )
+        self.next_finding = _action(
+            window,
+            "&Next Finding",
+            "F8",
+            "Show the next finding and its segment",
+            "actionNextFinding",
+        )
+        self.previous_finding = _action(
+            window,
+            "&Previous Finding",
+            "Shift+F8",
+            "Show the previous finding and its segment",
+            "actionPreviousFinding",
+        )
         self.next_tab = _action(window, "Next File", "Ctrl+PgDown", "Show the next open file")
-        self.previous_tab = _action(window, "Previous File", "Ctrl+PgUp",
-                                    "Show the previous open file")
-        self.stop_checks = _action(window, "&Stop Checking", None,
-                                   "Stop the implementation-guide check of the current file")
-        self.undo = _action(window, "&Undo", QKeySequence.StandardKey.Undo,
-                            "Undo the last correction", "actionUndo")
+        self.previous_tab = _action(
+            window, "Previous File", "Ctrl+PgUp", "Show the previous open file"
+        )
+        self.stop_checks = _action(
+            window,
+            "&Stop Checking",
+            None,
+            "Stop the implementation-guide check of the current file",
+        )
+        self.undo = _action(
+            window, "&Undo", QKeySequence.StandardKey.Undo, "Undo the last correction", "actionUndo"
+        )
         self.undo.setShortcuts([QKeySequence("Ctrl+Z")])
-        self.redo = _action(window, "&Redo", None, "Redo the last correction undone",
-                            "actionRedo")
+        self.redo = _action(window, "&Redo", None, "Redo the last correction undone", "actionRedo")
         self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.export_corrections = _action(
-            window, "&Corrections CSV\u2026", None,
+            window,
+            "&Corrections CSV\u2026",
+            None,
             "One row per corrected member and coverage: what changed, the original values and "
-            "the findings still open", "actionExportCorrections")
-        self.export_members = _action(window, "&Members CSV\u2026", None,
-                                      "The members table as shown (filter and sort)",
-                                      "actionExportMembers")
-        self.export_coverage = _action(window, "C&overage CSV\u2026", None,
-                                       "The coverage table as shown (filter and sort)",
-                                       "actionExportCoverage")
-        self.export_findings = _action(window, "&Findings CSV\u2026", None,
-                                       "The findings list as shown", "actionExportFindings")
-        self.export_834 = _action(window, "Corrected &834\u2026", None,
-                                  "Save the file with the corrections under a new name (the "
-                                  "original is never overwritten)", "actionExportCorrected834")
-        self.save_corrected = _action(window, "&Save Corrected 834\u2026",
-                                      QKeySequence.StandardKey.Save,
-                                      self.export_834.statusTip(), "actionSaveCorrected")
-        self.export_ack = _action(window, "999 &Acknowledgment\u2026", None,
-                                  "The 999 acknowledgment of the file as received",
-                                  "actionExportAck")
-        self.export_actions = [self.export_corrections, self.export_members,
-                               self.export_coverage, self.export_findings, self.export_834,
-                               self.export_ack]
-        self.about = _action(window, "&About 834 Inspector", None, "Version and credits",
-                             "actionAbout")
-        self.shortcuts = _action(window, "&Keyboard Shortcuts", QKeySequence.StandardKey.HelpContents,
-                                 "List every keyboard shortcut", "actionShortcuts")
-        self.document_actions = [*self.view_actions, self.next_view, self.previous_view,
-                                 self.filter, self.goto, self.next_finding,
-                                 self.previous_finding, self.close_tab, self.stop_checks,
-                                 self.save_corrected, *self.export_actions]
+            "the findings still open",
+            "actionExportCorrections",
+        )
+        self.export_members = _action(
+            window,
+            "&Members CSV\u2026",
+            None,
+            "The members table as shown (filter and sort)",
+            "actionExportMembers",
+        )
+        self.export_coverage = _action(
+            window,
+            "C&overage CSV\u2026",
+            None,
+            "The coverage table as shown (filter and sort)",
+            "actionExportCoverage",
+        )
+        self.export_findings = _action(
+            window,
+            "&Findings CSV\u2026",
+            None,
+            "The findings list as shown",
+            "actionExportFindings",
+        )
+        self.export_834 = _action(
+            window,
+            "Corrected &834\u2026",
+            None,
+            "Save the file with the corrections under a new name (the "
+            "original is never overwritten)",
+            "actionExportCorrected834",
+        )
+        self.save_corrected = _action(
+            window,
+            "&Save Corrected 834\u2026",
+            QKeySequence.StandardKey.Save,
+            self.export_834.statusTip(),
+            "actionSaveCorrected",
+        )
+        self.export_ack = _action(
+            window,
+            "999 &Acknowledgment\u2026",
+            None,
+            "The 999 acknowledgment of the file as received",
+            "actionExportAck",
+        )
+        self.export_actions = [
+            self.export_corrections,
+            self.export_members,
+            self.export_coverage,
+            self.export_findings,
+            self.export_834,
+            self.export_ack,
+        ]
+        self.about = _action(
+            window, "&About 834 Inspector", None, "Version and credits", "actionAbout"
+        )
+        self.shortcuts = _action(
+            window,
+            "&Keyboard Shortcuts",
+            QKeySequence.StandardKey.HelpContents,
+            "List every keyboard shortcut",
+            "actionShortcuts",
+        )
+        self.document_actions = [
+            *self.view_actions,
+            self.next_view,
+            self.previous_view,
+            self.filter,
+            self.goto,
+            self.next_finding,
+            self.previous_finding,
+            self.close_tab,
+            self.stop_checks,
+            self.save_corrected,
+            *self.export_actions,
+        ]
 
     def build_menus(self, window: QMainWindow) -> None:
         bar = window.menuBar()

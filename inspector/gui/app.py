@@ -71,8 +71,11 @@ def _quit_when_done(app, window, files: list[Path], status: dict) -> None:
         tab = window.tab_for(path)
         if tab is not None and tab.prepared is not None:
             index = tab.prepared.index
-            print(f"{path.name}: {len(tab.prepared.doc.members):,} members, "
-                  f"{index.errors:,} errors, {index.warnings:,} warnings", flush=True)
+            print(
+                f"{path.name}: {len(tab.prepared.doc.members):,} members, "
+                f"{index.errors:,} errors, {index.warnings:,} warnings",
+                flush=True,
+            )
             for note in tab.notes:
                 print(f"inspector: {path.name}: {note}", file=sys.stderr, flush=True)
         pending_check.discard(path)
@@ -102,8 +105,11 @@ def _show_unexpected_error(kind, value, tb) -> None:
     print(details, file=sys.stderr)
     if QApplication.instance() is None:
         return
-    box = QMessageBox(QMessageBox.Icon.Critical, "Something went wrong",
-                      "The inspector hit an unexpected problem. Your files were not changed. "
-                      "If it happens again, please send the details below to support.")
+    box = QMessageBox(
+        QMessageBox.Icon.Critical,
+        "Something went wrong",
+        "The inspector hit an unexpected problem. Your files were not changed. "
+        "If it happens again, please send the details below to support.",
+    )
     box.setDetailedText(details)
     box.exec()

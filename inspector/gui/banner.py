@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QStyle, QToolButton, QWidget,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QStyle,
+    QToolButton,
+    QWidget,
 )
 
 _ICONS = {
@@ -48,15 +55,16 @@ class Banner(QFrame):
             text = f"{self._text.text()}\n{text}"
         self._text.setText(text)
         self.setProperty("tone", tone)
-        self._icon.setPixmap(self.style().standardIcon(_ICONS.get(tone, _ICONS["info"]))
-                             .pixmap(18, 18))
+        self._icon.setPixmap(
+            self.style().standardIcon(_ICONS.get(tone, _ICONS["info"])).pixmap(18, 18)
+        )
         self.style().unpolish(self)
         self.style().polish(self)
         self.show()
 
 
 class ActivityRow(QWidget):
-    """"Checking against the implementation guide… 45%  [Stop]" under the summary strip."""
+    """ "Checking against the implementation guide… 45%  [Stop]" under the summary strip."""
 
     stop_requested = Signal()
 

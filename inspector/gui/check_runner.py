@@ -9,6 +9,7 @@ terminates the child.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import queue
 import time
@@ -31,8 +32,15 @@ class CheckRunner(QObject):
     failed = Signal(str)
     ack_built = Signal(object, str)  # pyx12's 999 text (None if it could not be built), why not
 
-    def __init__(self, kind: str, path: str, size: int, crc32: int,
-                 profiles: tuple[str, ...] = (), parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        path: str,
+        size: int,
+        crc32: int,
+        profiles: tuple[str, ...] = (),
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.kind = kind
         self._job = (path, size, crc32)
@@ -53,8 +61,11 @@ class CheckRunner(QObject):
         ctx = multiprocessing.get_context("spawn")
         self._results = ctx.Queue()
         self._process = ctx.Process(
-            target=checks_child.run, args=(self.kind, self._profiles, self._job, self._results),
-            name=f"inspector-{self.kind}", daemon=True)
+            target=checks_child.run,
+            args=(self.kind, self._profiles, self._job, self._results),
+            name=f"inspector-{self.kind}",
+            daemon=True,
+        )
         try:
             self._process.start()
         except OSError as exc:
@@ -115,8 +126,10 @@ class CheckRunner(QObject):
             if self._dead_polls >= _DEAD_POLLS:
                 code = self._process.exitcode
                 self._end()
-                self.failed.emit(f"A background check ({self.kind}) stopped unexpectedly "
-                                 f"(exit code {code}); findings so far are shown.")
+                self.failed.emit(
+                    f"A background check ({self.kind}) stopped unexpectedly "
+                    f"(exit code {code}); findings so far are shown."
+                )
 
     def _end(self) -> None:
         self._running = False
@@ -142,8 +155,6 @@ class CheckRunner(QObject):
             self._results.close()
         self._results = None
         if self._process is not None and not self._process.is_alive():
-            try:
+            with contextlib.suppress(ValueError):
                 self._process.close()
-            except ValueError:
-                pass
         self._process = None

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import time
 import zlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 BATCH_SIZE = 250
 FLUSH_SECONDS = 0.25
@@ -58,8 +59,7 @@ class _Stream:
 def _pyx12(data: bytes, path: str, profiles: tuple[str, ...], out: _Stream) -> bool:
     from inspector.core.validation.pyx12.adapter import validate_with_pyx12
 
-    result = validate_with_pyx12(data, progress=out.progress, cancel=None,
-                                 on_finding=out.finding)
+    result = validate_with_pyx12(data, progress=out.progress, cancel=None, on_finding=out.finding)
     out.flush()
     out.results.put(("ack", result.ack, result.ack_unavailable or ""))
     return bool(getattr(result, "completed", True))
@@ -74,8 +74,8 @@ def _ack(data: bytes, path: str, profiles: tuple[str, ...], out: _Stream) -> boo
 
 
 def _rules(data: bytes, path: str, profiles: tuple[str, ...], out: _Stream) -> bool:
-    from inspector.core.records.document import load_store
     from inspector.core.reading.source import read_bytes
+    from inspector.core.records.document import load_store
     from inspector.core.validation.rules import run_rules
 
     doc = load_store(read_bytes(data, path))
@@ -85,10 +85,15 @@ def _rules(data: bytes, path: str, profiles: tuple[str, ...], out: _Stream) -> b
 
 
 _CHECKS: dict[str, Callable[[bytes, str, tuple[str, ...], _Stream], bool]] = {
-    PYX12: _pyx12, RULES: _rules, ACK: _ack,
+    PYX12: _pyx12,
+    RULES: _rules,
+    ACK: _ack,
 }
-_NAMES = {PYX12: "implementation-guide check", RULES: "business-rule check",
-          ACK: "999 acknowledgment"}
+_NAMES = {
+    PYX12: "implementation-guide check",
+    RULES: "business-rule check",
+    ACK: "999 acknowledgment",
+}
 
 
 def checksum(data: bytes) -> int:
@@ -106,8 +111,13 @@ def run(kind: str, profiles: tuple[str, ...], job: tuple[str, int, int], results
         results.put(("error", f"The {name} could not read the file ({exc.strerror or exc})."))
         return
     if len(data) != size or checksum(data) != crc:
-        results.put(("error", f"The file changed on disk after it was opened, so the {name} "
-                              "did not run. Close and open the file again to check it."))
+        results.put(
+            (
+                "error",
+                f"The file changed on disk after it was opened, so the {name} "
+                "did not run. Close and open the file again to check it.",
+            )
+        )
         return
     try:
         completed = _CHECKS[kind](data, path, profiles, out)
@@ -120,5 +130,10 @@ def run(kind: str, profiles: tuple[str, ...], job: tuple[str, int, int], results
         results.put(("error", f"The {name} ran out of memory; findings so far are shown."))
     except Exception as exc:  # report, never print a traceback in the child
         out.flush()
-        results.put(("error", f"The {name} stopped early ({type(exc).__name__}: {exc}); "
-                              "findings so far are shown."))
+        results.put(
+            (
+                "error",
+                f"The {name} stopped early ({type(exc).__name__}: {exc}); "
+                "findings so far are shown.",
+            )
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -39,8 +40,14 @@ class DocumentTab(QWidget):
     status_changed = Signal(str)
     edits_changed = Signal()  # undo/redo availability or the unsaved state changed
 
-    def __init__(self, path: Path, settings: Settings, use_pyx12: bool = True,
-                 use_rules: bool = True, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        settings: Settings,
+        use_pyx12: bool = True,
+        use_rules: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.path = path
         self.settings = settings
@@ -123,7 +130,7 @@ class DocumentTab(QWidget):
         self._refresh.setInterval(REFRESH_MS)
         self._refresh.timeout.connect(self._on_refresh_timeout)
         chain = [w for panel in self.panels for w in panel.focus_chain()]
-        for first, second in zip(chain, chain[1:]):
+        for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -172,9 +179,13 @@ class DocumentTab(QWidget):
         self.loading_page.show_file(self.path.name)
         self.pages.setCurrentWidget(self.loading_page)
         self.loading_page.cancel.setFocus()
-        session = DocumentSession(self.path, use_pyx12=self.use_pyx12,
-                                  use_rules=self.use_rules,
-                                  journal_dir=self.settings.journal_dir(), parent=self)
+        session = DocumentSession(
+            self.path,
+            use_pyx12=self.use_pyx12,
+            use_rules=self.use_rules,
+            journal_dir=self.settings.journal_dir(),
+            parent=self,
+        )
         session.load_progressed.connect(self._on_session_load_progressed)
         session.loaded.connect(self._on_session_loaded)
         session.load_failed.connect(self._on_session_load_failed)
@@ -233,8 +244,7 @@ class DocumentTab(QWidget):
             state = self.settings.state(f"header/{name}/{header.count()}")
             if state is not None:
                 header.restoreState(state)
-                panel.view.sortByColumn(header.sortIndicatorSection(),
-                                        header.sortIndicatorOrder())
+                panel.view.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
         # Widths, order and sort carry over from the last file; which columns are empty does not.
         self.members.hide_empty_columns()
         self.coverage.hide_empty_columns()
@@ -279,13 +289,15 @@ class DocumentTab(QWidget):
         self.prepared = prepared
         index = prepared.index
         self.members.set_model(RecordModel(prepared.members, index.members, index, "member", self))
-        self.coverage.set_model(RecordModel(prepared.coverage, index.coverage, index,
-                                            "coverage", self))
+        self.coverage.set_model(
+            RecordModel(prepared.coverage, index.coverage, index, "coverage", self)
+        )
         self.segments.set_model(SegmentsModel(prepared.doc, index, self))
         self.findings.set_model(FindingsModel(prepared.doc.store, self))
         self.sync = SelectionSync(self.members, self.coverage, self.segments, self.findings, self)
-        self.editing = TabEditing(self, prepared, use_pyx12=self.use_pyx12,
-                                  use_rules=self.use_rules)
+        self.editing = TabEditing(
+            self, prepared, use_pyx12=self.use_pyx12, use_rules=self.use_rules
+        )
         self.editing.edits_changed.connect(self.edits_changed)
         self.editing.status_reported.connect(self.status_changed)
         self.summary.show_summary(prepared.summary)
@@ -298,12 +310,16 @@ class DocumentTab(QWidget):
             self.members.view.setCurrentIndex(self.members.model.index(0, 0))
         others = prepared.summary.get("other_transaction_sets") or []
         if others:
-            self.banner.show_message(f"This file also holds {len(others)} transaction set(s) "
-                                     f"that are not 834s ({', '.join(others)}); they are not "
-                                     "shown in the tables.", "info")
+            self.banner.show_message(
+                f"This file also holds {len(others)} transaction set(s) "
+                f"that are not 834s ({', '.join(others)}); they are not "
+                "shown in the tables.",
+                "info",
+            )
         self.activity.show_progress("Checking the file…", 0, 0)
-        self.status_changed.emit(f"Opened {self.path.name}: "
-                                 f"{prepared.summary['members']:,} members")
+        self.status_changed.emit(
+            f"Opened {self.path.name}: {prepared.summary['members']:,} members"
+        )
         self.loaded.emit(self.path)
 
     @Slot(str)
@@ -313,7 +329,9 @@ class DocumentTab(QWidget):
         self.message_page.show_message(
             "This file could not be opened",
             f"{message}\n\nCheck that you chose an X12 834 enrollment file (it starts with "
-            "\u201cISA\u201d). You can close this tab and open another file.", can_retry=True)
+            "\u201cISA\u201d). You can close this tab and open another file.",
+            can_retry=True,
+        )
         self.pages.setCurrentWidget(self.message_page)
         self.status_changed.emit(f"Could not open {self.path.name}")
         self.load_failed.emit(self.path, message)
@@ -322,8 +340,10 @@ class DocumentTab(QWidget):
     def _on_session_load_cancelled(self) -> None:
         self.state = "cancelled"
         self.message_page.show_message(
-            "Loading cancelled", f"Opening {self.path.name} was cancelled. Nothing was changed.",
-            can_retry=True)
+            "Loading cancelled",
+            f"Opening {self.path.name} was cancelled. Nothing was changed.",
+            can_retry=True,
+        )
         self.message_page.retry.setText("Open again")
         self.pages.setCurrentWidget(self.message_page)
         self.status_changed.emit(f"Loading {self.path.name} cancelled")
@@ -348,8 +368,9 @@ class DocumentTab(QWidget):
     @Slot(int, int)
     def _on_session_validation_progressed(self, done: int, total: int) -> None:
         pct = f" {100 * done // total}%" if total else ""
-        self.activity.show_progress(f"Checking against the 834 implementation guide…{pct}",
-                                    done, total)
+        self.activity.show_progress(
+            f"Checking against the 834 implementation guide…{pct}", done, total
+        )
 
     @Slot(str)
     def _on_session_validation_note(self, message: str) -> None:
@@ -363,8 +384,10 @@ class DocumentTab(QWidget):
         if self.prepared is not None:
             index = self.prepared.index
             self.summary.show_counts(index.errors, index.warnings, running=False)
-            self.status_changed.emit(f"{self.path.name}: checks finished, {index.errors:,} "
-                                     f"errors, {index.warnings:,} warnings")
+            self.status_changed.emit(
+                f"{self.path.name}: checks finished, {index.errors:,} "
+                f"errors, {index.warnings:,} warnings"
+            )
         self.validation_finished.emit(self.path)
 
     def findings_replaced(self) -> None:

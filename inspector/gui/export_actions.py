@@ -14,10 +14,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from inspector.core.export.corrections import (
-    corrections_frame, write_coverage_csv, write_findings_csv, write_members_csv,
-)
 from inspector.core.errors import InspectorError
+from inspector.core.export.corrections import (
+    corrections_frame,
+    write_coverage_csv,
+    write_findings_csv,
+    write_members_csv,
+)
 from inspector.core.export.tables import write_csv
 from inspector.gui.models.row_order_model import NATURAL
 from inspector.gui.settings import Settings
@@ -54,16 +57,20 @@ class Exporter(QObject):
 
     # -- questions (replaced in tests) ------------------------------------------------------
     def choose_save_path(self, title: str, suggested: Path, file_filter: str) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(self.parent_widget, title, str(suggested),
-                                              file_filter)
+        name, _ = QFileDialog.getSaveFileName(
+            self.parent_widget, title, str(suggested), file_filter
+        )
         return Path(name) if name else None
 
     def choose_rows(self, noun: str, shown: int, total: int) -> str | None:
         """Export the rows the table shows (VISIBLE) or every row (ALL); None cancels."""
-        box = QMessageBox(QMessageBox.Icon.Question, f"Export {noun}",
-                          f"The table shows {shown:,} of {total:,} {noun}. Which rows should "
-                          "be exported?", QMessageBox.StandardButton.Cancel,
-                          self.parent_widget)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            f"Export {noun}",
+            f"The table shows {shown:,} of {total:,} {noun}. Which rows should be exported?",
+            QMessageBox.StandardButton.Cancel,
+            self.parent_widget,
+        )
         visible = box.addButton(f"The {shown:,} shown", QMessageBox.ButtonRole.AcceptRole)
         every = box.addButton(f"All {total:,}", QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(visible)
@@ -77,8 +84,9 @@ class Exporter(QObject):
         if editor is None:
             return None
         if not editor.session.corrected_segments():
-            self.export_failed.emit("There are no corrections to export yet: change a cell or "
-                                    "a segment first.")
+            self.export_failed.emit(
+                "There are no corrections to export yet: change a cell or a segment first."
+            )
             return None
         path = self._ask(tab, "Export corrections", "corrections.csv", CSV_FILTER)
         if path is None:
@@ -90,17 +98,28 @@ class Exporter(QObject):
         except (OSError, InspectorError) as exc:
             return self._failed(path, exc)
         members = frame["member_pos"].nunique() if len(frame) else 0
-        self.exported.emit(f"Wrote {len(frame):,} correction row(s) for {members:,} corrected "
-                           f"member(s) to {path}")
+        self.exported.emit(
+            f"Wrote {len(frame):,} correction row(s) for {members:,} corrected member(s) to {path}"
+        )
         return path
 
     def export_members(self, tab: DocumentTab) -> Path | None:
-        return self._export_table(tab, tab.members.model if tab.state == "loaded" else None,
-                                  "members", "members.csv", write_members_csv)
+        return self._export_table(
+            tab,
+            tab.members.model if tab.state == "loaded" else None,
+            "members",
+            "members.csv",
+            write_members_csv,
+        )
 
     def export_coverage(self, tab: DocumentTab) -> Path | None:
-        return self._export_table(tab, tab.coverage.model if tab.state == "loaded" else None,
-                                  "coverage rows", "coverage.csv", write_coverage_csv)
+        return self._export_table(
+            tab,
+            tab.coverage.model if tab.state == "loaded" else None,
+            "coverage rows",
+            "coverage.csv",
+            write_coverage_csv,
+        )
 
     def export_findings(self, tab: DocumentTab) -> Path | None:
         editor = self._editor(tab)
@@ -121,8 +140,7 @@ class Exporter(QObject):
             write_findings_csv(findings, path, editor.doc)
         except (OSError, InspectorError) as exc:
             return self._failed(path, exc)
-        self.exported.emit(f"Wrote {len(findings):,} findings{self._how(scope, model)} "
-                           f"to {path}")
+        self.exported.emit(f"Wrote {len(findings):,} findings{self._how(scope, model)} to {path}")
         return path
 
     def save_corrected(self, tab: DocumentTab) -> bool:
@@ -130,8 +148,7 @@ class Exporter(QObject):
         editor = self._editor(tab)
         if editor is None:
             return False
-        suggested = editor.saved_path or self._suggest(
-            tab, f"corrected{tab.path.suffix or '.834'}")
+        suggested = editor.saved_path or self._suggest(tab, f"corrected{tab.path.suffix or '.834'}")
         path = self.choose_save_path("Save the corrected 834", suggested, X12_FILTER)
         if path is None:
             return False
@@ -142,8 +159,10 @@ class Exporter(QObject):
             return False
         self._remember(written)
         n = len(editor.session.net_changes())
-        self.exported.emit(f"Saved the corrected 834 ({n} corrected element(s)) to {written}; "
-                           f"the original {tab.path.name} is unchanged")
+        self.exported.emit(
+            f"Saved the corrected 834 ({n} corrected element(s)) to {written}; "
+            f"the original {tab.path.name} is unchanged"
+        )
         return True
 
     def export_ack(self, tab: DocumentTab) -> None:
@@ -162,8 +181,10 @@ class Exporter(QObject):
             session.ack_failed.connect(self._on_session_ack_failed)
             session.ack_progressed.connect(self._on_session_ack_progressed)
         self._acks[session] = (tab, path)
-        self.exported.emit(f"Building the 999 acknowledgment of {tab.path.name} in the "
-                           f"background; it will be written to {path.name} when ready")
+        self.exported.emit(
+            f"Building the 999 acknowledgment of {tab.path.name} in the "
+            f"background; it will be written to {path.name} when ready"
+        )
         session.request_ack()
 
     # -- the 999 ----------------------------------------------------------------------------
@@ -184,8 +205,9 @@ class Exporter(QObject):
         job = self._acks.get(self.sender())
         if job is not None:
             pct = f" {100 * done // total}%" if total else ""
-            job[0].activity.show_progress(f"Building the 999 acknowledgment\u2026{pct}",
-                                          done, total)
+            job[0].activity.show_progress(
+                f"Building the 999 acknowledgment\u2026{pct}", done, total
+            )
 
     def _write_ack(self, tab: DocumentTab, path: Path, text: str) -> None:
         try:
@@ -195,8 +217,9 @@ class Exporter(QObject):
             self._failed(path, exc)
             return
         self._remember(path)
-        self.exported.emit(f"Wrote the 999 acknowledgment of {tab.path.name} (as received) "
-                           f"to {path}")
+        self.exported.emit(
+            f"Wrote the 999 acknowledgment of {tab.path.name} (as received) to {path}"
+        )
 
     # -- helpers ----------------------------------------------------------------------------
     def _export_table(self, tab: DocumentTab, model, noun: str, name: str, write) -> Path | None:
@@ -211,8 +234,11 @@ class Exporter(QObject):
             return None
         rows = model.visible_sources()
         natural = model.sort_column == NATURAL
-        selection = None if scope == ALL or (natural and len(rows) == model.source_count()) \
+        selection = (
+            None
+            if scope == ALL or (natural and len(rows) == model.source_count())
             else [int(r) for r in rows]
+        )
         try:
             write(editor.doc, path, selection)
         except (OSError, InspectorError) as exc:
@@ -228,8 +254,10 @@ class Exporter(QObject):
     @staticmethod
     def _how(scope: str, model) -> str:
         if scope == VISIBLE and model.rowCount() != model.source_count():
-            return f" (the {model.rowCount():,} shown of {model.source_count():,}, in the " \
-                   "table's order)"
+            return (
+                f" (the {model.rowCount():,} shown of {model.source_count():,}, in the "
+                "table's order)"
+            )
         if scope == ALL and model.rowCount() != model.source_count():
             return " (all rows, in file order)"
         return " (all rows, in the table's order)" if model.sort_column != NATURAL else ""

@@ -31,8 +31,9 @@ class MainWindow(QMainWindow):
     validation_finished = Signal(Path)  # every finding of this file is in
     load_failed = Signal(Path, str)  # the file could not be opened (message shown in its tab)
 
-    def __init__(self, settings: Settings | None = None, use_pyx12: bool = True,
-                 use_rules: bool = True) -> None:
+    def __init__(
+        self, settings: Settings | None = None, use_pyx12: bool = True, use_rules: bool = True
+    ) -> None:
         """``use_pyx12``/``use_rules`` switch the implementation-guide and business-rule checks
         (both on in the app; tests and benchmarks may leave one out to run faster)."""
         super().__init__()
@@ -124,7 +125,7 @@ class MainWindow(QMainWindow):
         return True
 
     def ask_unsaved_changes(self, tab: DocumentTab) -> str:
-        """"save", "discard" or "cancel" for a tab with unsaved corrections (tests replace it)."""
+        """ "save", "discard" or "cancel" for a tab with unsaved corrections (tests replace it)."""
         count = len(tab.editing.editor.history) if tab.editing is not None else 0
         return dialogs.ask_unsaved(self, tab.path.name, count)
 
@@ -141,8 +142,9 @@ class MainWindow(QMainWindow):
     # -- slots: actions ---------------------------------------------------------------------
     @Slot()
     def open_dialog(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "Open 834 files",
-                                                self.settings.last_folder(), FILE_FILTER)
+        names, _ = QFileDialog.getOpenFileNames(
+            self, "Open 834 files", self.settings.last_folder(), FILE_FILTER
+        )
         if names:
             self.open_paths([Path(n) for n in names])
 
@@ -167,11 +169,14 @@ class MainWindow(QMainWindow):
         a.undo.triggered.connect(lambda: self._with_tab("undo"))
         a.redo.triggered.connect(lambda: self._with_tab("redo"))
         a.save_corrected.triggered.connect(lambda: self._export("save_corrected"))
-        for action, method in ((a.export_corrections, "export_corrections"),
-                               (a.export_members, "export_members"),
-                               (a.export_coverage, "export_coverage"),
-                               (a.export_findings, "export_findings"),
-                               (a.export_834, "save_corrected"), (a.export_ack, "export_ack")):
+        for action, method in (
+            (a.export_corrections, "export_corrections"),
+            (a.export_members, "export_members"),
+            (a.export_coverage, "export_coverage"),
+            (a.export_findings, "export_findings"),
+            (a.export_834, "save_corrected"),
+            (a.export_ack, "export_ack"),
+        ):
             action.triggered.connect(lambda _c=False, m=method: self._export(m))
         a.about.triggered.connect(self._on_about_triggered)
         a.shortcuts.triggered.connect(self._on_shortcuts_triggered)
@@ -263,7 +268,8 @@ class MainWindow(QMainWindow):
         editing = tab.editing
         self.actions_.set_edit_state(
             editing.undo_text() if editing is not None and tab.can_undo else None,
-            editing.redo_text() if editing is not None and tab.can_redo else None)
+            editing.redo_text() if editing is not None and tab.can_redo else None,
+        )
 
     @Slot(str)
     def _on_exporter_exported(self, message: str) -> None:
@@ -332,8 +338,7 @@ class MainWindow(QMainWindow):
         tab = self.current_tab()
         if tab is not None:
             tab.save_layout()
-        sessions = ([t.shutdown(keep_journal=False) for t in self.document_tabs()]
-                    + self._retiring)
+        sessions = [t.shutdown(keep_journal=False) for t in self.document_tabs()] + self._retiring
         for session in sessions:
             if session is not None:
                 session.wait(QUIT_WAIT_S)

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 
 class LoadingPage(QWidget):
-    """"Opening file…" with a progress bar and a Cancel button."""
+    """ "Opening file…" with a progress bar and a Cancel button."""
 
     cancel_requested = Signal()
 

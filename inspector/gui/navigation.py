@@ -20,8 +20,14 @@ from inspector.gui.panels.segments_panel import SegmentsPanel
 class SelectionSync(QObject):
     """Wires selection between members, coverage, segments and findings of one document."""
 
-    def __init__(self, members: MembersPanel, coverage: CoveragePanel, segments: SegmentsPanel,
-                 findings: FindingsPanel, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        members: MembersPanel,
+        coverage: CoveragePanel,
+        segments: SegmentsPanel,
+        findings: FindingsPanel,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.members = members
         self.coverage = coverage
@@ -29,13 +35,17 @@ class SelectionSync(QObject):
         self.findings = findings
         self._busy = False
         members.view.selectionModel().currentRowChanged.connect(
-            self._on_members_current_row_changed)
+            self._on_members_current_row_changed
+        )
         coverage.view.selectionModel().currentRowChanged.connect(
-            self._on_coverage_current_row_changed)
+            self._on_coverage_current_row_changed
+        )
         segments.view.selectionModel().currentRowChanged.connect(
-            self._on_segments_current_row_changed)
+            self._on_segments_current_row_changed
+        )
         findings.view.selectionModel().currentRowChanged.connect(
-            self._on_findings_current_row_changed)
+            self._on_findings_current_row_changed
+        )
         findings.view.activated.connect(self._on_findings_activated)
 
     @contextmanager
@@ -117,6 +127,9 @@ class SelectionSync(QObject):
             return
         with self._guard():
             self.segments.show_segments(finding.segment, center=True)
-            member = (finding.member_pos - 1 if finding.member_pos is not None
-                      else self.member_of_segment(finding.segment))
+            member = (
+                finding.member_pos - 1
+                if finding.member_pos is not None
+                else self.member_of_segment(finding.segment)
+            )
             self._select_member(member)

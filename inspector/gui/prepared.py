@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from inspector.core.editing.journal import Journal
 from inspector.core.records.document import Document, load
@@ -12,7 +12,10 @@ from inspector.core.validation.locate import Locator
 from inspector.gui.checks_child import checksum
 from inspector.gui.models.finding_index import FindingIndex, RowFindings
 from inspector.gui.models.table_data import (
-    TableData, build_coverage_table, build_member_table, coverage_extra_segments,
+    TableData,
+    build_coverage_table,
+    build_member_table,
+    coverage_extra_segments,
 )
 
 
@@ -31,9 +34,12 @@ class PreparedDocument:
     recoverable: list = field(default_factory=list)  # edits an earlier session did not save
 
 
-def prepare(path: Path, progress: Callable[[int, int], None] | None = None,
-            cancel: Callable[[], bool] | None = None,
-            journal_dir: Path | None = None) -> PreparedDocument:
+def prepare(
+    path: Path,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+    journal_dir: Path | None = None,
+) -> PreparedDocument:
     """Load a file and precompute everything the views need (raises like ``core.load``).
 
     With ``journal_dir``, also find the file's correction journal (hashing the bytes here, off
@@ -55,5 +61,14 @@ def prepare(path: Path, progress: Callable[[int, int], None] | None = None,
             recoverable = journal.load()
         except OSError:
             recoverable = None
-    return PreparedDocument(doc, doc.summary(), members, coverage, index, Locator(doc),
-                            checksum(store.data), journal, recoverable or [])
+    return PreparedDocument(
+        doc,
+        doc.summary(),
+        members,
+        coverage,
+        index,
+        Locator(doc),
+        checksum(store.data),
+        journal,
+        recoverable or [],
+    )

@@ -16,8 +16,12 @@ from inspector.gui.models.roles import SPANS_ROLE, cell_brush, mark_colour
 class SegmentTextDelegate(QStyledItemDelegate):
     """Draws the segment text itself so that bad elements get a box and an underline."""
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         spans = index.data(SPANS_ROLE)
         if not spans:
             super().paint(painter, option, index)
@@ -54,6 +58,7 @@ class SegmentTextDelegate(QStyledItemDelegate):
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         painter.setPen(opt.palette.color(group, role))
         shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
-        painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                         shown)
+        painter.drawText(
+            rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), shown
+        )
         painter.restore()

@@ -37,9 +37,16 @@ class DocumentSession(QObject):
     ack_failed = Signal(str)
     ack_progressed = Signal(int, int)
 
-    def __init__(self, path: Path, *, use_pyx12: bool = True, use_rules: bool = True,
-                 profiles: tuple[str, ...] = (), journal_dir: Path | None = None,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        use_pyx12: bool = True,
+        use_rules: bool = True,
+        profiles: tuple[str, ...] = (),
+        journal_dir: Path | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.path = path
         self.journal_dir = journal_dir
@@ -188,12 +195,14 @@ class DocumentSession(QObject):
         self._duplicates = Deduplicator(prepared.doc.problems)
         self._rules_running = self.use_rules
         self._held_pyx12: list[Finding] = []
-        kinds = [kind for kind, wanted in ((RULES, self.use_rules), (PYX12, self.use_pyx12))
-                 if wanted]
+        kinds = [
+            kind for kind, wanted in ((RULES, self.use_rules), (PYX12, self.use_pyx12)) if wanted
+        ]
         size = len(prepared.doc.store.data)
         for kind in kinds:
-            runner = CheckRunner(kind, str(prepared.doc.path), size, prepared.crc32,
-                                 self.profiles, self)
+            runner = CheckRunner(
+                kind, str(prepared.doc.path), size, prepared.crc32, self.profiles, self
+            )
             runner.findings_found.connect(self._on_runner_findings_found)
             runner.progressed.connect(self._on_runner_progressed)
             runner.finished.connect(self._on_runner_finished)
@@ -242,8 +251,10 @@ class DocumentSession(QObject):
     def _on_runner_finished(self, completed: bool) -> None:
         runner = self.sender()
         if not completed:
-            self.validation_note.emit("The implementation-guide check could not read the whole "
-                                      "file; see the findings for where it stopped.")
+            self.validation_note.emit(
+                "The implementation-guide check could not read the whole "
+                "file; see the findings for where it stopped."
+            )
         self._runner_done(runner)
 
     @Slot(str)
@@ -275,8 +286,9 @@ class DocumentSession(QObject):
     def _start_ack_runner(self) -> None:
         prepared = self.prepared
         assert prepared is not None
-        runner = CheckRunner(ACK, str(prepared.doc.path), len(prepared.doc.store.data),
-                             prepared.crc32, (), self)
+        runner = CheckRunner(
+            ACK, str(prepared.doc.path), len(prepared.doc.store.data), prepared.crc32, (), self
+        )
         runner.ack_built.connect(self._on_runner_ack_built)
         runner.progressed.connect(self.ack_progressed)
         runner.finished.connect(self._on_ack_runner_finished)
@@ -296,8 +308,7 @@ class DocumentSession(QObject):
         if self.ack is not None:
             self.ack_built.emit(self.ack)
         else:
-            self.ack_failed.emit(f"No 999 acknowledgment could be built: "
-                                 f"{self.ack_unavailable}.")
+            self.ack_failed.emit(f"No 999 acknowledgment could be built: {self.ack_unavailable}.")
 
     @Slot(bool)
     def _on_ack_runner_finished(self, _completed: bool) -> None:

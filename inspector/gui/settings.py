@@ -23,8 +23,9 @@ class Settings:
         if path is not None:
             self._qs = QSettings(str(path), QSettings.Format.IniFormat)
         else:
-            self._qs = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                                 ORGANIZATION, APPLICATION)
+            self._qs = QSettings(
+                QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
+            )
 
     @property
     def file_name(self) -> str:

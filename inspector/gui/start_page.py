@@ -25,8 +25,10 @@ class StartPage(QWidget):
         title.setObjectName("startTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         title.setWordWrap(True)
-        hint = QLabel("Benefit-enrollment files (X12 834) in any common form: .834, .edi, "
-                      ".txt, .x12. You can open several at once; each gets its own tab.")
+        hint = QLabel(
+            "Benefit-enrollment files (X12 834) in any common form: .834, .edi, "
+            ".txt, .x12. You can open several at once; each gets its own tab."
+        )
         hint.setObjectName("startHint")
         hint.setWordWrap(True)
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -33,8 +33,13 @@ def apply_style(app: QApplication) -> None:
     app.setStyleSheet(STYLE_SHEET)
 
 
-def configure_table(view: QTableView, object_name: str, accessible_name: str,
-                    description: str = "", sortable: bool = True) -> None:
+def configure_table(
+    view: QTableView,
+    object_name: str,
+    accessible_name: str,
+    description: str = "",
+    sortable: bool = True,
+) -> None:
     """Settings every table shares: whole-row selection, compact fixed rows, keyboard-friendly."""
     view.setObjectName(object_name)
     view.setAccessibleName(accessible_name)
@@ -79,6 +84,10 @@ def fit_columns(view: QTableView, samples: list[list[str]], maximum: int = 280) 
         if header.isSectionHidden(section):
             continue
         label = str(model.headerData(section, Qt.Orientation.Horizontal) or "")
-        width = max([header_metrics.horizontalAdvance(label) + 28,
-                     *(text_metrics.horizontalAdvance(v) + 16 for v in values)])
+        width = max(
+            [
+                header_metrics.horizontalAdvance(label) + 28,
+                *(text_metrics.horizontalAdvance(v) + 16 for v in values),
+            ]
+        )
         header.resizeSection(section, min(width, maximum))

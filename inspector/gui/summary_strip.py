@@ -7,9 +7,16 @@ from pathlib import Path
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 _CHIPS = (
-    ("file", "File"), ("isa", "ISA13"), ("gs", "GS06"), ("st", "ST02"),
-    ("members", "Members"), ("adds", "Adds"), ("changes", "Changes"), ("terms", "Terms"),
-    ("errors", "Errors"), ("warnings", "Warnings"),
+    ("file", "File"),
+    ("isa", "ISA13"),
+    ("gs", "GS06"),
+    ("st", "ST02"),
+    ("members", "Members"),
+    ("adds", "Adds"),
+    ("changes", "Changes"),
+    ("terms", "Terms"),
+    ("errors", "Errors"),
+    ("warnings", "Warnings"),
 )
 
 
@@ -59,18 +66,22 @@ class SummaryStrip(QFrame):
         def count(code: str) -> int:
             return sum(v for k, v in types.items() if k.startswith(code))
 
-        self._set("members", f"{summary.get('members', 0):,}",
-                  tip=f"{summary.get('subscribers', 0):,} subscribers, "
-                      f"{summary.get('dependents', 0):,} dependents, "
-                      f"{summary.get('coverages', 0):,} coverages")
+        self._set(
+            "members",
+            f"{summary.get('members', 0):,}",
+            tip=f"{summary.get('subscribers', 0):,} subscribers, "
+            f"{summary.get('dependents', 0):,} dependents, "
+            f"{summary.get('coverages', 0):,} coverages",
+        )
         self._set("adds", f"{count('021'):,}", tip="INS03 = 021 (addition)")
         self._set("changes", f"{count('001'):,}", tip="INS03 = 001 (change)")
         self._set("terms", f"{count('024'):,}", tip="INS03 = 024 (cancellation or termination)")
 
     def show_counts(self, errors: int, warnings: int, running: bool) -> None:
         suffix = "…" if running else ""
-        self._set("errors", f"{errors:,}{suffix}", tone="error" if errors else
-                  ("" if running else "ok"))
+        self._set(
+            "errors", f"{errors:,}{suffix}", tone="error" if errors else ("" if running else "ok")
+        )
         self._set("warnings", f"{warnings:,}{suffix}", tone="warning" if warnings else "")
 
     def _set(self, key: str, text: str, tip: str = "", tone: str = "") -> None:

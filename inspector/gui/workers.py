@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from inspector.core.errors import Cancelled, InspectorError
 from inspector.gui.prepared import prepare
 
+
 class CancellableWorker(QObject):
     """A worker for a QThread that stops at its next check once ``cancel()`` was called."""
 
@@ -43,8 +44,9 @@ class LoadWorker(CancellableWorker):
     @Slot()
     def run(self) -> None:
         try:
-            prepared = prepare(self.path, self.progressed.emit, self._cancel.is_set,
-                               self.journal_dir)
+            prepared = prepare(
+                self.path, self.progressed.emit, self._cancel.is_set, self.journal_dir
+            )
             if self._cancel.is_set():
                 raise Cancelled()
             self.loaded.emit(prepared)
@@ -53,11 +55,15 @@ class LoadWorker(CancellableWorker):
         except InspectorError as exc:
             self.failed.emit(str(exc))
         except MemoryError:
-            self.failed.emit(f"{self.path.name}: the file is too large to open on this computer "
-                             "(not enough memory).")
+            self.failed.emit(
+                f"{self.path.name}: the file is too large to open on this computer "
+                "(not enough memory)."
+            )
         except Exception as exc:  # a bug or an OS problem: still a message, not a traceback
-            self.failed.emit(f"{self.path.name}: the file could not be opened because of an "
-                             f"unexpected problem ({type(exc).__name__}: {exc}).")
+            self.failed.emit(
+                f"{self.path.name}: the file could not be opened because of an "
+                f"unexpected problem ({type(exc).__name__}: {exc})."
+            )
         finally:
             self.finished.emit()
 

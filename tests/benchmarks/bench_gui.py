@@ -83,8 +83,12 @@ def main() -> int:
     ap.add_argument("--file", type=Path, help="use this file instead of generating one")
     ap.add_argument("--timeout", type=float, default=240.0)
     ap.add_argument("--no-pyx12", action="store_true", help="skip implementation-guide checks")
-    ap.add_argument("--trace-stalls", type=Path, metavar="LOG",
-                    help="append the stacks of all threads to LOG whenever the GUI stalls")
+    ap.add_argument(
+        "--trace-stalls",
+        type=Path,
+        metavar="LOG",
+        help="append the stacks of all threads to LOG whenever the GUI stalls",
+    )
     args = ap.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -107,10 +111,12 @@ def main() -> int:
 
     events: dict[str, float] = {}
     loop = QEventLoop()
-    window.document_loaded.connect(lambda p: (events.setdefault("loaded", time.perf_counter()),
-                                              loop.quit()))
+    window.document_loaded.connect(
+        lambda p: (events.setdefault("loaded", time.perf_counter()), loop.quit())
+    )
     window.validation_finished.connect(
-        lambda p: (events.setdefault("validated", time.perf_counter()), loop.quit()))
+        lambda p: (events.setdefault("validated", time.perf_counter()), loop.quit())
+    )
     window.load_failed.connect(lambda p, m: (print("load failed:", m), loop.quit()))
     QTimer.singleShot(int(args.timeout * 1000), loop.quit)
 
@@ -154,18 +160,26 @@ def main() -> int:
     sort_idle_s = time.perf_counter() - t0
     window.close()
 
-    print(f"file              {path} ({size / 1e6:.1f} MB, {segments:,} segments, "
-          f"{members:,} members)")
+    print(
+        f"file              {path} ({size / 1e6:.1f} MB, {segments:,} segments, "
+        f"{members:,} members)"
+    )
     print(f"document_loaded   {events['loaded'] - start:6.2f} s")
-    print(f"sort last name    {sort_s:6.3f} s while validating (ascending, first sort), "
-          f"{sort_again_s:.3f} s (descending); {sort_idle_s:.3f} s when idle")
+    print(
+        f"sort last name    {sort_s:6.3f} s while validating (ascending, first sort), "
+        f"{sort_again_s:.3f} s (descending); {sort_idle_s:.3f} s when idle"
+    )
     print(f"worst GUI stall   {load_stall * 1000:6.0f} ms while loading")
     if "validated" in events:
-        print(f"validation done   {events['validated'] - start:6.2f} s after opening "
-              f"({findings:,} findings)")
+        print(
+            f"validation done   {events['validated'] - start:6.2f} s after opening "
+            f"({findings:,} findings)"
+        )
     else:
-        print(f"validation        not finished after {args.timeout:.0f} s ({findings:,} "
-              "findings so far)")
+        print(
+            f"validation        not finished after {args.timeout:.0f} s ({findings:,} "
+            "findings so far)"
+        )
     print(f"worst GUI stall   {validate_stall * 1000:6.0f} ms while validating")
     return 0
 

@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from inspector.core.records.document import load_store  # noqa: E402
 from inspector.core.reading.source import read_file  # noqa: E402
+from inspector.core.records.document import load_store  # noqa: E402
 from tests.support.synthetic import write_834  # noqa: E402
 
 _MEMORY_PROBE = """
@@ -50,9 +50,12 @@ def main() -> None:
     size_mb = path.stat().st_size / 2**20
     print(f"file: {path} ({size_mb:.1f} MiB)")
 
-    probe = subprocess.run([sys.executable, "-c", _MEMORY_PROBE.format(root=str(ROOT),
-                                                                        path=str(path))],
-                           capture_output=True, text=True, check=True)
+    probe = subprocess.run(
+        [sys.executable, "-c", _MEMORY_PROBE.format(root=str(ROOT), path=str(path))],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     mem = json.loads(probe.stdout)
     before, peak = mem["before_kb"] / 1024, mem["peak_kb"] / 1024
 
@@ -75,16 +78,24 @@ def main() -> None:
         best["frames"] = min(best["frames"], t4 - t2)
         members, coverages, segments = len(doc.members), len(doc.coverage), len(store)
         del doc, store
-    print(f"segments: {segments:,} (split pieces {count:,})  members: {members:,}  "
-          f"coverages: {coverages:,}   best of {args.repeat}")
+    print(
+        f"segments: {segments:,} (split pieces {count:,})  members: {members:,}  "
+        f"coverages: {coverages:,}   best of {args.repeat}"
+    )
     print(f"plain read + bytes.split:   {best['split']:.3f} s")
-    print(f"segment store (read_file):  {best['store']:.3f} s  "
-          f"({best['store'] / best['split']:.1f}x the plain split)")
-    print(f"both DataFrames ready:      {best['frames']:.3f} s  "
-          f"({best['frames'] / best['split']:.1f}x the plain split)   target <= 3 s")
-    print(f"peak RSS (fresh process):   {peak:.0f} MiB = {peak / size_mb:.1f}x the file "
-          f"(of which {before:.0f} MiB is Python+pandas before loading; the load adds "
-          f"{peak - before:.0f} MiB = {(peak - before) / size_mb:.1f}x)   target <= 10x")
+    print(
+        f"segment store (read_file):  {best['store']:.3f} s  "
+        f"({best['store'] / best['split']:.1f}x the plain split)"
+    )
+    print(
+        f"both DataFrames ready:      {best['frames']:.3f} s  "
+        f"({best['frames'] / best['split']:.1f}x the plain split)   target <= 3 s"
+    )
+    print(
+        f"peak RSS (fresh process):   {peak:.0f} MiB = {peak / size_mb:.1f}x the file "
+        f"(of which {before:.0f} MiB is Python+pandas before loading; the load adds "
+        f"{peak - before:.0f} MiB = {(peak - before) / size_mb:.1f}x)   target <= 10x"
+    )
 
 
 if __name__ == "__main__":

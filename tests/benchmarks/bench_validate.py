@@ -33,8 +33,9 @@ sys.exit(0 if ok else 1)
 def timed(cmd: list[str]) -> tuple[float, float, int]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
-    run = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                         text=True)
+    run = subprocess.run(
+        cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     seconds = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if run.returncode not in (0, 1):
@@ -51,16 +52,32 @@ def main() -> None:
     if not path.exists():
         write_834(path, args.members)
     print(f"file: {path} ({path.stat().st_size / 2**20:.1f} MiB)", flush=True)
-    ours, ours_rss, code = timed([sys.executable, "-m", "inspector.cli", "validate", str(path),
-                                  "--format", "json"])
-    print(f"inspector validate (envelope + rules + pyx12): {ours:7.1f} s  exit {code}  "
-          f"peak RSS {ours_rss:.0f} MiB", flush=True)
-    rules, _, _ = timed([sys.executable, "-m", "inspector.cli", "validate", str(path),
-                         "--format", "json", "--no-pyx12"])
+    ours, ours_rss, code = timed(
+        [sys.executable, "-m", "inspector.cli", "validate", str(path), "--format", "json"]
+    )
+    print(
+        f"inspector validate (envelope + rules + pyx12): {ours:7.1f} s  exit {code}  "
+        f"peak RSS {ours_rss:.0f} MiB",
+        flush=True,
+    )
+    rules, _, _ = timed(
+        [
+            sys.executable,
+            "-m",
+            "inspector.cli",
+            "validate",
+            str(path),
+            "--format",
+            "json",
+            "--no-pyx12",
+        ]
+    )
     print(f"inspector validate --no-pyx12 (load + rules):   {rules:7.1f} s", flush=True)
     bare, bare_rss, _ = timed([sys.executable, "-c", BARE, str(path)])
-    print(f"bare pyx12 x12n_document:                      {bare:7.1f} s  peak RSS "
-          f"{bare_rss:.0f} MiB (max of the runs so far)")
+    print(
+        f"bare pyx12 x12n_document:                      {bare:7.1f} s  peak RSS "
+        f"{bare_rss:.0f} MiB (max of the runs so far)"
+    )
     print(f"ratio inspector/bare pyx12: {ours / bare:.2f}")
 
 

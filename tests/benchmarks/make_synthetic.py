@@ -24,11 +24,18 @@ from tests.support.synthetic import DEFECTS, iter_834  # noqa: E402
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--members", type=int, default=50_000, help="number of INS loops (default 50000)")
+    ap.add_argument(
+        "--members", type=int, default=50_000, help="number of INS loops (default 50000)"
+    )
     ap.add_argument("--out", required=True, help="output path")
     ap.add_argument("--seed", type=int, default=834)
-    ap.add_argument("--defects", nargs="?", const="all", default="",
-                    help="inject defects: no value = all, or a comma-separated list")
+    ap.add_argument(
+        "--defects",
+        nargs="?",
+        const="all",
+        default="",
+        help="inject defects: no value = all, or a comma-separated list",
+    )
     ap.add_argument("--transactions", type=int, default=1)
     ap.add_argument("--one-line", action="store_true", help="no line break after each segment")
     args = ap.parse_args(argv)
@@ -40,9 +47,14 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     n_bytes = 0
     with open(out, "w", encoding="ascii", newline="") as fh:
-        for chunk in iter_834(args.members, seed=args.seed, defects=defects,
-                              line_breaks=not args.one_line, transactions=args.transactions,
-                              manifest=manifest):
+        for chunk in iter_834(
+            args.members,
+            seed=args.seed,
+            defects=defects,
+            line_breaks=not args.one_line,
+            transactions=args.transactions,
+            manifest=manifest,
+        ):
             fh.write(chunk)
             n_bytes += len(chunk)
     elapsed = time.perf_counter() - t0

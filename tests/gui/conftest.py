@@ -10,9 +10,9 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QSettings
 
-from tests.conftest import SAMPLES  # noqa: E402
+from tests.conftest import SAMPLES
 
 LOAD_TIMEOUT_MS = 20_000
 VALIDATION_TIMEOUT_MS = 30_000
@@ -82,8 +82,10 @@ def small_file() -> Path:
 def open_and_wait(qtbot, window, path: Path, validated: bool = False):
     """Open ``path`` and wait until its tables (and optionally all findings) are in."""
     if validated:
-        with qtbot.waitSignals([window.document_loaded, window.validation_finished],
-                               timeout=LOAD_TIMEOUT_MS + VALIDATION_TIMEOUT_MS):
+        with qtbot.waitSignals(
+            [window.document_loaded, window.validation_finished],
+            timeout=LOAD_TIMEOUT_MS + VALIDATION_TIMEOUT_MS,
+        ):
             window.open_paths([path])
     else:
         with qtbot.waitSignal(window.document_loaded, timeout=LOAD_TIMEOUT_MS):

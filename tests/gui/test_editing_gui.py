@@ -68,8 +68,7 @@ def _save_to(window, monkeypatch, path: Path) -> None:
     monkeypatch.setattr(window.exporter, "choose_save_path", lambda *a: path)
 
 
-def test_editing_a_cell_through_the_view_fixes_the_finding_and_the_tint(qtbot, window,
-                                                                       demo_copy):
+def test_editing_a_cell_through_the_view_fixes_the_finding_and_the_tint(qtbot, window, demo_copy):
     tab = _open(qtbot, window, demo_copy)
     view, model = tab.members.view, tab.members.model
     index = _cell(tab, BAD_ROW, "birth_date")
@@ -98,8 +97,12 @@ def test_editing_a_cell_through_the_view_fixes_the_finding_and_the_tint(qtbot, w
     history = window.findChild(QTableView, "historyView")
     assert history is not None and history.isVisible()
     row = [history.model().index(0, c).data() for c in range(5)]
-    assert row[1:] == ["Birth date (DMG02)", "#28 YOUNG, JULIA \u00b7 DMG 748", "1981-02-31",
-                       "1981-02-28"]
+    assert row[1:] == [
+        "Birth date (DMG02)",
+        "#28 YOUNG, JULIA \u00b7 DMG 748",
+        "1981-02-31",
+        "1981-02-28",
+    ]
     assert "Birth date (DMG02)" in window.statusBar().currentMessage()
 
 
@@ -153,8 +156,9 @@ def test_undo_and_redo_restore_the_exact_bytes_and_the_finding(qtbot, window, de
     assert tab.history.model.rowCount() == 1 and tab.dirty
 
 
-def test_saving_the_corrected_834_clears_the_marker_and_the_journal(qtbot, window, demo_copy,
-                                                                    tmp_path, monkeypatch):
+def test_saving_the_corrected_834_clears_the_marker_and_the_journal(
+    qtbot, window, demo_copy, tmp_path, monkeypatch
+):
     tab = _open(qtbot, window, demo_copy)
     assert _edit_birth_date(qtbot, tab)
     journal = tab.editing.editor.journal.path
@@ -180,8 +184,7 @@ def test_saving_the_corrected_834_clears_the_marker_and_the_journal(qtbot, windo
     assert tab.dirty and len(tab.editing.editor.journal.load()) == 2
 
 
-def test_csv_exports_write_what_the_tables_show(qtbot, window, demo_copy, tmp_path,
-                                               monkeypatch):
+def test_csv_exports_write_what_the_tables_show(qtbot, window, demo_copy, tmp_path, monkeypatch):
     tab = _open(qtbot, window, demo_copy)
     out = tmp_path / "out"
     _save_to(window, monkeypatch, out / "nothing.csv")
@@ -205,8 +208,9 @@ def test_csv_exports_write_what_the_tables_show(qtbot, window, demo_copy, tmp_pa
     assert "RULE-DATE-INVALID" not in corrections[0]["open_findings"]
 
     members = export(a.export_members, "members.csv")
-    ins_count = sum(1 for s in demo_copy.read_text("latin-1").split("~")
-                    if s.strip().startswith("INS*"))
+    ins_count = sum(
+        1 for s in demo_copy.read_text("latin-1").split("~") if s.strip().startswith("INS*")
+    )
     assert len(members) == ins_count == 40
     assert members[BAD_ROW]["birth_date"] == "1981-02-28"
 
@@ -235,8 +239,9 @@ def test_a_failed_export_is_a_plain_message(qtbot, window, demo_copy, tmp_path, 
     assert "Traceback" not in tab.notice.text
 
 
-def test_the_999_is_written_without_freezing_the_window(qtbot, window, demo_copy, tmp_path,
-                                                       monkeypatch):
+def test_the_999_is_written_without_freezing_the_window(
+    qtbot, window, demo_copy, tmp_path, monkeypatch
+):
     tab = _open(qtbot, window, demo_copy)  # pyx12 off: the 999 needs a run of its own
     out = tmp_path / "demo.999"
     _save_to(window, monkeypatch, out)
@@ -248,8 +253,7 @@ def test_the_999_is_written_without_freezing_the_window(qtbot, window, demo_copy
     assert str(out) in window.statusBar().currentMessage()
 
 
-def test_the_journal_survives_a_crash_and_restores_the_same_bytes(qtbot, make_window,
-                                                                  demo_copy):
+def test_the_journal_survives_a_crash_and_restores_the_same_bytes(qtbot, make_window, demo_copy):
     first = make_window()
     tab = _open(qtbot, first, demo_copy)
     assert _edit_birth_date(qtbot, tab)
@@ -274,8 +278,7 @@ def test_the_journal_survives_a_crash_and_restores_the_same_bytes(qtbot, make_wi
     assert second.windowTitle().startswith("\u2022 demo.834")
 
 
-def test_discarding_the_recovered_corrections_deletes_the_journal(qtbot, make_window,
-                                                                  demo_copy):
+def test_discarding_the_recovered_corrections_deletes_the_journal(qtbot, make_window, demo_copy):
     first = make_window()
     tab = _open(qtbot, first, demo_copy)
     assert _edit_birth_date(qtbot, tab)
@@ -289,8 +292,9 @@ def test_discarding_the_recovered_corrections_deletes_the_journal(qtbot, make_wi
     assert _edit_birth_date(qtbot, again)  # editing works once the clerk has chosen
 
 
-def test_closing_with_unsaved_corrections_asks_first(qtbot, window, demo_copy, tmp_path,
-                                                     monkeypatch):
+def test_closing_with_unsaved_corrections_asks_first(
+    qtbot, window, demo_copy, tmp_path, monkeypatch
+):
     tab = _open(qtbot, window, demo_copy)
     assert _edit_birth_date(qtbot, tab)
     asked = []
@@ -353,8 +357,10 @@ def test_segment_elements_are_edited_in_the_segment_editor(qtbot, window, demo_c
     dialog.close()
 
     isa = tab.editing.open_segment_editor(1)  # delimiters and segment ids cannot be edited
-    flags = {isa.model.element(r): isa.model.flags(isa.model.index(r, VALUE))
-             for r in range(isa.model.rowCount())}
+    flags = {
+        isa.model.element(r): isa.model.flags(isa.model.index(r, VALUE))
+        for r in range(isa.model.rowCount())
+    }
     assert not flags["ISA16"] & Qt.ItemFlag.ItemIsEditable
     assert not flags["ISA11"] & Qt.ItemFlag.ItemIsEditable
     assert flags["ISA13"] & Qt.ItemFlag.ItemIsEditable and "ISA00" not in flags
@@ -365,15 +371,20 @@ def test_edited_models_still_pass_the_model_tester(qtbot, qtmodeltester, window,
     tab = _open(qtbot, window, demo_copy)
     assert _edit_birth_date(qtbot, tab)
     dialog = tab.editing.open_segment_editor(BAD_SEGMENT)
-    for model in (dialog.model, tab.members.model, tab.coverage.model, tab.segments.model,
-                  tab.findings.model, tab.history.model):  # the dialog's first: it is closed
+    for model in (
+        dialog.model,
+        tab.members.model,
+        tab.coverage.model,
+        tab.segments.model,
+        tab.findings.model,
+        tab.history.model,
+    ):  # the dialog's first: it is closed
         qtmodeltester.check(model, force_py=True)
         qtmodeltester.check(model)
     dialog.close()
 
 
-def test_a_journal_that_cannot_be_written_is_said_and_editing_goes_on(qtbot, window,
-                                                                      demo_copy):
+def test_a_journal_that_cannot_be_written_is_said_and_editing_goes_on(qtbot, window, demo_copy):
     journals = window.settings.journal_dir()
     journals.parent.mkdir(parents=True, exist_ok=True)
     journals.write_text("not a folder")  # e.g. a read-only or full disk
@@ -391,8 +402,7 @@ def test_coverage_cells_are_edited_with_editors_that_fit(qtbot, window, demo_cop
     model, view = tab.coverage.model, tab.coverage.view
     assert model.rowCount() == 1
     amount = model.index(0, model.table.column_index("PRE AMT 1"))
-    ordinal = int(model.table.segments[model.table.column_index("PRE AMT 1")][
-        model.source_row(0)])
+    ordinal = int(model.table.segments[model.table.column_index("PRE AMT 1")][model.source_row(0)])
     view.edit(amount)
     editor = view.indexWidget(amount)
     assert isinstance(editor, QLineEdit) and editor.text() == "918.76"

@@ -26,15 +26,25 @@ def _mime(urls: list[QUrl] | None = None, text: str | None = None) -> QMimeData:
 
 
 def _drag_enter(window, mime: QMimeData) -> QDragEnterEvent:
-    event = QDragEnterEvent(QPoint(50, 50), Qt.DropAction.CopyAction, mime,
-                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    event = QDragEnterEvent(
+        QPoint(50, 50),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(window, event)
     return event
 
 
 def _drop(window, mime: QMimeData) -> QDropEvent:
-    event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime,
-                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(50, 50),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(window, event)
     return event
 
@@ -62,10 +72,10 @@ def test_open_paths_populates_every_view(qtbot, window, small_file):
     assert window.windowTitle().startswith(small_file.name)
 
 
-def test_several_files_get_one_tab_each_and_ctrl_w_closes(qtbot, window, small_file,
-                                                          findings_file):
-    with qtbot.waitSignals([window.document_loaded, window.document_loaded],
-                           timeout=LOAD_TIMEOUT_MS):
+def test_several_files_get_one_tab_each_and_ctrl_w_closes(qtbot, window, small_file, findings_file):
+    with qtbot.waitSignals(
+        [window.document_loaded, window.document_loaded], timeout=LOAD_TIMEOUT_MS
+    ):
         window.open_paths([small_file, findings_file])
     assert window.tabs.count() == 2
     window.open_paths([small_file])  # already open: its tab is shown, no new tab
@@ -81,12 +91,15 @@ def test_several_files_get_one_tab_each_and_ctrl_w_closes(qtbot, window, small_f
 def test_dropping_local_files_opens_them(qtbot, window, small_file, findings_file):
     mime = _mime([QUrl.fromLocalFile(str(small_file)), QUrl.fromLocalFile(str(findings_file))])
     assert _drag_enter(window, mime).isAccepted()
-    with qtbot.waitSignals([window.document_loaded, window.document_loaded],
-                           timeout=LOAD_TIMEOUT_MS):
+    with qtbot.waitSignals(
+        [window.document_loaded, window.document_loaded], timeout=LOAD_TIMEOUT_MS
+    ):
         event = _drop(window, mime)
     assert event.isAccepted()
-    assert {t.path for t in window.document_tabs()} == {small_file.resolve(),
-                                                       findings_file.resolve()}
+    assert {t.path for t in window.document_tabs()} == {
+        small_file.resolve(),
+        findings_file.resolve(),
+    }
 
 
 @pytest.mark.parametrize("kind", ["web link", "plain text", "folder", "missing file"])
@@ -102,8 +115,9 @@ def test_other_drops_are_refused(window, tmp_path, kind):
     assert window.tabs.count() == 0
 
 
-def test_recent_files_menu_lists_opened_files_newest_first(qtbot, window, small_file,
-                                                           findings_file):
+def test_recent_files_menu_lists_opened_files_newest_first(
+    qtbot, window, small_file, findings_file
+):
     open_and_wait(qtbot, window, small_file)
     open_and_wait(qtbot, window, findings_file)
     menu = window.actions_.recent
@@ -163,8 +177,9 @@ def test_cancelling_a_load_shows_cancelled_and_can_be_retried(qtbot, window, big
     assert window.tabs.count() == 0
 
 
-def test_closing_a_tab_while_loading_and_validating_is_safe(qtbot, make_window, big_file,
-                                                            findings_file):
+def test_closing_a_tab_while_loading_and_validating_is_safe(
+    qtbot, make_window, big_file, findings_file
+):
     window = make_window(use_pyx12=True)
     window.open_paths([big_file])
     window.close_tab(0)  # still loading
@@ -176,9 +191,17 @@ def test_closing_a_tab_while_loading_and_validating_is_safe(qtbot, make_window, 
 
 def test_shortcuts_are_in_the_menus(window):
     a = window.actions_
-    expected = {a.open: "Ctrl+O", a.close_tab: "Ctrl+W", a.quit: "Ctrl+Q", a.filter: "Ctrl+F",
-                a.next_finding: "F8", a.previous_finding: "Shift+F8", a.next_view: "F6",
-                a.view_actions[0]: "Ctrl+1", a.view_actions[3]: "Ctrl+4"}
+    expected = {
+        a.open: "Ctrl+O",
+        a.close_tab: "Ctrl+W",
+        a.quit: "Ctrl+Q",
+        a.filter: "Ctrl+F",
+        a.next_finding: "F8",
+        a.previous_finding: "Shift+F8",
+        a.next_view: "F6",
+        a.view_actions[0]: "Ctrl+1",
+        a.view_actions[3]: "Ctrl+4",
+    }
     for action, keys in expected.items():
         assert action.shortcut().toString() == keys
     menu_actions = {act for menu in window.menuBar().actions() for act in menu.menu().actions()}
@@ -215,26 +238,39 @@ def test_about_box_names_the_version(qtbot, window, monkeypatch):
     from inspector import __version__
 
     seen = {}
-    monkeypatch.setattr("inspector.gui.dialogs.QMessageBox.about",
-                        lambda parent, title, text: seen.update(text=text))
+    monkeypatch.setattr(
+        "inspector.gui.dialogs.QMessageBox.about",
+        lambda parent, title, text: seen.update(text=text),
+    )
     window.actions_.about.trigger()
     assert __version__ in seen["text"]
 
 
 def test_cli_smoke_run_quits_after_load_and_validation(findings_file, tmp_path):
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path),
-               HOME=str(tmp_path))
-    ok = subprocess.run([sys.executable, "-m", "inspector.cli", "open", "--quit-after-load",
-                         str(findings_file)], cwd=REPO, env=env, capture_output=True,
-                        text=True, timeout=120)
+    env = dict(
+        os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path), HOME=str(tmp_path)
+    )
+    ok = subprocess.run(
+        [sys.executable, "-m", "inspector.cli", "open", "--quit-after-load", str(findings_file)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert ok.returncode == 0, ok.stderr
     assert f"{findings_file.name}: 5 members" in ok.stdout  # printed once checks are done
     assert "errors" in ok.stdout and "inspector:" not in ok.stderr  # no check failed
     bad = tmp_path / "not.834"
     bad.write_text("hello")
-    failed = subprocess.run([sys.executable, "-m", "inspector.cli", "open", "--quit-after-load",
-                             str(bad)], cwd=REPO, env=env, capture_output=True, text=True,
-                            timeout=120)
+    failed = subprocess.run(
+        [sys.executable, "-m", "inspector.cli", "open", "--quit-after-load", str(bad)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert failed.returncode != 0
     assert "not.834" in failed.stderr and "Traceback" not in failed.stderr
 
@@ -253,7 +289,8 @@ def test_tab_moves_through_filters_then_tables(qtbot, window, small_file):
 
 
 def test_a_file_changed_after_loading_is_not_checked_against_other_bytes(
-        qtbot, make_window, findings_file, monkeypatch):
+    qtbot, make_window, findings_file, monkeypatch
+):
     monkeypatch.setattr("inspector.gui.prepared.checksum", lambda data: 12345)
     window = make_window(use_pyx12=True)
     tab = open_and_wait(qtbot, window, findings_file, validated=True)

@@ -9,7 +9,13 @@ from PySide6.QtCore import Qt
 from inspector.core.findings import Finding
 from inspector.gui.models.findings_model import CODE, SEGMENT
 from inspector.gui.models.roles import (
-    CLEAN, ERROR, SEVERITY_ROLE, SPANS_ROLE, WARNING, cell_brush, row_brush,
+    CLEAN,
+    ERROR,
+    SEVERITY_ROLE,
+    SPANS_ROLE,
+    WARNING,
+    cell_brush,
+    row_brush,
 )
 from inspector.gui.models.segments_model import TEXT, element_number, element_span
 from tests.gui.conftest import open_and_wait
@@ -34,8 +40,7 @@ def _column_values(model, name: str) -> list[str]:
 def test_every_model_passes_the_qt_model_tester(qtmodeltester, checked_tab):
     tab = checked_tab
     assert tab.findings.model.rowCount() > 0
-    for model in (tab.members.model, tab.coverage.model, tab.segments.model,
-                  tab.findings.model):
+    for model in (tab.members.model, tab.coverage.model, tab.segments.model, tab.findings.model):
         qtmodeltester.check(model, force_py=True)
         qtmodeltester.check(model)
 
@@ -80,8 +85,10 @@ def test_text_filter_finds_members_by_name_or_id(qtbot, window, findings_file):
     assert "of" in tab.members.count.text()
     name = _column_values(model, "last_name")[0]
     tab.members.filter_box.setText(f"{name.lower()} {target_id}")  # every word must match
-    qtbot.waitUntil(lambda: model.rowCount() >= 1 and
-                    set(_column_values(model, "last_name")) == {name}, timeout=3000)
+    qtbot.waitUntil(
+        lambda: model.rowCount() >= 1 and set(_column_values(model, "last_name")) == {name},
+        timeout=3000,
+    )
     tab.members.filter_box.clear()
     qtbot.waitUntil(lambda: model.rowCount() == total, timeout=3000)
 
@@ -131,8 +138,15 @@ def test_the_cell_a_finding_names_is_tinted_more_strongly(qtbot, window, finding
     model = tab.members.model
     frame = tab.prepared.doc.members
     nm1 = int(frame["seg_nm1"].iat[0])
-    finding = Finding(severity="warning", code="TEST", message="Last name looks odd.",
-                      segment=nm1, segment_id="NM1", element="NM103", member_pos=1)
+    finding = Finding(
+        severity="warning",
+        code="TEST",
+        message="Last name looks odd.",
+        segment=nm1,
+        segment_id="NM1",
+        element="NM103",
+        member_pos=1,
+    )
     tab._on_session_findings_arrived([finding])
     row = model.view_row(0)
     cell = model.index(row, model.table.column_index("last_name"))
@@ -146,8 +160,11 @@ def test_segments_mark_the_bad_element(checked_tab):
     tab = checked_tab
     model = tab.segments.model
     store = tab.prepared.doc.store
-    finding = next(f for f in tab.prepared.index.findings
-                   if f.element and f.segment and f.source == "implementation-guide")
+    finding = next(
+        f
+        for f in tab.prepared.index.findings
+        if f.element and f.segment and f.source == "implementation-guide"
+    )
     index = model.index(finding.segment - 1, TEXT)
     assert index.data() == store.display(finding.segment)
     assert index.data(BG) is not None
@@ -184,8 +201,7 @@ def test_findings_sort_and_filter(checked_tab):
     assert all(model.finding(r).severity == "warning" for r in range(model.rowCount()))
     tab.findings.severity.setCurrentIndex(0)
     tab.findings.source.setCurrentIndex(1)  # implementation guide
-    assert all(model.finding(r).source == "implementation-guide"
-               for r in range(model.rowCount()))
+    assert all(model.finding(r).source == "implementation-guide" for r in range(model.rowCount()))
     tab.findings.source.setCurrentIndex(0)
     assert model.rowCount() == total
     assert str(total) in tab.findings.count.text()
@@ -203,10 +219,17 @@ def test_findings_stream_into_a_sorted_list(qtbot, window, findings_file):
     assert model.finding(model.rowCount() - 1).code == "TEST-LATE"
 
 
-@pytest.mark.parametrize("element, segment_id, number", [
-    ("DMG02", "DMG", 2), ("N301", "N3", 1), ("NM109", "NM1", 9), ("HD03-1", "HD", 3),
-    ("SE01", None, 1), ("REF", "REF", None),
-])
+@pytest.mark.parametrize(
+    "element, segment_id, number",
+    [
+        ("DMG02", "DMG", 2),
+        ("N301", "N3", 1),
+        ("NM109", "NM1", 9),
+        ("HD03-1", "HD", 3),
+        ("SE01", None, 1),
+        ("REF", "REF", None),
+    ],
+)
 def test_element_numbers(element, segment_id, number):
     assert element_number(element, segment_id) == number
 

@@ -59,8 +59,10 @@ def test_selecting_a_member_selects_its_segments_and_filters_coverage(tab):
     assert _selected_segment_rows(tab) == list(range(first - 1, last))
     coverage = tab.coverage.model
     assert coverage.rowCount() == int(frame["coverage_count"].iat[1])
-    assert all(int(coverage.table.member_pos[coverage.source_row(r)]) == 2
-               for r in range(coverage.rowCount()))
+    assert all(
+        int(coverage.table.member_pos[coverage.source_row(r)]) == 2
+        for r in range(coverage.rowCount())
+    )
     assert "#2" in tab.coverage.only_selected.text()
     tab.coverage.only_selected.setChecked(False)
     assert coverage.rowCount() == len(tab.prepared.doc.coverage)

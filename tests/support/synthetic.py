@@ -41,9 +41,9 @@ __all__ = [
     "generate_834",
     "generate_834_with_manifest",
     "iter_834",
+    "main",
     "write_834",
     "write_demo",
-    "main",
 ]
 
 #: Every defect :func:`generate_834` can inject, in the order they are applied.
@@ -94,63 +94,241 @@ DEMO_DEFECTS: tuple[str, ...] = (
 # --------------------------------------------------------------------------------------------
 
 _LAST = (
-    "ADAMS", "ALVAREZ", "BAKER", "BENNETT", "BROOKS", "CAMPBELL", "CARTER", "CHEN", "COLLINS",
-    "COOPER", "DAVIS", "DIAZ", "EDWARDS", "EVANS", "FISHER", "FLORES", "FOSTER", "GARCIA",
-    "GRAY", "GREEN", "HALL", "HARRIS", "HAYES", "HUGHES", "JACKSON", "JAMES", "JENKINS",
-    "JOHNSON", "KELLY", "KIM", "LEE", "LEWIS", "LONG", "LOPEZ", "MARTIN", "MARTINEZ", "MILLER",
-    "MITCHELL", "MOORE", "MORGAN", "MURPHY", "NGUYEN", "NELSON", "OLSON", "ORTIZ", "PARKER",
-    "PATEL", "PEREZ", "PETERSON", "PHILLIPS", "PRICE", "REED", "REYES", "RIVERA", "ROBERTS",
-    "ROGERS", "ROSS", "SANCHEZ", "SCOTT", "SHAW", "SULLIVAN", "TAYLOR", "THOMAS", "TORRES",
-    "TURNER", "WALKER", "WARD", "WATSON", "WHITE", "WILSON", "WOOD", "WRIGHT", "YOUNG",
+    "ADAMS",
+    "ALVAREZ",
+    "BAKER",
+    "BENNETT",
+    "BROOKS",
+    "CAMPBELL",
+    "CARTER",
+    "CHEN",
+    "COLLINS",
+    "COOPER",
+    "DAVIS",
+    "DIAZ",
+    "EDWARDS",
+    "EVANS",
+    "FISHER",
+    "FLORES",
+    "FOSTER",
+    "GARCIA",
+    "GRAY",
+    "GREEN",
+    "HALL",
+    "HARRIS",
+    "HAYES",
+    "HUGHES",
+    "JACKSON",
+    "JAMES",
+    "JENKINS",
+    "JOHNSON",
+    "KELLY",
+    "KIM",
+    "LEE",
+    "LEWIS",
+    "LONG",
+    "LOPEZ",
+    "MARTIN",
+    "MARTINEZ",
+    "MILLER",
+    "MITCHELL",
+    "MOORE",
+    "MORGAN",
+    "MURPHY",
+    "NGUYEN",
+    "NELSON",
+    "OLSON",
+    "ORTIZ",
+    "PARKER",
+    "PATEL",
+    "PEREZ",
+    "PETERSON",
+    "PHILLIPS",
+    "PRICE",
+    "REED",
+    "REYES",
+    "RIVERA",
+    "ROBERTS",
+    "ROGERS",
+    "ROSS",
+    "SANCHEZ",
+    "SCOTT",
+    "SHAW",
+    "SULLIVAN",
+    "TAYLOR",
+    "THOMAS",
+    "TORRES",
+    "TURNER",
+    "WALKER",
+    "WARD",
+    "WATSON",
+    "WHITE",
+    "WILSON",
+    "WOOD",
+    "WRIGHT",
+    "YOUNG",
 )
 _FIRST_F = (
-    "ABIGAIL", "ALICE", "AMELIA", "ANNA", "AVA", "CAMILA", "CHLOE", "CLAIRE", "DIANA", "ELENA",
-    "ELLA", "EMILY", "EMMA", "GRACE", "HANNAH", "HARPER", "ISABEL", "JULIA", "LAURA", "LEAH",
-    "LILY", "LUCY", "MAYA", "MIA", "NAOMI", "NORA", "OLIVIA", "PAIGE", "RACHEL", "ROSE",
-    "RUTH", "SARAH", "SOFIA", "STELLA", "TESSA", "VIOLET", "ZOE",
+    "ABIGAIL",
+    "ALICE",
+    "AMELIA",
+    "ANNA",
+    "AVA",
+    "CAMILA",
+    "CHLOE",
+    "CLAIRE",
+    "DIANA",
+    "ELENA",
+    "ELLA",
+    "EMILY",
+    "EMMA",
+    "GRACE",
+    "HANNAH",
+    "HARPER",
+    "ISABEL",
+    "JULIA",
+    "LAURA",
+    "LEAH",
+    "LILY",
+    "LUCY",
+    "MAYA",
+    "MIA",
+    "NAOMI",
+    "NORA",
+    "OLIVIA",
+    "PAIGE",
+    "RACHEL",
+    "ROSE",
+    "RUTH",
+    "SARAH",
+    "SOFIA",
+    "STELLA",
+    "TESSA",
+    "VIOLET",
+    "ZOE",
 )
 _FIRST_M = (
-    "AARON", "ADAM", "ALEX", "BENJAMIN", "CALEB", "CARLOS", "DANIEL", "DAVID", "DYLAN", "ELI",
-    "ETHAN", "GABRIEL", "HENRY", "ISAAC", "JACK", "JAMES", "JOEL", "JONAH", "JOSE", "KEVIN",
-    "LEO", "LIAM", "LUCAS", "MARCUS", "MATEO", "NATHAN", "NOAH", "OSCAR", "OWEN", "PAUL",
-    "RYAN", "SAMUEL", "SIMON", "THOMAS", "VICTOR", "WESLEY", "ZACHARY",
+    "AARON",
+    "ADAM",
+    "ALEX",
+    "BENJAMIN",
+    "CALEB",
+    "CARLOS",
+    "DANIEL",
+    "DAVID",
+    "DYLAN",
+    "ELI",
+    "ETHAN",
+    "GABRIEL",
+    "HENRY",
+    "ISAAC",
+    "JACK",
+    "JAMES",
+    "JOEL",
+    "JONAH",
+    "JOSE",
+    "KEVIN",
+    "LEO",
+    "LIAM",
+    "LUCAS",
+    "MARCUS",
+    "MATEO",
+    "NATHAN",
+    "NOAH",
+    "OSCAR",
+    "OWEN",
+    "PAUL",
+    "RYAN",
+    "SAMUEL",
+    "SIMON",
+    "THOMAS",
+    "VICTOR",
+    "WESLEY",
+    "ZACHARY",
 )
 _STREETS = (
-    "SAMPLE ST", "EXAMPLE AVE", "DEMO RD", "TESTING LN", "PLACEHOLDER CT", "FICTIONAL WAY",
-    "MOCK BLVD", "SPECIMEN DR", "PRETEND PL", "IMAGINARY CIR", "MADEUP TER", "DUMMY PKWY",
+    "SAMPLE ST",
+    "EXAMPLE AVE",
+    "DEMO RD",
+    "TESTING LN",
+    "PLACEHOLDER CT",
+    "FICTIONAL WAY",
+    "MOCK BLVD",
+    "SPECIMEN DR",
+    "PRETEND PL",
+    "IMAGINARY CIR",
+    "MADEUP TER",
+    "DUMMY PKWY",
 )
 
 # state -> (cities (name, ZIP prefix, rating area), phone area codes)
 _STATES: dict[str, tuple[tuple[tuple[str, str, int], ...], tuple[str, ...]]] = {
     "VA": (
-        (("RICHMOND", "232", 10), ("NORFOLK", "235", 8), ("ROANOKE", "240", 4),
-         ("ARLINGTON", "222", 1), ("LYNCHBURG", "245", 5), ("CHARLOTTESVILLE", "229", 3),
-         ("FREDERICKSBURG", "224", 1), ("HARRISONBURG", "228", 2)),
+        (
+            ("RICHMOND", "232", 10),
+            ("NORFOLK", "235", 8),
+            ("ROANOKE", "240", 4),
+            ("ARLINGTON", "222", 1),
+            ("LYNCHBURG", "245", 5),
+            ("CHARLOTTESVILLE", "229", 3),
+            ("FREDERICKSBURG", "224", 1),
+            ("HARRISONBURG", "228", 2),
+        ),
         ("804", "757", "540", "703", "434"),
     ),
     "TX": (
-        (("AUSTIN", "787", 10), ("DALLAS", "752", 9), ("HOUSTON", "770", 17),
-         ("SAN ANTONIO", "782", 21), ("EL PASO", "799", 7), ("LUBBOCK", "794", 13)),
+        (
+            ("AUSTIN", "787", 10),
+            ("DALLAS", "752", 9),
+            ("HOUSTON", "770", 17),
+            ("SAN ANTONIO", "782", 21),
+            ("EL PASO", "799", 7),
+            ("LUBBOCK", "794", 13),
+        ),
         ("512", "214", "713", "210", "915", "806"),
     ),
     "FL": (
-        (("TAMPA", "336", 39), ("ORLANDO", "328", 44), ("JACKSONVILLE", "322", 31),
-         ("MIAMI", "331", 43), ("TALLAHASSEE", "323", 30), ("GAINESVILLE", "326", 5)),
+        (
+            ("TAMPA", "336", 39),
+            ("ORLANDO", "328", 44),
+            ("JACKSONVILLE", "322", 31),
+            ("MIAMI", "331", 43),
+            ("TALLAHASSEE", "323", 30),
+            ("GAINESVILLE", "326", 5),
+        ),
         ("813", "407", "904", "305", "850", "352"),
     ),
     "NC": (
-        (("RALEIGH", "276", 13), ("CHARLOTTE", "282", 11), ("GREENSBORO", "274", 9),
-         ("ASHEVILLE", "288", 1), ("DURHAM", "277", 13), ("WILMINGTON", "284", 15)),
+        (
+            ("RALEIGH", "276", 13),
+            ("CHARLOTTE", "282", 11),
+            ("GREENSBORO", "274", 9),
+            ("ASHEVILLE", "288", 1),
+            ("DURHAM", "277", 13),
+            ("WILMINGTON", "284", 15),
+        ),
         ("919", "704", "336", "828", "910"),
     ),
     "OH": (
-        (("COLUMBUS", "432", 7), ("CLEVELAND", "441", 1), ("CINCINNATI", "452", 4),
-         ("TOLEDO", "436", 14), ("DAYTON", "454", 5), ("AKRON", "443", 2)),
+        (
+            ("COLUMBUS", "432", 7),
+            ("CLEVELAND", "441", 1),
+            ("CINCINNATI", "452", 4),
+            ("TOLEDO", "436", 14),
+            ("DAYTON", "454", 5),
+            ("AKRON", "443", 2),
+        ),
         ("614", "216", "513", "419", "937", "330"),
     ),
     "GA": (
-        (("ATLANTA", "303", 1), ("SAVANNAH", "314", 7), ("AUGUSTA", "309", 6),
-         ("MACON", "312", 11), ("ATHENS", "306", 3), ("COLUMBUS", "319", 8)),
+        (
+            ("ATLANTA", "303", 1),
+            ("SAVANNAH", "314", 7),
+            ("AUGUSTA", "309", 6),
+            ("MACON", "312", 11),
+            ("ATHENS", "306", 3),
+            ("COLUMBUS", "319", 8),
+        ),
         ("404", "912", "706", "478", "770"),
     ),
 }
@@ -195,7 +373,7 @@ def _money(cents: int) -> str:
 
 
 class _Family:
-    __slots__ = ("idx", "rels", "dental", "defect", "orphan")
+    __slots__ = ("defect", "dental", "idx", "orphan", "rels")
 
     def __init__(self, idx: int, rels: list[str], dental: bool) -> None:
         self.idx = idx
@@ -284,7 +462,7 @@ def _plan(persons: int, rng: random.Random) -> list[_Family]:
 
 
 class _Member:
-    __slots__ = ("segs", "sub", "rel")
+    __slots__ = ("rel", "segs", "sub")
 
     def __init__(self, segs: list[str], sub: bool, rel: str) -> None:
         self.segs = segs
@@ -318,16 +496,22 @@ class _Gen:
         wanted = list(dict.fromkeys(defects))  # keep order, drop repeats
         unknown = [d for d in wanted if d not in DEFECTS]
         if unknown:
-            raise ValueError(f"unknown defect(s): {', '.join(unknown)}; known: {', '.join(DEFECTS)}")
+            raise ValueError(
+                f"unknown defect(s): {', '.join(unknown)}; known: {', '.join(DEFECTS)}"
+            )
         self.defects = [d for d in DEFECTS if d in wanted]
         delims = tuple(delimiters)
         if len(delims) != 4 or any(not isinstance(c, str) or len(c) != 1 for c in delims):
-            raise ValueError("delimiters must be four single characters (element, repetition, component, terminator)")
+            raise ValueError(
+                "delimiters must be four single characters (element, repetition, component, terminator)"
+            )
         if len(set(delims)) != 4:
             raise ValueError("the four delimiters must differ from each other")
         for c in delims:
             if c in _DATA_CHARS:
-                raise ValueError(f"delimiter {c!r} would clash with data (letters, digits, space, '-', '.')")
+                raise ValueError(
+                    f"delimiter {c!r} would clash with data (letters, digits, space, '-', '.')"
+                )
         for c in delims[:3]:
             if c in "\r\n":
                 raise ValueError("only the segment terminator may be a line break")
@@ -432,7 +616,10 @@ class _Gen:
         sid = self._subscriber_id(f.idx)
         hpol = self._policy_id(f.idx, False)
         dpol = self._policy_id(f.idx, True)
-        addr = [f"N3{e}{street}{e}{apt}" if apt else f"N3{e}{street}", f"N4{e}{city}{e}{self.state}{e}{zipc}"]
+        addr = [
+            f"N3{e}{street}{e}{apt}" if apt else f"N3{e}{street}",
+            f"N4{e}{city}{e}{self.state}{e}{zipc}",
+        ]
 
         # people: (gender, first, middle, last, dob, age)
         people = []
@@ -463,7 +650,7 @@ class _Gen:
         for p in people:
             a = p[5]
             factor = 0.635 if a < 21 else min(3.0, 1.0 + (a - 21) * 0.046)
-            pre1.append(int(round(base * pf * factor)))
+            pre1.append(round(base * pf * factor))
         tot = sum(pre1)
         x = r.random()
         if x < 0.35:
@@ -472,7 +659,7 @@ class _Gen:
             aptc = tot
         else:
             aptc = int(tot * r.uniform(0.3, 0.95))
-        csr = int(round(tot * r.uniform(0.05, 0.15))) if variant in ("04", "05", "06") else 0
+        csr = round(tot * r.uniform(0.05, 0.15)) if variant in ("04", "05", "06") else 0
         fin = {"tot": tot, "aptc": aptc, "csr": csr, "begin": begin}
 
         members: list[_Member] = []
@@ -510,14 +697,35 @@ class _Gen:
                     f"REF{e}1L{e}{dpol}",
                 ]
             d007 = f"DTP{e}007{e}D8{e}{begin}"
-            segs += ["LS" + e + "2700", f"LX{e}1", f"N1{e}75{e}PRE AMT 1", f"REF{e}9X{e}{_money(pre1[j])}", d007]
+            segs += [
+                "LS" + e + "2700",
+                f"LX{e}1",
+                f"N1{e}75{e}PRE AMT 1",
+                f"REF{e}9X{e}{_money(pre1[j])}",
+                d007,
+            ]
             if sub:
                 segs += [
-                    f"LX{e}2", f"N1{e}75{e}PRE AMT TOT", f"REF{e}9X{e}{_money(tot)}", d007,
-                    f"LX{e}3", f"N1{e}75{e}APTC AMT", f"REF{e}9V{e}{_money(aptc)}", d007,
-                    f"LX{e}4", f"N1{e}75{e}CSR AMT", f"REF{e}9V{e}{_money(csr)}", d007,
-                    f"LX{e}5", f"N1{e}75{e}TOT RES AMT", f"REF{e}9V{e}{_money(tot - aptc)}", d007,
-                    f"LX{e}6", f"N1{e}75{e}RATING AREA", f"REF{e}9X{e}R-{self.state}{rating:03d}", d007,
+                    f"LX{e}2",
+                    f"N1{e}75{e}PRE AMT TOT",
+                    f"REF{e}9X{e}{_money(tot)}",
+                    d007,
+                    f"LX{e}3",
+                    f"N1{e}75{e}APTC AMT",
+                    f"REF{e}9V{e}{_money(aptc)}",
+                    d007,
+                    f"LX{e}4",
+                    f"N1{e}75{e}CSR AMT",
+                    f"REF{e}9V{e}{_money(csr)}",
+                    d007,
+                    f"LX{e}5",
+                    f"N1{e}75{e}TOT RES AMT",
+                    f"REF{e}9V{e}{_money(tot - aptc)}",
+                    d007,
+                    f"LX{e}6",
+                    f"N1{e}75{e}RATING AREA",
+                    f"REF{e}9X{e}R-{self.state}{rating:03d}",
+                    d007,
                 ]
             segs.append("LE" + e + "2700")
             members.append(_Member(segs, sub, rel))
@@ -562,9 +770,13 @@ class _Gen:
             j = len(ms) - 1
             other = self._neighbour(f)
             i = self._set_el(ms[j], f"REF{e}0F{e}", 2, self._subscriber_id(other.idx))
-            return j, i, (
-                f"dependent's REF*0F is {self._subscriber_id(other.idx)} (another family's subscriber), "
-                f"its own subscriber's id is {self._subscriber_id(f.idx)}"
+            return (
+                j,
+                i,
+                (
+                    f"dependent's REF*0F is {self._subscriber_id(other.idx)} (another family's subscriber), "
+                    f"its own subscriber's id is {self._subscriber_id(f.idx)}"
+                ),
             )
         if d == "subscriber_not_18":
             i = self._set_el(sub, "INS", 2, "19")
@@ -587,12 +799,20 @@ class _Gen:
             self._set_el(sub, "INS", 4, "07")
             hd = self._set_el(sub, "HD", 1, "024")
             sub.segs.insert(hd + 2, f"DTP{e}349{e}D8{e}20261201")
-            return 0, hd + 2, f"termination: benefit end DTP*349 20261201 is before benefit begin DTP*348 {begin}"
+            return (
+                0,
+                hd + 2,
+                f"termination: benefit end DTP*349 20261201 is before benefit begin DTP*348 {begin}",
+            )
         if d == "missing_348":
             j = r.randrange(len(ms))
             hd = _find(ms[j].segs, "HD")
             ms[j].segs[hd + 1] = f"DTP{e}303{e}D8{e}{begin}"
-            return j, hd, "HD*021 (addition) has no DTP*348 benefit begin; it carries DTP*303 instead"
+            return (
+                j,
+                hd,
+                "HD*021 (addition) has no DTP*348 benefit begin; it carries DTP*303 instead",
+            )
         if d == "term_without_end":
             self._set_el(sub, "INS", 3, "024")
             self._set_el(sub, "INS", 4, "07")
@@ -626,16 +846,24 @@ class _Gen:
             over = 1000 + r.randint(0, 9000)
             i = self._set_cat(sub, "APTC AMT", _money(tot + over))
             self._set_cat(sub, "TOT RES AMT", _money(-over))
-            return 0, i, (
-                f"APTC AMT {_money(tot + over)} exceeds PRE AMT TOT {_money(tot)} "
-                f"(TOT RES AMT follows the arithmetic and is {_money(-over)})"
+            return (
+                0,
+                i,
+                (
+                    f"APTC AMT {_money(tot + over)} exceeds PRE AMT TOT {_money(tot)} "
+                    f"(TOT RES AMT follows the arithmetic and is {_money(-over)})"
+                ),
             )
         if d == "tot_res_mismatch":
             wrong = tot - aptc + 1000
             i = self._set_cat(sub, "TOT RES AMT", _money(wrong))
-            return 0, i, (
-                f"TOT RES AMT {_money(wrong)} != PRE AMT TOT {_money(tot)} - APTC AMT {_money(aptc)} "
-                f"= {_money(tot - aptc)}"
+            return (
+                0,
+                i,
+                (
+                    f"TOT RES AMT {_money(wrong)} != PRE AMT TOT {_money(tot)} - APTC AMT {_money(aptc)} "
+                    f"= {_money(tot - aptc)}"
+                ),
             )
         if d == "coverage_level_mismatch":
             i = self._set_el(sub, "HD", 5, "FAM")
@@ -669,11 +897,27 @@ class _Gen:
 
     def _isa(self) -> str:
         e = self.e
-        isa = e.join((
-            "ISA", "00", " " * 10, "00", " " * 10, "ZZ", "SAMPLEEXCHANGE".ljust(15),
-            "ZZ", f"EXAMPLEPLAN{self.issuer}".ljust(15)[:15], self.file_date[2:], self.file_time,
-            self.rep, "00501", self.isa13, "0", "T", self.comp,
-        ))
+        isa = e.join(
+            (
+                "ISA",
+                "00",
+                " " * 10,
+                "00",
+                " " * 10,
+                "ZZ",
+                "SAMPLEEXCHANGE".ljust(15),
+                "ZZ",
+                f"EXAMPLEPLAN{self.issuer}".ljust(15)[:15],
+                self.file_date[2:],
+                self.file_time,
+                self.rep,
+                "00501",
+                self.isa13,
+                "0",
+                "T",
+                self.comp,
+            )
+        )
         return isa
 
     def chunks(self) -> Iterator[str]:
@@ -693,7 +937,9 @@ class _Gen:
             acc += f.ins_count()
             left_units = len(units) - i - 1
             need = self.transactions - len(groups) - 1
-            if need > 0 and (acc * self.transactions >= total * (len(groups) + 1) or left_units == need):
+            if need > 0 and (
+                acc * self.transactions >= total * (len(groups) + 1) or left_units == need
+            ):
                 groups.append(cur)
                 cur = []
         if cur:
@@ -701,7 +947,10 @@ class _Gen:
 
         seg_no = 0  # segments emitted so far (ISA is segment 1)
         ins_no = 0
-        head = [self._isa(), f"GS{e}BE{e}SAMPLEXCH{e}EXAMPLEPLAN{e}{self.file_date}{e}{self.file_time}{e}{self.gs06}{e}X{e}005010X220A1"]
+        head = [
+            self._isa(),
+            f"GS{e}BE{e}SAMPLEXCH{e}EXAMPLEPLAN{e}{self.file_date}{e}{self.file_time}{e}{self.gs06}{e}X{e}005010X220A1",
+        ]
         yield sep.join(head) + sep
         seg_no += 2
         for t, grp in enumerate(groups, 1):
@@ -720,11 +969,15 @@ class _Gen:
                 f"N1{e}IN{e}{_NAME_PAYER}{e}FI{e}{self.payer_ein}",
             ]
             if bgn08 == "4":
-                self.manifest.append({
-                    "defect": "bgn_verify_with_add", "member_pos": None, "segment_pos": seg_no + 2,
-                    "segment": "BGN",
-                    "description": "BGN08=4 (verify/audit file) while the members are INS03=021 additions",
-                })
+                self.manifest.append(
+                    {
+                        "defect": "bgn_verify_with_add",
+                        "member_pos": None,
+                        "segment_pos": seg_no + 2,
+                        "segment": "BGN",
+                        "description": "BGN08=4 (verify/audit file) while the members are INS03=021 additions",
+                    }
+                )
             yield sep.join(hdr) + sep
             seg_no += len(hdr)
             st_count = len(hdr)
@@ -738,7 +991,8 @@ class _Gen:
                 for j, m in enumerate(ms):
                     if hit is not None and hit[0] == j:
                         entry = {
-                            "defect": f.defect, "member_pos": ins_no + 1,
+                            "defect": f.defect,
+                            "member_pos": ins_no + 1,
                             "segment_pos": seg_no + len(out) + hit[1] + 1,
                             "segment": m.segs[hit[1]].split(e, 1)[0],
                             "description": hit[2],
@@ -754,11 +1008,15 @@ class _Gen:
             se01 = st_count + 1
             if t == 1 and "wrong_se_count" in self.defects:
                 se01 += 1
-                self.manifest.append({
-                    "defect": "wrong_se_count", "member_pos": None, "segment_pos": seg_no + 1,
-                    "segment": "SE",
-                    "description": f"SE01 says {se01} segments, the transaction has {se01 - 1}",
-                })
+                self.manifest.append(
+                    {
+                        "defect": "wrong_se_count",
+                        "member_pos": None,
+                        "segment_pos": seg_no + 1,
+                        "segment": "SE",
+                        "description": f"SE01 says {se01} segments, the transaction has {se01 - 1}",
+                    }
+                )
             yield f"SE{e}{se01}{e}{st02}" + sep
             seg_no += 1
         yield sep.join([f"GE{e}{len(groups)}{e}{self.gs06}", f"IEA{e}1{e}{self.isa13}"]) + sep
@@ -808,10 +1066,17 @@ def generate_834_with_manifest(
     ``description``.
     """
     manifest: list[dict[str, Any]] = []
-    text = "".join(iter_834(
-        members, seed=seed, defects=defects, line_breaks=line_breaks, delimiters=delimiters,
-        transactions=transactions, manifest=manifest,
-    ))
+    text = "".join(
+        iter_834(
+            members,
+            seed=seed,
+            defects=defects,
+            line_breaks=line_breaks,
+            delimiters=delimiters,
+            transactions=transactions,
+            manifest=manifest,
+        )
+    )
     return text, manifest
 
 
@@ -831,7 +1096,11 @@ def generate_834(
     :data:`DEFECTS`, each injected into one deterministic member.
     """
     return generate_834_with_manifest(
-        members, seed=seed, defects=defects, line_breaks=line_breaks, delimiters=delimiters,
+        members,
+        seed=seed,
+        defects=defects,
+        line_breaks=line_breaks,
+        delimiters=delimiters,
         transactions=transactions,
     )[0]
 
@@ -877,13 +1146,17 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m tests.support.synthetic",
         description="Generate fictitious 834 (005010X220A1) files.",
     )
-    ap.add_argument("--demo", metavar="PATH", help="write the bundled demo file (and its manifest) to PATH")
+    ap.add_argument(
+        "--demo", metavar="PATH", help="write the bundled demo file (and its manifest) to PATH"
+    )
     ap.add_argument("--members", type=int, default=100, help="number of INS loops (default 100)")
     ap.add_argument("--out", metavar="PATH", help="output file")
     ap.add_argument("--seed", type=int, default=834)
     ap.add_argument("--defects", default="", help="comma-separated defect names, or 'all'")
     ap.add_argument("--transactions", type=int, default=1)
-    ap.add_argument("--one-line", action="store_true", help="no line break after segment terminators")
+    ap.add_argument(
+        "--one-line", action="store_true", help="no line break after segment terminators"
+    )
     ap.add_argument("--manifest", metavar="PATH", help="also write the defect manifest as JSON")
     args = ap.parse_args(argv)
 
@@ -894,7 +1167,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.out:
         ap.error("--out or --demo is required")
     defects = list(DEFECTS) if args.defects == "all" else [d for d in args.defects.split(",") if d]
-    kw = dict(seed=args.seed, defects=defects, line_breaks=not args.one_line, transactions=args.transactions)
+    kw = dict(
+        seed=args.seed,
+        defects=defects,
+        line_breaks=not args.one_line,
+        transactions=args.transactions,
+    )
     if args.manifest:
         text, manifest = generate_834_with_manifest(args.members, **kw)
         Path(args.out).write_text(text, encoding="ascii", newline="")

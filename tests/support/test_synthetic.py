@@ -140,7 +140,7 @@ def test_ins_count_with_structural_defects() -> None:
 
 def check_envelope(text: str) -> None:
     assert len(text.split(text[105], 1)[0]) + 1 == 106  # ISA is exactly 106 characters
-    e, segs = split(text)
+    _e, segs = split(text)
     isa = segs[0]
     assert len(isa) == 17
     assert [len(x) for x in isa[1:]] == [2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1]
@@ -216,7 +216,7 @@ def test_transactions_split_in_one_gs() -> None:
 
 def test_clean_file_content_rules() -> None:
     text = generate_834(400, seed=21)
-    e, segs = split(text)
+    _e, segs = split(text)
     ms = members_of(segs)
     file_date = next(s for s in segs if s[0] == "BGN")[3]
     assert file_date.startswith("202611")
@@ -268,7 +268,15 @@ def test_clean_file_content_rules() -> None:
     assert len(set(ssns)) == len(ssns)
     for fam in families:
         rels = [m["segs"][0][2] for m in fam[1:]]
-        want = "FAM" if "01" in rels and "19" in rels else "ESP" if "01" in rels else "ECH" if rels else "IND"
+        want = (
+            "FAM"
+            if "01" in rels and "19" in rels
+            else "ESP"
+            if "01" in rels
+            else "ECH"
+            if rels
+            else "IND"
+        )
         assert 1 <= len(fam) <= 5
         assert {s[5] for s in fam[0]["segs"] if s[0] == "HD"} == {want}
 
@@ -288,7 +296,14 @@ def test_amount_arithmetic() -> None:
                 assert v.count(".") == 1 and len(v.split(".")[1]) == 2 and not v.startswith("-")
         fam_sum[sid] = fam_sum.get(sid, Decimal(0)) + Decimal(cats["PRE AMT 1"])
         if m["segs"][0][1] == "Y":
-            assert set(cats) == {"PRE AMT 1", "PRE AMT TOT", "APTC AMT", "CSR AMT", "TOT RES AMT", "RATING AREA"}
+            assert set(cats) == {
+                "PRE AMT 1",
+                "PRE AMT TOT",
+                "APTC AMT",
+                "CSR AMT",
+                "TOT RES AMT",
+                "RATING AREA",
+            }
             tot, aptc, res = (Decimal(cats[k]) for k in ("PRE AMT TOT", "APTC AMT", "TOT RES AMT"))
             assert res == tot - aptc
             assert Decimal(0) <= aptc <= tot
@@ -315,8 +330,14 @@ def test_segments_per_member_2000() -> None:
 
 def test_clean_file_passes_pyx12() -> None:
     assert pyx12_errors(generate_834(30)) == []
-    assert pyx12_errors(generate_834(30, seed=5, transactions=2, line_breaks=False,
-                                     delimiters=("|", "!", ">", "\\"))) == []
+    assert (
+        pyx12_errors(
+            generate_834(
+                30, seed=5, transactions=2, line_breaks=False, delimiters=("|", "!", ">", "\\")
+            )
+        )
+        == []
+    )
 
 
 def test_pyx12_helper_sees_errors() -> None:
@@ -338,7 +359,7 @@ def _member_at(ms: list[dict], pos: int) -> dict:
 
 
 def check_defect(d: str, text: str, entry: dict) -> None:
-    e, segs = split(text)
+    _e, segs = split(text)
     ms = members_of(segs)
     assert entry["defect"] == d
     assert entry["description"]
@@ -474,7 +495,9 @@ def test_bad_arguments() -> None:
 
 def test_write_834_matches_generate(tmp_path: Path) -> None:
     p = write_834(tmp_path / "x.834", 150, seed=4, defects=("bad_ssn",), transactions=2)
-    assert p.read_bytes().decode("ascii") == generate_834(150, seed=4, defects=("bad_ssn",), transactions=2)
+    assert p.read_bytes().decode("ascii") == generate_834(
+        150, seed=4, defects=("bad_ssn",), transactions=2
+    )
 
 
 def test_bundled_demo_is_current(tmp_path: Path) -> None:
@@ -482,7 +505,9 @@ def test_bundled_demo_is_current(tmp_path: Path) -> None:
     man = ROOT / "resources" / "demo.manifest.json"
     p, m = synthetic.write_demo(tmp_path / "demo.834")
     assert m.name == "demo.manifest.json"
-    assert demo.read_bytes() == p.read_bytes(), "regenerate: python -m tests.support.synthetic --demo resources/demo.834"
+    assert demo.read_bytes() == p.read_bytes(), (
+        "regenerate: python -m tests.support.synthetic --demo resources/demo.834"
+    )
     assert json.loads(man.read_text()) == json.loads(m.read_text())
     doc = json.loads(m.read_text())
     assert {d["defect"] for d in doc["defects"]} == set(synthetic.DEMO_DEFECTS)
@@ -494,7 +519,22 @@ def test_bundled_demo_is_current(tmp_path: Path) -> None:
 def test_cli(tmp_path: Path) -> None:
     out = tmp_path / "c.834"
     mf = tmp_path / "c.json"
-    assert synthetic.main(["--members", "40", "--out", str(out), "--seed", "2",
-                           "--defects", "bad_ssn,negative_amount", "--manifest", str(mf)]) == 0
+    assert (
+        synthetic.main(
+            [
+                "--members",
+                "40",
+                "--out",
+                str(out),
+                "--seed",
+                "2",
+                "--defects",
+                "bad_ssn,negative_amount",
+                "--manifest",
+                str(mf),
+            ]
+        )
+        == 0
+    )
     assert out.read_text() == generate_834(40, seed=2, defects=("bad_ssn", "negative_amount"))
     assert len(json.loads(mf.read_text())) == 2

@@ -1,6 +1,6 @@
 """Render resources/icon.svg to icon.png (256 px) and icon.ico (16-256 px) with Qt.
 
-    QT_QPA_PLATFORM=offscreen python tests/tools/make_icons.py
+QT_QPA_PLATFORM=offscreen python tests/tools/make_icons.py
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Regenerate resources/screenshot.png: the demo file, validated, with an error selected.
 
-    QT_QPA_PLATFORM=offscreen python tests/tools/make_screenshot.py [OUT.png] [FILE]
+QT_QPA_PLATFORM=offscreen python tests/tools/make_screenshot.py [OUT.png] [FILE]
 """
 
 from __future__ import annotations
@@ -35,8 +35,17 @@ def main() -> int:
         model = view.model()
         # select the first error on a member, so the jump and the inline mark show
         for row in range(model.rowCount()):
-            finding = tab.findings.model.findings[row] if hasattr(tab.findings.model, "findings") else None
-            if finding is not None and finding.severity == "error" and finding.element and finding.member_pos:
+            finding = (
+                tab.findings.model.findings[row]
+                if hasattr(tab.findings.model, "findings")
+                else None
+            )
+            if (
+                finding is not None
+                and finding.severity == "error"
+                and finding.element
+                and finding.member_pos
+            ):
                 view.selectRow(row)
                 break
         QTimer.singleShot(400, lambda: (window.grab().save(str(out)), app.quit()))

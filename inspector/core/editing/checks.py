@@ -7,11 +7,20 @@ is not a plain decimal, a code is not in the guide's list, or an ISA element los
 
 from __future__ import annotations
 
-from inspector.core.records.dates import date_problem
 from inspector.core.editing.edits import (
-    AMOUNT_PATTERN, SHOWN_DATE_PATTERN, Edit, EditRejected, parse_element,
+    AMOUNT_PATTERN,
+    SHOWN_DATE_PATTERN,
+    Edit,
+    EditRejected,
+    parse_element,
 )
-from inspector.core.records.frames import AMOUNT_CATEGORIES, MEMBER_FIELDS, FieldSpec, coverage_field
+from inspector.core.records.dates import date_problem
+from inspector.core.records.frames import (
+    AMOUNT_CATEGORIES,
+    MEMBER_FIELDS,
+    FieldSpec,
+    coverage_field,
+)
 
 
 class ElementChecks:
@@ -28,11 +37,14 @@ class ElementChecks:
         target = parse_element(edit.element)
         sid = store.segment_id(o)
         if not sid:
-            raise EditRejected(f"segment {o} is empty (two terminators in a row); it has no "
-                               "elements to edit")
+            raise EditRejected(
+                f"segment {o} is empty (two terminators in a row); it has no elements to edit"
+            )
         if sid != target.segment_id:
-            raise EditRejected(f"{edit.element} is an element of {target.segment_id} segments, "
-                               f"but segment {o} is {sid}")
+            raise EditRejected(
+                f"{edit.element} is an element of {target.segment_id} segments, "
+                f"but segment {o} is {sid}"
+            )
         d = store.delimiters
         raw = store.raw(o)
         els = raw.split(d.element)
@@ -45,8 +57,10 @@ class ElementChecks:
             old_raw_value = parts[c - 1] if c - 1 < len(parts) else ""
         old = store.decode(old_raw_value)
         if edit.old is not None and edit.old != old:
-            raise EditRejected(f"{edit.element} of segment {o} is {old!r}, not {edit.old!r} as "
-                               "the edit expects; the file has changed since the edit was made")
+            raise EditRejected(
+                f"{edit.element} of segment {o} is {old!r}, not {edit.old!r} as "
+                "the edit expects; the file has changed since the edit was made"
+            )
 
         value = self._normalise(edit.new, o, sid, k, c, els)
         view = self._encode(value)
@@ -85,38 +99,50 @@ class ElementChecks:
         try:
             return value.encode("latin-1").decode("latin-1")
         except UnicodeEncodeError:
-            raise EditRejected(f"{value!r} has characters this file's character set cannot "
-                               "hold; use plain letters") from None
+            raise EditRejected(
+                f"{value!r} has characters this file's character set cannot hold; use plain letters"
+            ) from None
 
     def _check_characters(self, value: str, view: str) -> None:
         d = self.doc.store.delimiters
-        named = [(d.element, "element separator"), (d.component, "component separator"),
-                 (d.segment, "segment terminator")]
+        named = [
+            (d.element, "element separator"),
+            (d.component, "component separator"),
+            (d.segment, "segment terminator"),
+        ]
         if d.repetition:
             named.append((d.repetition, "repetition separator"))
         for ch, what in named:
             if ch in view:
                 shown = {"\n": "a line break", "\r": "a carriage return"}.get(ch, f"'{ch}'")
-                raise EditRejected(f"the value {value!r} contains {shown}, which is this file's "
-                                   f"{what}; remove it (delimiters cannot appear inside data)")
+                raise EditRejected(
+                    f"the value {value!r} contains {shown}, which is this file's "
+                    f"{what}; remove it (delimiters cannot appear inside data)"
+                )
         if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-            raise EditRejected(f"the value {value!r} contains a line break, tab or other control "
-                               "character; X12 data must be printable text")
+            raise EditRejected(
+                f"the value {value!r} contains a line break, tab or other control "
+                "character; X12 data must be printable text"
+            )
 
     def _check_isa(self, k: int, c: int | None, old: str, view: str) -> None:
         if k > 16:
             raise EditRejected("the ISA segment has 16 elements (ISA01 to ISA16)")
         if k in (11, 16):
-            raise EditRejected(f"ISA{k:02d} declares one of the file's delimiters and cannot be "
-                               "edited here")
+            raise EditRejected(
+                f"ISA{k:02d} declares one of the file's delimiters and cannot be edited here"
+            )
         if c is not None:
             raise EditRejected("ISA elements have no components")
         if len(view) != len(old):
-            raise EditRejected(f"ISA{k:02d} is fixed-width: it must be exactly {len(old)} "
-                               "characters (pad with spaces)")
+            raise EditRejected(
+                f"ISA{k:02d} is fixed-width: it must be exactly {len(old)} "
+                "characters (pad with spaces)"
+            )
 
-    def _normalise(self, value: str, o: int, sid: str, k: int, c: int | None,
-                   els: list[str]) -> str:
+    def _normalise(
+        self, value: str, o: int, sid: str, k: int, c: int | None, els: list[str]
+    ) -> str:
         """Accept values as the tables show them: 1980-02-28 for a date, 'M Male' for a code."""
         kind, codes_table, _ = self._expectation(o, sid, k, c, els)
         if kind == "date":
@@ -134,9 +160,11 @@ class ElementChecks:
                 return code
         return value
 
-    def _expectation(self, o: int, sid: str, k: int, c: int | None,
-                     els: list[str]) -> tuple[str, dict[str, str] | None, str]:
+    def _expectation(
+        self, o: int, sid: str, k: int, c: int | None, els: list[str]
+    ) -> tuple[str, dict[str, str] | None, str]:
         """(kind, code table, description) expected for an element; kind '' when unknown."""
+
         def el(i: int) -> str:
             return els[i] if i < len(els) else ""
 
@@ -167,8 +195,9 @@ class ElementChecks:
                         return s.kind, None, s.label.lower()
         return "", None, ""
 
-    def _check_kind(self, value: str, o: int, sid: str, k: int, c: int | None,
-                    els: list[str], element: str) -> None:
+    def _check_kind(
+        self, value: str, o: int, sid: str, k: int, c: int | None, els: list[str], element: str
+    ) -> None:
         if value == "":
             return  # clearing is always possible; the rules report a missing value
         kind, table, what = self._expectation(o, sid, k, c, els)
@@ -179,31 +208,38 @@ class ElementChecks:
         elif kind == "range":
             a, dash, b = value.partition("-")
             if not dash:
-                raise EditRejected(f"{element} ({what}) must be two dates CCYYMMDD-CCYYMMDD, "
-                                   "e.g. 20250101-20251231")
+                raise EditRejected(
+                    f"{element} ({what}) must be two dates CCYYMMDD-CCYYMMDD, "
+                    "e.g. 20250101-20251231"
+                )
             for part in (a, b):
                 why = date_problem(part)
                 if why:
                     raise EditRejected(f"{element} ({what}): '{part}' {why}")
             if b < a:
-                raise EditRejected(f"{element} ({what}): the range ends ({b}) before it "
-                                   f"begins ({a})")
+                raise EditRejected(
+                    f"{element} ({what}): the range ends ({b}) before it begins ({a})"
+                )
         elif kind == "amount":
             if not AMOUNT_PATTERN.match(value):
-                raise EditRejected(f"{element} ({what}) '{value}' is not a plain decimal "
-                                   "amount; write digits with an optional decimal point and "
-                                   "no currency sign or thousands separator, e.g. 125.50")
+                raise EditRejected(
+                    f"{element} ({what}) '{value}' is not a plain decimal "
+                    "amount; write digits with an optional decimal point and "
+                    "no currency sign or thousands separator, e.g. 125.50"
+                )
         elif kind == "ssn":
             if not (len(value) == 9 and value.isdigit()):
-                raise EditRejected(f"{element} ({what}) must be nine digits without dashes, "
-                                   f"not '{value}'")
+                raise EditRejected(
+                    f"{element} ({what}) must be nine digits without dashes, not '{value}'"
+                )
         elif kind == "code" and table is not None:
             code = value if c is not None else value.split(self.doc.store.delimiters.component)[0]
             if code not in table:
                 allowed = ", ".join(f"{k} {v}" for k, v in list(table.items())[:12])
                 more = ", …" if len(table) > 12 else ""
-                raise EditRejected(f"'{code}' is not a valid {what} code for {element}; "
-                                   f"allowed: {allowed}{more}")
+                raise EditRejected(
+                    f"'{code}' is not a valid {what} code for {element}; allowed: {allowed}{more}"
+                )
 
     def _category_of(self, o: int) -> str:
         """Name (N102) of the 2750 reporting category a REF belongs to."""
@@ -223,18 +259,27 @@ class ElementChecks:
         out = []
         m = self.doc.members
         for spec in MEMBER_FIELDS.values():
-            if (spec.segment_id == sid and spec.element == k and spec.segment_column
-                    and int(m[spec.segment_column].iat[r]) == o):
+            if (
+                spec.segment_id == sid
+                and spec.element == k
+                and spec.segment_column
+                and int(m[spec.segment_column].iat[r]) == o
+            ):
                 out.append(("members", spec, r))
         cov = self.doc.coverage
         rows = self.coverage_rows_of(r)
         if len(rows):
             for col in cov.columns:
                 spec = coverage_field(str(col))
-                if (spec is None or spec.segment_id != sid or spec.element != k
-                        or not spec.segment_column or spec.segment_column not in cov.columns):
+                if (
+                    spec is None
+                    or spec.segment_id != sid
+                    or spec.element != k
+                    or not spec.segment_column
+                    or spec.segment_column not in cov.columns
+                ):
                     continue
-                ords = cov[spec.segment_column].iloc[rows.start:rows.stop].to_numpy()
+                ords = cov[spec.segment_column].iloc[rows.start : rows.stop].to_numpy()
                 for j, v in enumerate(ords.tolist()):
                     if v == o:
                         out.append(("coverage", spec, rows.start + j))

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Protocol
-
+from typing import Any, Protocol
 
 from inspector.core.errors import InspectorError
-
 
 ELEMENT_ID = re.compile(r"([A-Z][A-Z0-9]{1,2})(\d{2})(?:-(\d{1,2}))?\Z")
 AMOUNT_PATTERN = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)\Z")
@@ -20,7 +19,7 @@ FAMILY_CAP = 25  # members taken on either side of an edited member as rule cont
 class EditRejected(InspectorError):
     """An edit that cannot be applied; ``reason`` says why in plain English. Nothing was written."""
 
-    def __init__(self, reason: str, edit: "Edit | None" = None) -> None:
+    def __init__(self, reason: str, edit: Edit | None = None) -> None:
         self.reason = reason
         self.edit = edit
         super().__init__(reason)
@@ -52,8 +51,7 @@ class Edit:
         return self.new
 
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"segment": self.segment, "element": self.element,
-                                "value": self.new}
+        data: dict[str, Any] = {"segment": self.segment, "element": self.element, "value": self.new}
         if self.old is not None:
             data["old"] = self.old
         if self.when is not None:
@@ -61,13 +59,15 @@ class Edit:
         return data
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "Edit":
+    def from_json(cls, data: Mapping[str, Any]) -> Edit:
         """Build an edit from its JSON form; a malformed one raises :class:`EditRejected`."""
         if isinstance(data, Edit):
             return data
         if not isinstance(data, Mapping):
-            raise EditRejected(f"an edit must be an object with segment, element and value, "
-                               f"not {type(data).__name__}")
+            raise EditRejected(
+                f"an edit must be an object with segment, element and value, "
+                f"not {type(data).__name__}"
+            )
         missing = [k for k in ("segment", "element", "value") if k not in data]
         if missing:
             raise EditRejected(f"the edit has no {' or '.join(missing)}")
@@ -85,8 +85,13 @@ class Edit:
             raise EditRejected(f"value must be text, not {value!r}")
         old = data.get("old")
         when = data.get("when")
-        return cls(segment, element.strip().upper(), str(value),
-                   None if old is None else str(old), None if when is None else str(when))
+        return cls(
+            segment,
+            element.strip().upper(),
+            str(value),
+            None if old is None else str(old),
+            None if when is None else str(when),
+        )
 
     def describe(self) -> str:
         return f"segment {self.segment} {self.element} = {self.new!r}"
@@ -149,13 +154,16 @@ def parse_element(element: str) -> _Target:
     """``"DMG02"`` → (DMG, 2, None); ``"INS06-01"`` → (INS, 6, 1). Raises EditRejected."""
     m = ELEMENT_ID.match(element.strip().upper())
     if m is None:
-        raise EditRejected(f"'{element}' is not an element id; write the segment id and the "
-                           "two-digit position, e.g. DMG02 (or INS06-01 for a component)")
+        raise EditRejected(
+            f"'{element}' is not an element id; write the segment id and the "
+            "two-digit position, e.g. DMG02 (or INS06-01 for a component)"
+        )
     pos = int(m.group(2))
     comp = int(m.group(3)) if m.group(3) else None
     if pos < 1:
-        raise EditRejected(f"{element}: element positions start at 01 (the segment id cannot "
-                           "be edited)")
+        raise EditRejected(
+            f"{element}: element positions start at 01 (the segment id cannot be edited)"
+        )
     if comp is not None and comp < 1:
         raise EditRejected(f"{element}: component positions start at 01")
     return _Target(m.group(1), pos, comp)

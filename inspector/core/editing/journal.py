@@ -32,25 +32,33 @@ class Journal:
     flushed and fsynced before :meth:`record` returns. The file is created on the first event.
     """
 
-    def __init__(self, path: str | Path, *, source: str | Path | None = None,
-                 size: int | None = None, sha256: str | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        source: str | Path | None = None,
+        size: int | None = None,
+        sha256: str | None = None,
+    ) -> None:
         self.path = Path(path)
         self.source = str(source) if source is not None else None
         self.size = size
         self.sha256 = sha256
 
     @classmethod
-    def for_file(cls, journal_dir: str | Path, source_path: str | Path,
-                 data: bytes | None = None) -> "Journal":
+    def for_file(
+        cls, journal_dir: str | Path, source_path: str | Path, data: bytes | None = None
+    ) -> Journal:
         """The journal of ``source_path`` (as it is now: pass ``data`` if already read)."""
         source = Path(source_path).resolve()
         if data is None:
             data = source.read_bytes()
         size, sha = file_fingerprint(data)
-        key = hashlib.sha256(f"{source}\n{size}\n{sha}".encode("utf-8")).hexdigest()[:24]
+        key = hashlib.sha256(f"{source}\n{size}\n{sha}".encode()).hexdigest()[:24]
         stem = re.sub(r"[^A-Za-z0-9._-]+", "_", source.name)[:60] or "file"
-        return cls(Path(journal_dir) / f"{stem}-{key}.journal.jsonl", source=source, size=size,
-                   sha256=sha)
+        return cls(
+            Path(journal_dir) / f"{stem}-{key}.journal.jsonl", source=source, size=size, sha256=sha
+        )
 
     # -- writing -----------------------------------------------------------------------------
     def record(self, op: str, edit: Edit | None = None) -> None:
@@ -61,8 +69,15 @@ class Journal:
         lines = []
         if not self.path.exists() or self.path.stat().st_size == 0:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            lines.append({"journal": JOURNAL_VERSION, "source": self.source, "size": self.size,
-                          "sha256": self.sha256, "created": now_stamp()})
+            lines.append(
+                {
+                    "journal": JOURNAL_VERSION,
+                    "source": self.source,
+                    "size": self.size,
+                    "sha256": self.sha256,
+                    "created": now_stamp(),
+                }
+            )
         lines.append(event)
         text = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines)
         with open(self.path, "a", encoding="utf-8", newline="\n") as fh:
@@ -89,9 +104,11 @@ class Journal:
         if not rows or rows[0].get("journal") != JOURNAL_VERSION:
             return []
         head = rows[0]
-        if ((self.sha256 is not None and head.get("sha256") != self.sha256)
-                or (self.size is not None and head.get("size") != self.size)
-                or (self.source is not None and head.get("source") != self.source)):
+        if (
+            (self.sha256 is not None and head.get("sha256") != self.sha256)
+            or (self.size is not None and head.get("size") != self.size)
+            or (self.source is not None and head.get("source") != self.source)
+        ):
             return []  # written for another file, or another version of it: never offered
         return rows[1:]
 

@@ -23,10 +23,11 @@ def splice_store(store: SegmentStore, o: int, new: bytes) -> SegmentStore:
     starts, ends = store.starts, store.ends  # never written to: shared when nothing moves
     if delta:
         starts, ends = starts.copy(), ends.copy()
-        starts[i + 1:] += delta
+        starts[i + 1 :] += delta
         ends[i:] += delta
-    out = SegmentStore(splice(store, o, new), store.path, store.delimiters, starts, ends,
-                       list(store.problems))
+    out = SegmentStore(
+        splice(store, o, new), store.path, store.delimiters, starts, ends, list(store.problems)
+    )
     # Segment ids never change (element 00 cannot be edited) and line numbers only change when
     # a line break enters or leaves the segment: carry both caches over instead of rebuilding
     # them for every segment of the file.
@@ -37,8 +38,9 @@ def splice_store(store: SegmentStore, o: int, new: bytes) -> SegmentStore:
     return out
 
 
-def row_updates(df: pd.DataFrame, rows: list[int], mini: pd.DataFrame, mini_rows: list[int],
-                 file_of: np.ndarray) -> list[tuple[int, int, Any]] | None:
+def row_updates(
+    df: pd.DataFrame, rows: list[int], mini: pd.DataFrame, mini_rows: list[int], file_of: np.ndarray
+) -> list[tuple[int, int, Any]] | None:
     """Cells of ``df.iloc[rows]`` to overwrite from ``mini.iloc[mini_rows]``: (row, column, value).
 
     Ordinal columns (``seg_*``) are mapped to file ordinals; positions keep their file values;

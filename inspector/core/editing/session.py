@@ -24,23 +24,36 @@ were re-derived, so a table model can emit ``dataChanged`` for just those rows.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 
-from inspector.core.records.document import Document, load, load_store
 from inspector.core.editing.checks import ElementChecks
-from inspector.core.editing.edits import FAMILY_CAP, Change, Edit, JournalLike, now_stamp
-from inspector.core.editing.edits import (  # noqa: F401  (re-exported: the editing API lives here)
-    EditRejected, ElementChange, parse_element,
+from inspector.core.editing.edits import (
+    FAMILY_CAP,
+    Change,
+    Edit,
+    EditRejected,
+    ElementChange,
+    JournalLike,
+    now_stamp,
+    parse_element,
+)
+from inspector.core.editing.rederive import (
+    assign_cells,
+    row_updates,
+    splice,
+    splice_store,
+    sync_rows,
 )
 from inspector.core.errors import InspectorError, NotAn834Error
 from inspector.core.findings import Finding, sort_key
-from inspector.core.records.frames import MEMBER_FIELDS, coverage_field
-from inspector.core.editing.rederive import assign_cells, row_updates, splice, splice_store, sync_rows
 from inspector.core.reading.source import SegmentStore, read_bytes
+from inspector.core.records.document import Document, load, load_store
+from inspector.core.records.frames import MEMBER_FIELDS, coverage_field
 from inspector.core.records.structure import span_containing
 
 
@@ -66,7 +79,7 @@ class EditSession(ElementChecks):
         self._index()
 
     @classmethod
-    def open(cls, path: str | Path, journal: JournalLike | None = None) -> "EditSession":
+    def open(cls, path: str | Path, journal: JournalLike | None = None) -> EditSession:
         return cls(load(path), journal)
 
     # -- state -----------------------------------------------------------------------------------
@@ -113,8 +126,18 @@ class EditSession(ElementChecks):
         if before_raw == after_raw:
             return Change("apply", applied, o, before, after, before_raw, after_raw)
         rows, recheck = self._write_noting_neighbours(o, after_raw, edit)
-        change = Change("apply", applied, o, before, after, before_raw, after_raw, *rows,
-                        when=applied.when or now_stamp(), recheck_positions=recheck)
+        change = Change(
+            "apply",
+            applied,
+            o,
+            before,
+            after,
+            before_raw,
+            after_raw,
+            *rows,
+            when=applied.when or now_stamp(),
+            recheck_positions=recheck,
+        )
         self._undo.append(change)
         self._redo.clear()
         self._journal("apply", applied)
@@ -135,13 +158,23 @@ class EditSession(ElementChecks):
         done = source.pop()
         forward = action == "redo"
         old, new = (done.before, done.after) if forward else (done.after, done.before)
-        old_raw, new_raw = ((done.before_raw, done.after_raw) if forward
-                            else (done.after_raw, done.before_raw))
+        old_raw, new_raw = (
+            (done.before_raw, done.after_raw) if forward else (done.after_raw, done.before_raw)
+        )
         rows, recheck = self._write_noting_neighbours(done.segment, new_raw, done.edit)
         target.append(done)
         self._journal(action)
-        return Change(action, done.edit, done.segment, old, new, old_raw, new_raw, *rows,
-                      recheck_positions=recheck)
+        return Change(
+            action,
+            done.edit,
+            done.segment,
+            old,
+            new,
+            old_raw,
+            new_raw,
+            *rows,
+            recheck_positions=recheck,
+        )
 
     def _journal(self, op: str, edit: Edit | None = None) -> None:
         if self.journal is None:
@@ -161,12 +194,15 @@ class EditSession(ElementChecks):
         spec = MEMBER_FIELDS.get(column) if table == "members" else coverage_field(column)
         if spec is None or spec.segment_column is None or spec.element is None:
             label = spec.label if spec is not None else column
-            raise EditRejected(f"'{label}' is computed from several elements; edit the "
-                               "segment itself instead")
+            raise EditRejected(
+                f"'{label}' is computed from several elements; edit the segment itself instead"
+            )
         ordinal = int(df[spec.segment_column].iat[row])
         if ordinal <= 0:
-            raise EditRejected(f"this row has no {spec.segment_id} segment for '{spec.label}'; "
-                               "the inspector corrects elements but does not add segments")
+            raise EditRejected(
+                f"this row has no {spec.segment_id} segment for '{spec.label}'; "
+                "the inspector corrects elements but does not add segments"
+            )
         return Edit(ordinal, f"{spec.segment_id}{spec.element:02d}", value)
 
     # -- what changed since loading ------------------------------------------------------------
@@ -197,8 +233,11 @@ class EditSession(ElementChecks):
                             xc = xs[c] if c < len(xs) else ""
                             yc = ys[c] if c < len(ys) else ""
                             if xc != yc:
-                                out.append(ElementChange(o, f"{name}-{c + 1:02d}",
-                                                         store.decode(xc), store.decode(yc)))
+                                out.append(
+                                    ElementChange(
+                                        o, f"{name}-{c + 1:02d}", store.decode(xc), store.decode(yc)
+                                    )
+                                )
                     else:
                         out.append(ElementChange(o, name, store.decode(x), store.decode(y)))
         return out
@@ -222,8 +261,9 @@ class EditSession(ElementChecks):
         r = self.member_row(segment)
         if r is None:
             return []
-        return [(t, s.column) for t, s, _ in self._specs(r, segment, target.segment_id,
-                                                         target.position)]
+        return [
+            (t, s.column) for t, s, _ in self._specs(r, segment, target.segment_id, target.position)
+        ]
 
     # -- member addressing -----------------------------------------------------------------------
     def member_row(self, ordinal: int) -> int | None:
@@ -281,9 +321,11 @@ class EditSession(ElementChecks):
         if cell("ssn"):
             mask |= col("ssn") == cell("ssn")
         if cell("last_name") and cell("birth_date"):
-            mask |= ((col("last_name") == cell("last_name"))
-                     & (col("first_name") == cell("first_name"))
-                     & (col("birth_date") == cell("birth_date")))
+            mask |= (
+                (col("last_name") == cell("last_name"))
+                & (col("first_name") == cell("first_name"))
+                & (col("birth_date") == cell("birth_date"))
+            )
         if cell("subscriber_id"):
             mask |= col("subscriber_id") == cell("subscriber_id")
         mask &= col("transaction") == cell("transaction")
@@ -297,8 +339,9 @@ class EditSession(ElementChecks):
         r = self.member_row(o)
         # A 2750 N1 names a reporting category, i.e. a coverage column: renaming one may add,
         # remove or reorder columns, so the tables are rebuilt.
-        category_name = (self.doc.store.segment_id(o) == "N1"
-                         and self.doc.structure.loop_of(o) == "2750")
+        category_name = (
+            self.doc.store.segment_id(o) == "N1" and self.doc.structure.loop_of(o) == "2750"
+        )
         if r is not None:
             self._remember_member(r)
         if r is not None and not category_name:
@@ -312,9 +355,10 @@ class EditSession(ElementChecks):
         pos = int(self._pos[r])
         if pos not in self._originals:
             doc = self.doc
-            self._originals[pos] = (doc.members.iloc[r].to_dict(),
-                                    [doc.coverage.iloc[j].to_dict()
-                                     for j in self.coverage_rows_of(r)])
+            self._originals[pos] = (
+                doc.members.iloc[r].to_dict(),
+                [doc.coverage.iloc[j].to_dict() for j in self.coverage_rows_of(r)],
+            )
 
     def _reload(self, o: int, new_raw: str, edit: Edit) -> tuple:
         store = self.doc.store
@@ -322,8 +366,9 @@ class EditSession(ElementChecks):
         try:
             fresh = load_store(read_bytes(data, store.path))
         except NotAn834Error as exc:
-            raise EditRejected(f"this change would make the file unreadable as an 834 "
-                               f"({exc.reason})", edit) from None
+            raise EditRejected(
+                f"this change would make the file unreadable as an 834 ({exc.reason})", edit
+            ) from None
         self.doc.store, self.doc.structure = fresh.store, fresh.structure
         self.doc.members, self.doc.coverage = fresh.members, fresh.coverage
         self._fully_derived = True
@@ -347,16 +392,16 @@ class EditSession(ElementChecks):
         if len(mini_cov) != len(cov_rows):
             return None
         m_upd = row_updates(doc.members, [r], mini.members, [k], file_of)
-        c_upd = row_updates(doc.coverage, list(cov_rows), mini.coverage, mini_cov.tolist(),
-                             file_of)
+        c_upd = row_updates(doc.coverage, list(cov_rows), mini.coverage, mini_cov.tolist(), file_of)
         if m_upd is None or c_upd is None:
             return None  # e.g. a reporting category new to the file: rebuild the columns
         # Commit: nothing below can fail on valid input.
         first, last = int(self._first[r]), int(self._last[r])
         mfirst = int(mini.members["seg_first"].iat[k])
         doc.store = store
-        doc.structure.loops[first - 1:last] = mini.structure.loops[mfirst - 1:mfirst - 1 +
-                                                                   last - first + 1]
+        doc.structure.loops[first - 1 : last] = mini.structure.loops[
+            mfirst - 1 : mfirst - 1 + last - first + 1
+        ]
         assign_cells(doc.members, m_upd)
         assign_cells(doc.coverage, c_upd)
         # The structure's tables (used by rules, summaries, locating findings) follow suit.
@@ -372,13 +417,18 @@ class EditSession(ElementChecks):
         while h > 0 and subs.iat[h] != "Y" and r - h < FAMILY_CAP and self._first[h - 1] > lo:
             h -= 1
         t = r
-        while (t + 1 < len(self._first) and self._last[t + 1] <= hi and subs.iat[t + 1] != "Y"
-               and t - r < FAMILY_CAP):
+        while (
+            t + 1 < len(self._first)
+            and self._last[t + 1] <= hi
+            and subs.iat[t + 1] != "Y"
+            and t - r < FAMILY_CAP
+        ):
             t += 1
         return h, t
 
-    def _mini_document(self, store: SegmentStore, r: int, extra_rows: Iterable[int] = ()
-                       ) -> tuple[Document, np.ndarray, list[int]] | None:
+    def _mini_document(
+        self, store: SegmentStore, r: int, extra_rows: Iterable[int] = ()
+    ) -> tuple[Document, np.ndarray, list[int]] | None:
         """Load the family of member row ``r`` (plus ``extra_rows`` of the same transaction) as
         a small file of its own, members in file order.
 
@@ -403,8 +453,9 @@ class EditSession(ElementChecks):
         if isa is None or gs is None:
             return None
         h, t = self._family(r, tx.st, end)
-        rows = sorted(set(range(h, t + 1)) | {k for k in extra_rows
-                                               if tx.st < int(self._first[k]) <= end})
+        rows = sorted(
+            set(range(h, t + 1)) | {k for k in extra_rows if tx.st < int(self._first[k]) <= end}
+        )
         j = int(np.searchsorted(self._first, tx.st, side="right"))
         header_end = int(self._first[j]) - 1
         ordinals = [isa.isa, gs.gs, *range(tx.st, header_end + 1)]
@@ -413,12 +464,15 @@ class EditSession(ElementChecks):
         d = store.delimiters
         sep = d.element
         count = len(ordinals) - 2 + 1  # ST .. SE inclusive
-        trailers = [f"SE{sep}{count}{sep}{tx.control}", f"GE{sep}1{sep}{gs.control}",
-                    f"IEA{sep}1{sep}{isa.control}"]
+        trailers = [
+            f"SE{sep}{count}{sep}{tx.control}",
+            f"GE{sep}1{sep}{gs.control}",
+            f"IEA{sep}1{sep}{isa.control}",
+        ]
         term = d.segment.encode("latin-1")
         joiner = term if d.segment in "\r\n" else term + b"\n"
         data, starts, ends = store.data, store.starts, store.ends
-        pieces = [data[starts[o - 1]:ends[o - 1]] for o in ordinals]
+        pieces = [data[starts[o - 1] : ends[o - 1]] for o in ordinals]
         pieces += [s.encode("latin-1") for s in trailers]
         mini_bytes = joiner.join(pieces) + joiner
         try:
@@ -427,12 +481,15 @@ class EditSession(ElementChecks):
             return None
         if len(mini.members) != len(rows):
             return None
-        file_of = np.array(ordinals + [0, 0, 0], dtype=np.int64)
+        file_of = np.array([*ordinals, 0, 0, 0], dtype=np.int64)
         return mini, file_of, rows
 
     # -- documents and re-validation -------------------------------------------------------------
-    def full_document(self, progress: Callable[[int, int], None] | None = None,
-                      cancel: Callable[[], bool] | None = None) -> Document:
+    def full_document(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> Document:
         """A document derived from scratch from the current bytes (cached until the next edit).
 
         Use it for whole-file work after edits (validation, summary): ``doc.structure``'s
@@ -445,8 +502,9 @@ class EditSession(ElementChecks):
             self._full_doc = load_store(store, progress, cancel)
         return self._full_doc
 
-    def revalidate_member(self, member_pos: int, profiles: Iterable[str] = (),
-                          use_pyx12: bool = True) -> list[Finding]:
+    def revalidate_member(
+        self, member_pos: int, profiles: Iterable[str] = (), use_pyx12: bool = True
+    ) -> list[Finding]:
         """Findings for one member at once: envelope/reader checks, business rules and (optionally)
         pyx12, run on the member's family cut out as a small file; ordinals are file ordinals.
 
@@ -459,8 +517,10 @@ class EditSession(ElementChecks):
         r = self.member_row_of(member_pos)
         built = self._mini_document(self.doc.store, r, self._related_rows(r))
         if built is None:
-            raise InspectorError(f"member {member_pos} is outside an ST/SE transaction set; "
-                                 "validate the whole file instead")
+            raise InspectorError(
+                f"member {member_pos} is outside an ST/SE transaction set; "
+                "validate the whole file instead"
+            )
         mini, file_of, rows = built
         k = rows.index(r)
         mpos = int(mini.members["member_pos"].iat[k])
@@ -476,8 +536,11 @@ class EditSession(ElementChecks):
             for key, v in f.extra.items():
                 if key.endswith("segment") and isinstance(v, int) and 0 < v <= len(file_of):
                     extra[key] = int(file_of[v - 1]) or None
-            out.append(replace(f, segment=seg or None, member_pos=member_pos,
-                               subscriber_id=sub_id, extra=extra))
+            out.append(
+                replace(
+                    f, segment=seg or None, member_pos=member_pos, subscriber_id=sub_id, extra=extra
+                )
+            )
         return sorted(out, key=sort_key)
 
 

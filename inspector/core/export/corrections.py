@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from inspector.core.records.document import Document
 from inspector.core.editing.session import EditSession
 from inspector.core.errors import InspectorError
 from inspector.core.export.tables import findings_frame, write_csv
 from inspector.core.findings import SEVERITY_RANK, Finding
+from inspector.core.records.document import Document
 from inspector.core.records.frames import COVERAGE_FIELDS, MEMBER_FIELDS, display_columns
 
 # ---------------------------------------------------------------------------------------------
@@ -55,8 +56,9 @@ def write_coverage_csv(doc: Document, path: str | Path, rows: Selection = None) 
     return write_csv(table_frame(doc.coverage, rows), path)
 
 
-def write_findings_csv(findings: Iterable[Finding], path: str | Path,
-                       doc: Document | None = None) -> Path:
+def write_findings_csv(
+    findings: Iterable[Finding], path: str | Path, doc: Document | None = None
+) -> Path:
     return write_csv(findings_frame(findings, doc.store.line if doc is not None else None), path)
 
 
@@ -65,17 +67,44 @@ def write_findings_csv(findings: Iterable[Finding], path: str | Path,
 # ---------------------------------------------------------------------------------------------
 #: Member fields a clerk keys into the enrollment system, in the order they appear.
 CORRECTION_MEMBER_FIELDS = [
-    "member_pos", "transaction", "subscriber_id", "member_id", "is_subscriber", "relationship",
-    "maintenance_type", "maintenance_reason", "benefit_status", "last_name", "first_name",
-    "middle_name", "name_suffix", "ssn", "birth_date", "gender", "marital_status", "address1",
-    "address2", "city", "state", "zip", "phone", "email", "eligibility_begin",
-    "eligibility_end", "policy_number",
+    "member_pos",
+    "transaction",
+    "subscriber_id",
+    "member_id",
+    "is_subscriber",
+    "relationship",
+    "maintenance_type",
+    "maintenance_reason",
+    "benefit_status",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "name_suffix",
+    "ssn",
+    "birth_date",
+    "gender",
+    "marital_status",
+    "address1",
+    "address2",
+    "city",
+    "state",
+    "zip",
+    "phone",
+    "email",
+    "eligibility_begin",
+    "eligibility_end",
+    "policy_number",
 ]
 #: Coverage fields, with the name they get in the corrections table.
 CORRECTION_COVERAGE_FIELDS = {
-    "coverage_pos": "coverage_pos", "maintenance_type": "coverage_maintenance_type",
-    "insurance_line": "insurance_line", "plan": "plan", "coverage_level": "coverage_level",
-    "benefit_begin": "benefit_begin", "benefit_end": "benefit_end", "policy_id": "policy_id",
+    "coverage_pos": "coverage_pos",
+    "maintenance_type": "coverage_maintenance_type",
+    "insurance_line": "insurance_line",
+    "plan": "plan",
+    "coverage_level": "coverage_level",
+    "benefit_begin": "benefit_begin",
+    "benefit_end": "benefit_end",
+    "policy_id": "policy_id",
     "plan_id": "plan_id",
 }
 _MIRRORED = {"member_pos", "transaction", "subscriber_id", "member_name", "is_subscriber"}
@@ -90,8 +119,11 @@ def _coverage_name(column: str) -> str:
 
 
 def _category_columns(cov: pd.DataFrame) -> list[str]:
-    return [str(c) for c in cov.columns
-            if str(c) not in COVERAGE_FIELDS and not str(c).startswith("seg_")]
+    return [
+        str(c)
+        for c in cov.columns
+        if str(c) not in COVERAGE_FIELDS and not str(c).startswith("seg_")
+    ]
 
 
 def _differs(a: Any, b: Any) -> bool:
@@ -105,8 +137,13 @@ def _format_findings(findings: list[Finding]) -> str:
     return " | ".join(f"{f.severity} {f.code}: {f.message}" for f in ordered)
 
 
-def corrections_frame(session: EditSession, findings: Iterable[Finding] | None = None, *,
-                      profiles: Iterable[str] = (), use_pyx12: bool = True) -> pd.DataFrame:
+def corrections_frame(
+    session: EditSession,
+    findings: Iterable[Finding] | None = None,
+    *,
+    profiles: Iterable[str] = (),
+    use_pyx12: bool = True,
+) -> pd.DataFrame:
     """One row per corrected member x coverage (a member without coverage: one row).
 
     Columns: the member and coverage fields to key in, ``changed_fields`` (e.g.
@@ -128,8 +165,11 @@ def corrections_frame(session: EditSession, findings: Iterable[Finding] | None =
 
     member_cols = [c for c in CORRECTION_MEMBER_FIELDS if c in members.columns]
     cov_cols = [c for c in CORRECTION_COVERAGE_FIELDS if c in cov.columns] + categories
-    out_columns = (member_cols + [_coverage_name(c) for c in cov_cols]
-                   + ["changed_fields", "original_values", "edits", "open_findings"])
+    out_columns = (
+        member_cols
+        + [_coverage_name(c) for c in cov_cols]
+        + ["changed_fields", "original_values", "edits", "open_findings"]
+    )
     rows: list[dict[str, Any]] = []
     for pos in session.corrected_members():
         r = session.member_row_of(pos)
@@ -138,12 +178,14 @@ def corrections_frame(session: EditSession, findings: Iterable[Finding] | None =
         original = session.original_rows(pos)
         current_m = members.iloc[r].to_dict()
         orig_m, orig_c = original if original is not None else (current_m, [])
-        member_changed = [(c, orig_m.get(c)) for c in display_columns(members)
-                          if c in orig_m and _differs(orig_m.get(c), current_m.get(c))]
+        member_changed = [
+            (c, orig_m.get(c))
+            for c in display_columns(members)
+            if c in orig_m and _differs(orig_m.get(c), current_m.get(c))
+        ]
         # Elements no table column shows (e.g. a second REF) are named by their element id.
         unmapped = [c.element for c in mine if not session.fields_at(c.segment, c.element)]
-        edits = "; ".join(f"{c.element} (segment {c.segment}): {c.old} -> {c.new}"
-                          for c in mine)
+        edits = "; ".join(f"{c.element} (segment {c.segment}): {c.old} -> {c.new}" for c in mine)
         if findings is not None:
             open_f = by_member.get(pos, [])
         else:
@@ -157,9 +199,11 @@ def corrections_frame(session: EditSession, findings: Iterable[Finding] | None =
                 for c in cov_cols:
                     row[_coverage_name(c)] = current_c.get(c, "")
                 was = orig_c[n] if n < len(orig_c) else current_c
-                changed += [(_coverage_name(c), was.get(c)) for c in display_columns(cov)
-                            if c not in _MIRRORED and c in was
-                            and _differs(was.get(c), current_c.get(c))]
+                changed += [
+                    (_coverage_name(c), was.get(c))
+                    for c in display_columns(cov)
+                    if c not in _MIRRORED and c in was and _differs(was.get(c), current_c.get(c))
+                ]
             else:
                 for c in cov_cols:
                     row[_coverage_name(c)] = ""
@@ -172,8 +216,9 @@ def corrections_frame(session: EditSession, findings: Iterable[Finding] | None =
     return pd.DataFrame(rows, columns=out_columns)
 
 
-def write_corrections_csv(session: EditSession, path: str | Path,
-                          findings: Iterable[Finding] | None = None, **kw: Any) -> Path:
+def write_corrections_csv(
+    session: EditSession, path: str | Path, findings: Iterable[Finding] | None = None, **kw: Any
+) -> Path:
     return write_csv(corrections_frame(session, findings, **kw), path)
 
 
@@ -194,8 +239,10 @@ def check_output_path(session: EditSession, path: str | Path) -> Path:
     path = Path(path)
     source = session.doc.store.path or session.doc.path
     if source is not None and str(source) != "<input>" and _same_file(path, Path(source)):
-        raise InspectorError(f"{path.name}: refusing to overwrite the original file; save the "
-                             "corrected 834 under another name")
+        raise InspectorError(
+            f"{path.name}: refusing to overwrite the original file; save the "
+            "corrected 834 under another name"
+        )
     return path
 
 
@@ -235,11 +282,18 @@ class ExportResult:
     coverages: int = 0
 
 
-def export_all(session: EditSession, out_dir: str | Path, *, profiles: Iterable[str] = (),
-               use_pyx12: bool = True, corrections: bool | None = None,
-               corrected_834: str | Path | None = None, ack: str | Path | None = None,
-               progress: Callable[[int, int], None] | None = None,
-               cancel: Callable[[], bool] | None = None) -> ExportResult:
+def export_all(
+    session: EditSession,
+    out_dir: str | Path,
+    *,
+    profiles: Iterable[str] = (),
+    use_pyx12: bool = True,
+    corrections: bool | None = None,
+    corrected_834: str | Path | None = None,
+    ack: str | Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> ExportResult:
     """Validate the corrected file and write members.csv, coverage.csv, findings.csv,
     corrections.csv (by default when anything was corrected), and optionally the corrected 834
     and the 999 of the original file.
@@ -251,15 +305,15 @@ def export_all(session: EditSession, out_dir: str | Path, *, profiles: Iterable[
         check_output_path(session, corrected_834)
     profiles = tuple(profiles)
     doc = session.full_document(cancel=cancel)
-    found = validate_document(doc, profiles=profiles, use_pyx12=use_pyx12, progress=progress,
-                              cancel=cancel)
+    found = validate_document(
+        doc, profiles=profiles, use_pyx12=use_pyx12, progress=progress, cancel=cancel
+    )
     result = ExportResult(findings=found, members=len(doc.members), coverages=len(doc.coverage))
     result.written.append(write_members_csv(doc, out_dir / "members.csv"))
     result.written.append(write_coverage_csv(doc, out_dir / "coverage.csv"))
     result.written.append(write_findings_csv(found, out_dir / "findings.csv", doc))
     if corrections or (corrections is None and session.corrected_segments()):
-        result.written.append(write_corrections_csv(session, out_dir / "corrections.csv",
-                                                    found))
+        result.written.append(write_corrections_csv(session, out_dir / "corrections.csv", found))
     if corrected_834 is not None:
         result.written.append(write_corrected_834(session, corrected_834))
     if ack is not None:

@@ -8,8 +8,8 @@ spreadsheet never evaluates them as formulas (CSV/formula injection).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import pandas as pd
 
@@ -45,21 +45,42 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
     return path
 
 
-FINDING_COLUMNS = ["severity", "code", "segment", "line", "segment_id", "element", "value",
-                   "loop", "subscriber_id", "member_pos", "source", "message"]
+FINDING_COLUMNS = [
+    "severity",
+    "code",
+    "segment",
+    "line",
+    "segment_id",
+    "element",
+    "value",
+    "loop",
+    "subscriber_id",
+    "member_pos",
+    "source",
+    "message",
+]
 
 
 def findings_frame(findings: Iterable[Finding], lines=None) -> pd.DataFrame:
     """Findings as a table; ``lines(ordinal)`` adds the physical line of each segment."""
     rows = []
     for f in findings:
-        rows.append({
-            "severity": f.severity, "code": f.code, "segment": f.segment,
-            "line": lines(f.segment) if (lines is not None and f.segment) else None,
-            "segment_id": f.segment_id, "element": f.element, "value": f.value,
-            "loop": f.loop, "subscriber_id": f.subscriber_id, "member_pos": f.member_pos,
-            "source": f.source, "message": f.message,
-        })
+        rows.append(
+            {
+                "severity": f.severity,
+                "code": f.code,
+                "segment": f.segment,
+                "line": lines(f.segment) if (lines is not None and f.segment) else None,
+                "segment_id": f.segment_id,
+                "element": f.element,
+                "value": f.value,
+                "loop": f.loop,
+                "subscriber_id": f.subscriber_id,
+                "member_pos": f.member_pos,
+                "source": f.source,
+                "message": f.message,
+            }
+        )
     df = pd.DataFrame(rows, columns=FINDING_COLUMNS)
     for col in ("segment", "line", "member_pos"):
         df[col] = df[col].astype("Int64")

@@ -349,7 +349,8 @@ def read_bytes(data: bytes, path: str | Path | None = None) -> SegmentStore:
         4 if repetition else 3
     ):
         raise NotAn834Error(
-            path, f"the ISA declares the same character for two delimiters ({delimiters.describe()})"
+            path,
+            f"the ISA declares the same character for two delimiters ({delimiters.describe()})",
         )
 
     starts, ends, unterminated = _split(data, pos, ord(segment))
@@ -427,8 +428,14 @@ def _check_empty_segments(store: SegmentStore) -> None:
 
 
 def _reader_problem(severity: str, code: str, message: str) -> Finding:
-    return Finding(severity=severity, code=code, message=message, segment=1, segment_id="ISA",  # type: ignore[arg-type]
-                   source="envelope")
+    return Finding(
+        severity=severity,
+        code=code,
+        message=message,
+        segment=1,
+        segment_id="ISA",  # type: ignore[arg-type]
+        source="envelope",
+    )
 
 
 def _explain_not_x12(data: bytes, pos: int) -> str:

@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -22,6 +34,9 @@ def date_problem(value: str) -> str | None:
     leap = y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
     last = 29 if m == 2 and leap else 28 if m == 2 else _DAYS[m - 1]
     if not 1 <= d <= last:
-        return (f"has the day {value[6:]}, but {MONTHS[m - 1]} {y} has only {last} days"
-                if d > last else "has the day 00, which does not exist")
+        return (
+            f"has the day {value[6:]}, but {MONTHS[m - 1]} {y} has only {last} days"
+            if d > last
+            else "has the day 00, which does not exist"
+        )
     return None

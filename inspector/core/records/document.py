@@ -10,11 +10,10 @@ import pandas as pd
 
 from inspector.core.errors import Cancelled
 from inspector.core.findings import Finding, sort_key
-from inspector.core.records.frames import coverage_frame, member_frame
-from inspector.core.reading.source import SegmentStore, read_file
-from inspector.core.records.structure import Structure, build_structure
 from inspector.core.progress import CancelCheck, Progress, gc_paused
-
+from inspector.core.reading.source import SegmentStore, read_file
+from inspector.core.records.frames import coverage_frame, member_frame
+from inspector.core.records.structure import Structure, build_structure
 
 
 @dataclass
@@ -45,19 +44,32 @@ class Document:
             "delimiters": self.store.delimiters.describe(),
             "interchanges": [
                 {
-                    "control": i.control, "sender": i.sender, "receiver": i.receiver,
-                    "date": i.date, "version": i.version, "usage": i.usage,
+                    "control": i.control,
+                    "sender": i.sender,
+                    "receiver": i.receiver,
+                    "date": i.date,
+                    "version": i.version,
+                    "usage": i.usage,
                     "groups": [
-                        {"control": g.control, "version": g.version,
-                         "transactions": [t.control for t in g.transactions]}
+                        {
+                            "control": g.control,
+                            "version": g.version,
+                            "transactions": [t.control for t in g.transactions],
+                        }
                         for g in i.groups
                     ],
                 }
                 for i in st.interchanges
             ],
             "transactions": [
-                {"control": t.control, "guide": t.guide, "action": t.action,
-                 "sponsor": t.sponsor, "payer": t.payer, "members": t.member_count}
+                {
+                    "control": t.control,
+                    "guide": t.guide,
+                    "action": t.action,
+                    "sponsor": t.sponsor,
+                    "payer": t.payer,
+                    "members": t.member_count,
+                }
                 for t in st.transactions
             ],
             "members": n_members,
@@ -69,8 +81,9 @@ class Document:
         }
 
 
-def load(path: str | Path, progress: Progress | None = None,
-         cancel: CancelCheck | None = None) -> Document:
+def load(
+    path: str | Path, progress: Progress | None = None, cancel: CancelCheck | None = None
+) -> Document:
     """Read, structure and tabulate a file. Raises NotAn834Error or Cancelled.
 
     ``progress(done, total)`` is called with segment counts; ``cancel()`` is polled between
@@ -83,10 +96,16 @@ def load(path: str | Path, progress: Progress | None = None,
     return load_store(store, progress, cancel)
 
 
-def load_store(store: SegmentStore, progress: Progress | None = None,
-               cancel: CancelCheck | None = None) -> Document:
+def load_store(
+    store: SegmentStore, progress: Progress | None = None, cancel: CancelCheck | None = None
+) -> Document:
     """Structure and tabulate an already-read store."""
     with gc_paused():
         structure = build_structure(store, progress, cancel)
-        return Document(store.path or Path("<input>"), store, structure,
-                        member_frame(structure), coverage_frame(structure))
+        return Document(
+            store.path or Path("<input>"),
+            store,
+            structure,
+            member_frame(structure),
+            coverage_frame(structure),
+        )

@@ -36,75 +36,102 @@ class FieldSpec:
         return f"{self.segment_id}{self.element:02d}"
 
 
-def _f(column: str, label: str, seg: str | None, sid: str | None = None,
-       el: int | None = None, kind: str = "text", table: dict[str, str] | None = None) -> FieldSpec:
+def _f(
+    column: str,
+    label: str,
+    seg: str | None,
+    sid: str | None = None,
+    el: int | None = None,
+    kind: str = "text",
+    table: dict[str, str] | None = None,
+) -> FieldSpec:
     return FieldSpec(column, label, seg, sid, el, kind, table)
 
 
-MEMBER_FIELDS: dict[str, FieldSpec] = {f.column: f for f in [
-    _f("member_pos", "#", "seg_ins"),
-    _f("transaction", "Set", None),
-    _f("subscriber_id", "Subscriber ID", "seg_ref_0f", "REF", 2, "id"),
-    _f("is_subscriber", "Sub?", "seg_ins", "INS", 1, "code", codes.INS01),
-    _f("relationship", "Relationship", "seg_ins", "INS", 2, "code", codes.RELATIONSHIP),
-    _f("maintenance_type", "Maintenance", "seg_ins", "INS", 3, "code", codes.MAINTENANCE_TYPE),
-    _f("maintenance_reason", "Reason", "seg_ins", "INS", 4, "code", codes.MAINTENANCE_REASON),
-    _f("benefit_status", "Benefit status", "seg_ins", "INS", 5, "code", codes.BENEFIT_STATUS),
-    _f("medicare_plan", "Medicare", "seg_ins", "INS", 6, "code", codes.MEDICARE_PLAN),
-    _f("employment_status", "Employment", "seg_ins", "INS", 8, "code", codes.EMPLOYMENT_STATUS),
-    _f("student_status", "Student", "seg_ins", "INS", 9, "code", codes.STUDENT_STATUS),
-    _f("handicap", "Handicap", "seg_ins", "INS", 10, "code", codes.YES_NO),
-    _f("death_date", "Death date", "seg_ins", "INS", 12, "date"),
-    _f("member_id", "Member ID", "seg_ref_id", "REF", 2, "id"),
-    _f("member_ids", "Other IDs", "seg_ref_id"),
-    _f("policy_number", "Policy no.", "seg_ref_1l", "REF", 2, "id"),
-    _f("last_name", "Last name", "seg_nm1", "NM1", 3),
-    _f("first_name", "First name", "seg_nm1", "NM1", 4),
-    _f("middle_name", "Middle", "seg_nm1", "NM1", 5),
-    _f("name_suffix", "Suffix", "seg_nm1", "NM1", 7),
-    _f("id_qualifier", "ID qual.", "seg_nm1", "NM1", 8, "code", {"34": "SSN", "ZZ": "Mutually defined"}),
-    _f("ssn", "SSN", "seg_nm1", "NM1", 9, "id"),
-    _f("member_identifier", "NM1 ID", "seg_nm1", "NM1", 9, "id"),
-    _f("birth_date", "Birth date", "seg_dmg", "DMG", 2, "date"),
-    _f("gender", "Gender", "seg_dmg", "DMG", 3, "code", codes.GENDER),
-    _f("marital_status", "Marital", "seg_dmg", "DMG", 4, "code", codes.MARITAL_STATUS),
-    _f("address1", "Address", "seg_n3", "N3", 1),
-    _f("address2", "Address 2", "seg_n3", "N3", 2),
-    _f("city", "City", "seg_n4", "N4", 1),
-    _f("state", "State", "seg_n4", "N4", 2),
-    _f("zip", "ZIP", "seg_n4", "N4", 3, "id"),
-    _f("country", "Country", "seg_n4", "N4", 4),
-    _f("phone", "Phone", "seg_per"),
-    _f("email", "E-mail", "seg_per"),
-    _f("eligibility_begin", "Eligibility begin", "seg_dtp_356", "DTP", 3, "date"),
-    _f("eligibility_end", "Eligibility end", "seg_dtp_357", "DTP", 3, "date"),
-    _f("maintenance_effective", "Maint. effective", "seg_dtp_303", "DTP", 3, "date"),
-    _f("other_dates", "Other dates", "seg_ins"),
-    _f("coverage_count", "Coverages", "seg_ins"),
-]}
+MEMBER_FIELDS: dict[str, FieldSpec] = {
+    f.column: f
+    for f in [
+        _f("member_pos", "#", "seg_ins"),
+        _f("transaction", "Set", None),
+        _f("subscriber_id", "Subscriber ID", "seg_ref_0f", "REF", 2, "id"),
+        _f("is_subscriber", "Sub?", "seg_ins", "INS", 1, "code", codes.INS01),
+        _f("relationship", "Relationship", "seg_ins", "INS", 2, "code", codes.RELATIONSHIP),
+        _f("maintenance_type", "Maintenance", "seg_ins", "INS", 3, "code", codes.MAINTENANCE_TYPE),
+        _f("maintenance_reason", "Reason", "seg_ins", "INS", 4, "code", codes.MAINTENANCE_REASON),
+        _f("benefit_status", "Benefit status", "seg_ins", "INS", 5, "code", codes.BENEFIT_STATUS),
+        _f("medicare_plan", "Medicare", "seg_ins", "INS", 6, "code", codes.MEDICARE_PLAN),
+        _f("employment_status", "Employment", "seg_ins", "INS", 8, "code", codes.EMPLOYMENT_STATUS),
+        _f("student_status", "Student", "seg_ins", "INS", 9, "code", codes.STUDENT_STATUS),
+        _f("handicap", "Handicap", "seg_ins", "INS", 10, "code", codes.YES_NO),
+        _f("death_date", "Death date", "seg_ins", "INS", 12, "date"),
+        _f("member_id", "Member ID", "seg_ref_id", "REF", 2, "id"),
+        _f("member_ids", "Other IDs", "seg_ref_id"),
+        _f("policy_number", "Policy no.", "seg_ref_1l", "REF", 2, "id"),
+        _f("last_name", "Last name", "seg_nm1", "NM1", 3),
+        _f("first_name", "First name", "seg_nm1", "NM1", 4),
+        _f("middle_name", "Middle", "seg_nm1", "NM1", 5),
+        _f("name_suffix", "Suffix", "seg_nm1", "NM1", 7),
+        _f(
+            "id_qualifier",
+            "ID qual.",
+            "seg_nm1",
+            "NM1",
+            8,
+            "code",
+            {"34": "SSN", "ZZ": "Mutually defined"},
+        ),
+        _f("ssn", "SSN", "seg_nm1", "NM1", 9, "id"),
+        _f("member_identifier", "NM1 ID", "seg_nm1", "NM1", 9, "id"),
+        _f("birth_date", "Birth date", "seg_dmg", "DMG", 2, "date"),
+        _f("gender", "Gender", "seg_dmg", "DMG", 3, "code", codes.GENDER),
+        _f("marital_status", "Marital", "seg_dmg", "DMG", 4, "code", codes.MARITAL_STATUS),
+        _f("address1", "Address", "seg_n3", "N3", 1),
+        _f("address2", "Address 2", "seg_n3", "N3", 2),
+        _f("city", "City", "seg_n4", "N4", 1),
+        _f("state", "State", "seg_n4", "N4", 2),
+        _f("zip", "ZIP", "seg_n4", "N4", 3, "id"),
+        _f("country", "Country", "seg_n4", "N4", 4),
+        _f("phone", "Phone", "seg_per"),
+        _f("email", "E-mail", "seg_per"),
+        _f("eligibility_begin", "Eligibility begin", "seg_dtp_356", "DTP", 3, "date"),
+        _f("eligibility_end", "Eligibility end", "seg_dtp_357", "DTP", 3, "date"),
+        _f("maintenance_effective", "Maint. effective", "seg_dtp_303", "DTP", 3, "date"),
+        _f("other_dates", "Other dates", "seg_ins"),
+        _f("coverage_count", "Coverages", "seg_ins"),
+    ]
+}
 
-COVERAGE_FIELDS: dict[str, FieldSpec] = {f.column: f for f in [
-    _f("coverage_pos", "#", "seg_hd"),
-    _f("member_pos", "Member #", "seg_hd"),
-    _f("transaction", "Set", None),
-    _f("subscriber_id", "Subscriber ID", "seg_hd"),
-    _f("member_name", "Member", "seg_hd"),
-    _f("is_subscriber", "Sub?", "seg_hd"),
-    _f("maintenance_type", "Maintenance", "seg_hd", "HD", 1, "code", codes.MAINTENANCE_TYPE),
-    _f("insurance_line", "Line", "seg_hd", "HD", 3, "code", codes.INSURANCE_LINE),
-    _f("plan", "Plan", "seg_hd", "HD", 4),
-    _f("coverage_level", "Level", "seg_hd", "HD", 5, "code", codes.COVERAGE_LEVEL),
-    _f("benefit_begin", "Benefit begin", "seg_dtp_348", "DTP", 3, "date"),
-    _f("benefit_end", "Benefit end", "seg_dtp_349", "DTP", 3, "date"),
-    _f("other_dates", "Other dates", "seg_hd"),
-    _f("policy_id", "Policy ID", "seg_ref_1l", "REF", 2, "id"),
-    _f("plan_id", "Plan ID", "seg_ref_ce", "REF", 2, "id"),
-    _f("other_refs", "Other refs", "seg_hd"),
-]}
+COVERAGE_FIELDS: dict[str, FieldSpec] = {
+    f.column: f
+    for f in [
+        _f("coverage_pos", "#", "seg_hd"),
+        _f("member_pos", "Member #", "seg_hd"),
+        _f("transaction", "Set", None),
+        _f("subscriber_id", "Subscriber ID", "seg_hd"),
+        _f("member_name", "Member", "seg_hd"),
+        _f("is_subscriber", "Sub?", "seg_hd"),
+        _f("maintenance_type", "Maintenance", "seg_hd", "HD", 1, "code", codes.MAINTENANCE_TYPE),
+        _f("insurance_line", "Line", "seg_hd", "HD", 3, "code", codes.INSURANCE_LINE),
+        _f("plan", "Plan", "seg_hd", "HD", 4),
+        _f("coverage_level", "Level", "seg_hd", "HD", 5, "code", codes.COVERAGE_LEVEL),
+        _f("benefit_begin", "Benefit begin", "seg_dtp_348", "DTP", 3, "date"),
+        _f("benefit_end", "Benefit end", "seg_dtp_349", "DTP", 3, "date"),
+        _f("other_dates", "Other dates", "seg_hd"),
+        _f("policy_id", "Policy ID", "seg_ref_1l", "REF", 2, "id"),
+        _f("plan_id", "Plan ID", "seg_ref_ce", "REF", 2, "id"),
+        _f("other_refs", "Other refs", "seg_hd"),
+    ]
+}
 
 AMOUNT_CATEGORIES = {
-    "PRE AMT 1", "PRE AMT TOT", "APTC AMT", "CSR AMT", "TOT RES AMT", "TOT EMP RES AMT",
-    "OTH PAY AMT 1", "OTH PAY AMT 2",
+    "PRE AMT 1",
+    "PRE AMT TOT",
+    "APTC AMT",
+    "CSR AMT",
+    "TOT RES AMT",
+    "TOT EMP RES AMT",
+    "OTH PAY AMT 1",
+    "OTH PAY AMT 2",
 }
 
 
@@ -131,8 +158,9 @@ def coverage_frame(structure: Structure) -> pd.DataFrame:
     cats = structure.categories
     member_index = cats.array("member")
     name_code = {name: k for k, name in enumerate(names)}
-    codes = np.fromiter((name_code[n] for n in cats.column("name")), dtype=np.int32,
-                        count=len(cats))
+    codes = np.fromiter(
+        (name_code[n] for n in cats.column("name")), dtype=np.int32, count=len(cats)
+    )
     values = cats.array("value")
     ordinals = cats.array("segment")
     n_members = int(member_index.max()) + 1 if len(member_index) else 0
@@ -155,8 +183,15 @@ def coverage_frame(structure: Structure) -> pd.DataFrame:
     # Displayed columns first, then every seg_* column.
     shown = [c for c in df.columns if not c.startswith("seg_")]
     segs = [c for c in df.columns if c.startswith("seg_")]
-    return pd.concat([df[shown], cat_frame[list(names)], df[segs],
-                      cat_frame[[category_segment_column(n) for n in names]]], axis=1)
+    return pd.concat(
+        [
+            df[shown],
+            cat_frame[list(names)],
+            df[segs],
+            cat_frame[[category_segment_column(n) for n in names]],
+        ],
+        axis=1,
+    )
 
 
 def coverage_field(column: str) -> FieldSpec | None:

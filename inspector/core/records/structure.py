@@ -9,40 +9,116 @@ it is the hot loop of loading a file, so it favours local variables over abstrac
 from __future__ import annotations
 
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
 from inspector.core.errors import Cancelled, NotAn834Error
 from inspector.core.findings import Finding
+from inspector.core.progress import CancelCheck, Progress
 from inspector.core.reading.source import TRANSACTION_NAMES, SegmentIds, SegmentStore
 from inspector.core.records.table import ColumnTable, RowView
-from inspector.core.progress import CancelCheck, Progress
-
 
 # Loop labels, indexed by the code stored per segment in Structure.loops.
 LOOPS = [
-    "", "ISA", "GS", "HEADER", "1000A", "1000B", "1000C", "1100C", "1000", "2000",
-    "2100A", "2100B", "2100C", "2100D", "2100E", "2100F", "2100G", "2100H", "2200", "2300",
-    "2310", "2320", "2330", "LS", "2700", "2750", "LE", "SE", "GE", "IEA", "OTHER-ST",
+    "",
+    "ISA",
+    "GS",
+    "HEADER",
+    "1000A",
+    "1000B",
+    "1000C",
+    "1100C",
+    "1000",
+    "2000",
+    "2100A",
+    "2100B",
+    "2100C",
+    "2100D",
+    "2100E",
+    "2100F",
+    "2100G",
+    "2100H",
+    "2200",
+    "2300",
+    "2310",
+    "2320",
+    "2330",
+    "LS",
+    "2700",
+    "2750",
+    "LE",
+    "SE",
+    "GE",
+    "IEA",
+    "OTHER-ST",
 ]
-(L_NONE, L_ISA, L_GS, L_HEADER, L_1000A, L_1000B, L_1000C, L_1100C, L_1000, L_2000,
- L_2100A, L_2100B, L_2100C, L_2100D, L_2100E, L_2100F, L_2100G, L_2100H, L_2200, L_2300,
- L_2310, L_2320, L_2330, L_LS, L_2700, L_2750, L_LE, L_SE, L_GE, L_IEA, L_OTHER) = range(len(LOOPS))
+(
+    L_NONE,
+    L_ISA,
+    L_GS,
+    L_HEADER,
+    L_1000A,
+    L_1000B,
+    L_1000C,
+    L_1100C,
+    L_1000,
+    L_2000,
+    L_2100A,
+    L_2100B,
+    L_2100C,
+    L_2100D,
+    L_2100E,
+    L_2100F,
+    L_2100G,
+    L_2100H,
+    L_2200,
+    L_2300,
+    L_2310,
+    L_2320,
+    L_2330,
+    L_LS,
+    L_2700,
+    L_2750,
+    L_LE,
+    L_SE,
+    L_GE,
+    L_IEA,
+    L_OTHER,
+) = range(len(LOOPS))
 
 # Path of each loop in the 834 tree, as used in findings (e.g. "2000/2300").
 LOOP_PATHS = {
-    "2000": "2000", "2100A": "2000/2100A", "2100B": "2000/2100B", "2100C": "2000/2100C",
-    "2100D": "2000/2100D", "2100E": "2000/2100E", "2100F": "2000/2100F",
-    "2100G": "2000/2100G", "2100H": "2000/2100H", "2200": "2000/2200", "2300": "2000/2300",
-    "2310": "2000/2300/2310", "2320": "2000/2300/2320", "2330": "2000/2300/2320/2330",
-    "LS": "2000", "2700": "2000/2700", "2750": "2000/2700/2750", "LE": "2000",
+    "2000": "2000",
+    "2100A": "2000/2100A",
+    "2100B": "2000/2100B",
+    "2100C": "2000/2100C",
+    "2100D": "2000/2100D",
+    "2100E": "2000/2100E",
+    "2100F": "2000/2100F",
+    "2100G": "2000/2100G",
+    "2100H": "2000/2100H",
+    "2200": "2000/2200",
+    "2300": "2000/2300",
+    "2310": "2000/2300/2310",
+    "2320": "2000/2300/2320",
+    "2330": "2000/2300/2320/2330",
+    "LS": "2000",
+    "2700": "2000/2700",
+    "2750": "2000/2700/2750",
+    "LE": "2000",
 }
 
 _NM1_2100 = {
-    "IL": L_2100A, "74": L_2100A, "70": L_2100B, "31": L_2100C, "36": L_2100D, "M8": L_2100E,
-    "S3": L_2100F, "45": L_2100H,
+    "IL": L_2100A,
+    "74": L_2100A,
+    "70": L_2100B,
+    "31": L_2100C,
+    "36": L_2100D,
+    "M8": L_2100E,
+    "S3": L_2100F,
+    "45": L_2100H,
 }
 _HEADER_N1 = {"P5": L_1000A, "IN": L_1000B, "BO": L_1000C, "TV": L_1000C}
 PHONE_QUALIFIERS = {"TE", "HP", "WP", "CP", "AP"}
@@ -50,26 +126,91 @@ KNOWN_834_GUIDES = ("005010X220A1", "004010X095A1")
 
 # Member row layout. Display columns first, then segment ordinals (0 = no such segment).
 MEMBER_COLUMNS = [
-    "member_pos", "transaction", "subscriber_id", "is_subscriber", "relationship",
-    "maintenance_type", "maintenance_reason", "benefit_status", "medicare_plan",
-    "employment_status", "student_status", "handicap", "death_date", "member_id", "member_ids",
-    "policy_number", "last_name", "first_name", "middle_name", "name_suffix", "id_qualifier",
-    "ssn", "member_identifier", "birth_date", "gender", "marital_status", "address1",
-    "address2", "city", "state", "zip", "country", "phone", "email", "eligibility_begin",
-    "eligibility_end", "maintenance_effective", "other_dates", "coverage_count",
-    "seg_ins", "seg_ref_0f", "seg_ref_1l", "seg_ref_id", "seg_nm1", "seg_per", "seg_n3",
-    "seg_n4", "seg_dmg", "seg_dtp_356", "seg_dtp_357", "seg_dtp_303", "seg_first", "seg_last",
+    "member_pos",
+    "transaction",
+    "subscriber_id",
+    "is_subscriber",
+    "relationship",
+    "maintenance_type",
+    "maintenance_reason",
+    "benefit_status",
+    "medicare_plan",
+    "employment_status",
+    "student_status",
+    "handicap",
+    "death_date",
+    "member_id",
+    "member_ids",
+    "policy_number",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "name_suffix",
+    "id_qualifier",
+    "ssn",
+    "member_identifier",
+    "birth_date",
+    "gender",
+    "marital_status",
+    "address1",
+    "address2",
+    "city",
+    "state",
+    "zip",
+    "country",
+    "phone",
+    "email",
+    "eligibility_begin",
+    "eligibility_end",
+    "maintenance_effective",
+    "other_dates",
+    "coverage_count",
+    "seg_ins",
+    "seg_ref_0f",
+    "seg_ref_1l",
+    "seg_ref_id",
+    "seg_nm1",
+    "seg_per",
+    "seg_n3",
+    "seg_n4",
+    "seg_dmg",
+    "seg_dtp_356",
+    "seg_dtp_357",
+    "seg_dtp_303",
+    "seg_first",
+    "seg_last",
 ]
 COVERAGE_COLUMNS = [
-    "coverage_pos", "member_pos", "transaction", "subscriber_id", "member_name",
-    "is_subscriber", "maintenance_type", "insurance_line", "plan", "coverage_level",
-    "benefit_begin", "benefit_end", "other_dates", "policy_id", "plan_id", "other_refs",
-    "seg_hd", "seg_dtp_348", "seg_dtp_349", "seg_ref_1l", "seg_ref_ce", "seg_first", "seg_last",
+    "coverage_pos",
+    "member_pos",
+    "transaction",
+    "subscriber_id",
+    "member_name",
+    "is_subscriber",
+    "maintenance_type",
+    "insurance_line",
+    "plan",
+    "coverage_level",
+    "benefit_begin",
+    "benefit_end",
+    "other_dates",
+    "policy_id",
+    "plan_id",
+    "other_refs",
+    "seg_hd",
+    "seg_dtp_348",
+    "seg_dtp_349",
+    "seg_ref_1l",
+    "seg_ref_ce",
+    "seg_first",
+    "seg_last",
 ]
-MEMBER_INT_COLUMNS = [c for c in MEMBER_COLUMNS
-                      if c.startswith("seg_") or c in ("member_pos", "coverage_count")]
-COVERAGE_INT_COLUMNS = [c for c in COVERAGE_COLUMNS
-                        if c.startswith("seg_") or c in ("coverage_pos", "member_pos")]
+MEMBER_INT_COLUMNS = [
+    c for c in MEMBER_COLUMNS if c.startswith("seg_") or c in ("member_pos", "coverage_count")
+]
+COVERAGE_INT_COLUMNS = [
+    c for c in COVERAGE_COLUMNS if c.startswith("seg_") or c in ("coverage_pos", "member_pos")
+]
 M = {name: i for i, name in enumerate(MEMBER_COLUMNS)}
 C = {name: i for i, name in enumerate(COVERAGE_COLUMNS)}
 
@@ -275,11 +416,27 @@ def build_structure(
     in_cov_area = False
     step = 32768
 
-    def env(code: str, message: str, ordinal: int, seg_id: str, element: str | None = None,
-            value: str | None = None, severity: str = "error") -> None:
-        problems.append(Finding(severity=severity, code=code, message=message, segment=ordinal,  # type: ignore[arg-type]
-                                segment_id=seg_id, element=element, value=value,
-                                source="envelope"))
+    def env(
+        code: str,
+        message: str,
+        ordinal: int,
+        seg_id: str,
+        element: str | None = None,
+        value: str | None = None,
+        severity: str = "error",
+    ) -> None:
+        problems.append(
+            Finding(
+                severity=severity,
+                code=code,
+                message=message,
+                segment=ordinal,  # type: ignore[arg-type]
+                segment_id=seg_id,
+                element=element,
+                value=value,
+                source="envelope",
+            )
+        )
 
     def close_member(last: int) -> None:
         # The finished rows move into the column tables; the row lists are dropped.
@@ -340,7 +497,7 @@ def build_structure(
                 if tag == "REF":
                     q = els[1] if ne > 1 else ""
                     v = els[2] if ne > 2 else ""
-                    if ctx == L_2750 or ctx == L_2700:
+                    if ctx in (L_2750, L_2700):
                         ctx = L_2750
                         if category and not category_valued:
                             category_valued = True
@@ -374,15 +531,16 @@ def build_structure(
                 if tag == "DTP":
                     q = els[1] if ne > 1 else ""
                     v = els[3] if ne > 3 else ""
-                    if ctx == L_2750 or ctx == L_2700:
+                    if ctx in (L_2750, L_2700):
                         ctx = L_2750
                         if category and not category_valued and q == "007":
                             # A category carried by its date alone (e.g. a previous end date)
                             category_valued = True
                             old = mcats.get(category)
                             shown = DATE[v]
-                            mcats[category] = ((shown, o) if old is None
-                                               else (f"{old[0]}; {shown}", old[1]))
+                            mcats[category] = (
+                                (shown, o) if old is None else (f"{old[0]}; {shown}", old[1])
+                            )
                     elif in_cov_area:
                         if ctx == L_2300:
                             if q == "348" and not cov[C["seg_dtp_348"]]:
@@ -520,8 +678,12 @@ def build_structure(
 
             if tag == "INS":
                 if st is None:
-                    env("ENV-INS-OUTSIDE-ST", "This INS (member) segment is outside any ST/SE "
-                        "transaction set.", o, tag)
+                    env(
+                        "ENV-INS-OUTSIDE-ST",
+                        "This INS (member) segment is outside any ST/SE transaction set.",
+                        o,
+                        tag,
+                    )
                     loops[i] = L_2000
                     continue
                 if ctx == L_OTHER:
@@ -556,22 +718,33 @@ def build_structure(
             # ---- header and envelope ----------------------------------------------------------------
             if tag == "ISA":
                 if isa is not None and isa.iea is None:
-                    env("ENV-MISSING-IEA", "A new ISA starts before the previous interchange was "
-                        "closed by an IEA segment.", o, tag)
+                    env(
+                        "ENV-MISSING-IEA",
+                        "A new ISA starts before the previous interchange was "
+                        "closed by an IEA segment.",
+                        o,
+                        tag,
+                    )
                 if gs is not None and gs.ge is None:
                     gs = None
                 st = None
                 f = els + [""] * (17 - ne)
-                isa = Interchange(o, f[13].strip(), f[6].strip(), f[8].strip(), f[9], f[10],
-                                  f[12], f[15])
+                isa = Interchange(
+                    o, f[13].strip(), f[6].strip(), f[8].strip(), f[9], f[10], f[12], f[15]
+                )
                 interchanges.append(isa)
                 loops[i] = ctx = L_ISA
             elif tag == "GS":
                 if isa is None:
                     env("ENV-GS-OUTSIDE-ISA", "GS segment outside an ISA/IEA interchange.", o, tag)
                 if gs is not None and gs.ge is None:
-                    env("ENV-MISSING-GE", "A new GS starts before the previous functional group "
-                        "was closed by a GE segment.", o, tag)
+                    env(
+                        "ENV-MISSING-GE",
+                        "A new GS starts before the previous functional group "
+                        "was closed by a GE segment.",
+                        o,
+                        tag,
+                    )
                 f = els + [""] * (9 - ne)
                 gs = Group(o, f[6], f[1], f[8])
                 if isa is not None:
@@ -579,8 +752,13 @@ def build_structure(
                 loops[i] = ctx = L_GS
             elif tag == "ST":
                 if st is not None and st.se is None:
-                    env("ENV-MISSING-SE", f"A new ST starts before transaction set {st.control} was "
-                        "closed by an SE segment.", o, tag)
+                    env(
+                        "ENV-MISSING-SE",
+                        f"A new ST starts before transaction set {st.control} was "
+                        "closed by an SE segment.",
+                        o,
+                        tag,
+                    )
                 f = els + [""] * (4 - ne)
                 guide = f[3] or (gs.version if gs else "")
                 st = Transaction(o, f[2], f[1], guide, first_member=member_count)
@@ -590,19 +768,42 @@ def build_structure(
                     gs.transactions.append(st)
                 if f[1] != "834":
                     other_sets.append(f[1])
-                    env("ENV-NOT-834", f"Transaction set {f[2]} is {TRANSACTION_NAMES.get(f[1], 'a ' + f[1])}"
-                        ", not an 834; its content is not shown.", o, tag, "ST01", f[1], "warning")
+                    env(
+                        "ENV-NOT-834",
+                        f"Transaction set {f[2]} is {TRANSACTION_NAMES.get(f[1], 'a ' + f[1])}"
+                        ", not an 834; its content is not shown.",
+                        o,
+                        tag,
+                        "ST01",
+                        f[1],
+                        "warning",
+                    )
                     loops[i] = ctx = L_OTHER
                 else:
                     transactions.append(st)
                     if guide and guide not in KNOWN_834_GUIDES:
-                        env("ENV-GUIDE-VERSION", f"This 834 says it follows guide {guide}; the "
+                        env(
+                            "ENV-GUIDE-VERSION",
+                            f"This 834 says it follows guide {guide}; the "
                             "inspector reads it, but implementation-guide checks exist only for "
-                            "005010X220A1 and 004010X095A1.", o, tag, "ST03" if f[3] else "GS08",
-                            guide, "warning")
+                            "005010X220A1 and 004010X095A1.",
+                            o,
+                            tag,
+                            "ST03" if f[3] else "GS08",
+                            guide,
+                            "warning",
+                        )
                     if f[3] and gs is not None and gs.version and f[3] != gs.version:
-                        env("ENV-ST03-GS08", f"ST03 ({f[3]}) differs from GS08 ({gs.version}); they "
-                            "must name the same guide.", o, tag, "ST03", f[3], "warning")
+                        env(
+                            "ENV-ST03-GS08",
+                            f"ST03 ({f[3]}) differs from GS08 ({gs.version}); they "
+                            "must name the same guide.",
+                            o,
+                            tag,
+                            "ST03",
+                            f[3],
+                            "warning",
+                        )
                     loops[i] = ctx = L_HEADER
             elif tag == "SE":
                 if st is None:
@@ -612,12 +813,25 @@ def build_structure(
                     f = els + [""] * (3 - ne)
                     actual = o - st.st + 1
                     if f[1].strip() != str(actual):
-                        env("ENV-SE01-COUNT", f"SE01 says the transaction set has {f[1] or 'no'} "
+                        env(
+                            "ENV-SE01-COUNT",
+                            f"SE01 says the transaction set has {f[1] or 'no'} "
                             f"segments, but it has {actual} (ST through SE). Set SE01 to {actual}.",
-                            o, tag, "SE01", f[1])
+                            o,
+                            tag,
+                            "SE01",
+                            f[1],
+                        )
                     if f[2] != st.control:
-                        env("ENV-SE02-CONTROL", f"SE02 ({f[2]}) does not match ST02 ({st.control}); "
-                            "they must be the same control number.", o, tag, "SE02", f[2])
+                        env(
+                            "ENV-SE02-CONTROL",
+                            f"SE02 ({f[2]}) does not match ST02 ({st.control}); "
+                            "they must be the same control number.",
+                            o,
+                            tag,
+                            "SE02",
+                            f[2],
+                        )
                     _check_qty(st, env)
                     st = None
                 loops[i] = ctx = L_SE
@@ -629,11 +843,24 @@ def build_structure(
                     f = els + [""] * (3 - ne)
                     count = len(gs.transactions)
                     if f[1].strip() != str(count):
-                        env("ENV-GE01-COUNT", f"GE01 says the group has {f[1] or 'no'} transaction "
-                            f"sets, but it has {count}. Set GE01 to {count}.", o, tag, "GE01", f[1])
+                        env(
+                            "ENV-GE01-COUNT",
+                            f"GE01 says the group has {f[1] or 'no'} transaction "
+                            f"sets, but it has {count}. Set GE01 to {count}.",
+                            o,
+                            tag,
+                            "GE01",
+                            f[1],
+                        )
                     if f[2].strip() != gs.control.strip():
-                        env("ENV-GE02-CONTROL", f"GE02 ({f[2]}) does not match GS06 ({gs.control}).",
-                            o, tag, "GE02", f[2])
+                        env(
+                            "ENV-GE02-CONTROL",
+                            f"GE02 ({f[2]}) does not match GS06 ({gs.control}).",
+                            o,
+                            tag,
+                            "GE02",
+                            f[2],
+                        )
                     gs = None
                 loops[i] = ctx = L_GE
             elif tag == "IEA":
@@ -644,12 +871,24 @@ def build_structure(
                     f = els + [""] * (3 - ne)
                     count = len(isa.groups)
                     if f[1].strip() != str(count):
-                        env("ENV-IEA01-COUNT", f"IEA01 says the interchange has {f[1] or 'no'} "
+                        env(
+                            "ENV-IEA01-COUNT",
+                            f"IEA01 says the interchange has {f[1] or 'no'} "
                             f"functional groups, but it has {count}. Set IEA01 to {count}.",
-                            o, tag, "IEA01", f[1])
+                            o,
+                            tag,
+                            "IEA01",
+                            f[1],
+                        )
                     if f[2].strip() != isa.control:
-                        env("ENV-IEA02-CONTROL", f"IEA02 ({f[2]}) does not match ISA13 "
-                            f"({isa.control}).", o, tag, "IEA02", f[2])
+                        env(
+                            "ENV-IEA02-CONTROL",
+                            f"IEA02 ({f[2]}) does not match ISA13 ({isa.control}).",
+                            o,
+                            tag,
+                            "IEA02",
+                            f[2],
+                        )
                 loops[i] = ctx = L_IEA
             elif ctx == L_OTHER:
                 loops[i] = L_OTHER
@@ -674,21 +913,41 @@ def build_structure(
                 loops[i] = ctx
             else:
                 if tag:
-                    env("ENV-OUTSIDE-ENVELOPE", f"Segment {tag} is outside any ST/SE transaction "
-                        "set; it will be ignored by most systems.", o, tag, severity="error")
+                    env(
+                        "ENV-OUTSIDE-ENVELOPE",
+                        f"Segment {tag} is outside any ST/SE transaction "
+                        "set; it will be ignored by most systems.",
+                        o,
+                        tag,
+                        severity="error",
+                    )
                 loops[i] = L_NONE
 
     close_member(n)
     if st is not None and st.se is None:
-        env("ENV-MISSING-SE", f"The file ends before transaction set {st.control} is closed by an "
-            "SE segment: the file is truncated or incomplete.", n, id_names[ids[-1]] if ids else "")
+        env(
+            "ENV-MISSING-SE",
+            f"The file ends before transaction set {st.control} is closed by an "
+            "SE segment: the file is truncated or incomplete.",
+            n,
+            id_names[ids[-1]] if ids else "",
+        )
         _check_qty(st, env)
     if gs is not None and gs.ge is None:
-        env("ENV-MISSING-GE", "The file ends before the functional group is closed by a GE "
-            "segment.", n, id_names[ids[-1]] if ids else "")
+        env(
+            "ENV-MISSING-GE",
+            "The file ends before the functional group is closed by a GE segment.",
+            n,
+            id_names[ids[-1]] if ids else "",
+        )
     if isa is not None and isa.iea is None:
-        env("ENV-MISSING-IEA", "The file ends before the interchange is closed by an IEA "
-            "segment: the file is truncated or incomplete.", n, id_names[ids[-1]] if ids else "")
+        env(
+            "ENV-MISSING-IEA",
+            "The file ends before the interchange is closed by an IEA "
+            "segment: the file is truncated or incomplete.",
+            n,
+            id_names[ids[-1]] if ids else "",
+        )
     if progress is not None:
         progress(n, n)
 
@@ -699,10 +958,20 @@ def build_structure(
         if other_sets:
             kinds = ", ".join(sorted({TRANSACTION_NAMES.get(s, "a " + s) for s in other_sets}))
             raise NotAn834Error(store.path, f"this X12 file is {kinds}, not an 834 enrollment file")
-        raise NotAn834Error(store.path, "this X12 file has no ST*834 transaction set "
-                            "(no enrollment data)")
-    return Structure(interchanges, transactions, loops, members, coverages, categories,
-                     list(category_names), problems, other_sets)
+        raise NotAn834Error(
+            store.path, "this X12 file has no ST*834 transaction set (no enrollment data)"
+        )
+    return Structure(
+        interchanges,
+        transactions,
+        loops,
+        members,
+        coverages,
+        categories,
+        list(category_names),
+        problems,
+        other_sets,
+    )
 
 
 def _check_qty(st: Transaction, env: Callable[..., None]) -> None:
@@ -716,10 +985,24 @@ def _check_qty(st: Transaction, env: Callable[..., None]) -> None:
         try:
             expected = float(total[0])
         except ValueError:
-            env("ENV-QTY-VALUE", f"QTY*TO value '{total[0]}' is not a number.", total[1], "QTY",
-                "QTY02", total[0], "warning")
+            env(
+                "ENV-QTY-VALUE",
+                f"QTY*TO value '{total[0]}' is not a number.",
+                total[1],
+                "QTY",
+                "QTY02",
+                total[0],
+                "warning",
+            )
             return
         if expected != st.member_count:
-            env("ENV-QTY-TOTAL", f"QTY*TO says {total[0]} members, but transaction set "
-                f"{st.control} has {st.member_count} INS loops.", total[1], "QTY", "QTY02",
-                total[0], "warning")
+            env(
+                "ENV-QTY-TOTAL",
+                f"QTY*TO says {total[0]} members, but transaction set "
+                f"{st.control} has {st.member_count} INS loops.",
+                total[1],
+                "QTY",
+                "QTY02",
+                total[0],
+                "warning",
+            )

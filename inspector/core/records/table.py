@@ -8,7 +8,7 @@ per cell) and integer columns are ``array('i')`` (4 bytes per cell, no int objec
 from __future__ import annotations
 
 from array import array
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 

@@ -5,11 +5,11 @@ All of them produce :class:`~inspector.core.findings.Finding` objects tied to se
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import Callable, Iterable
 
-from inspector.core.records.document import Document
 from inspector.core.findings import Finding, sort_key
+from inspector.core.records.document import Document
 from inspector.core.records.structure import span_containing
 
 OnFinding = Callable[[Finding], None]

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
-from inspector.core.records.document import Document
 from inspector.core.findings import Finding, sort_key
-from inspector.core.validation.locate import Locator
 from inspector.core.progress import CancelCheck, Progress
-
+from inspector.core.records.document import Document
+from inspector.core.validation.locate import Locator
 
 # pyx12 findings that say the same as a reader/envelope finding the inspector already made.
 # The inspector's own finding is kept: it sits on the element that is wrong (SE01 on the SE,
 # not on the ST where pyx12 noticed it) and exists before pyx12 has finished.
 PYX12_EQUIVALENTS = {
-    "IG-ST-2": "ENV-MISSING-SE", "IG-ST-3": "ENV-SE02-CONTROL", "IG-ST-4": "ENV-SE01-COUNT",
-    "IG-GS-3": "ENV-MISSING-GE", "IG-GS-4": "ENV-GE02-CONTROL", "IG-GS-5": "ENV-GE01-COUNT",
-    "IG-ISA-001": "ENV-IEA02-CONTROL", "IG-ISA-021": "ENV-IEA01-COUNT",
-    "IG-ISA-023": "ENV-MISSING-IEA", "IG-ENC-BOM": "X12-BOM",
-    "IG-ENC-LEADING-WHITESPACE": "X12-LEADING-WHITESPACE", "IG-ISA-WIDTH": "X12-ISA-WIDTH",
+    "IG-ST-2": "ENV-MISSING-SE",
+    "IG-ST-3": "ENV-SE02-CONTROL",
+    "IG-ST-4": "ENV-SE01-COUNT",
+    "IG-GS-3": "ENV-MISSING-GE",
+    "IG-GS-4": "ENV-GE02-CONTROL",
+    "IG-GS-5": "ENV-GE01-COUNT",
+    "IG-ISA-001": "ENV-IEA02-CONTROL",
+    "IG-ISA-021": "ENV-IEA01-COUNT",
+    "IG-ISA-023": "ENV-MISSING-IEA",
+    "IG-ENC-BOM": "X12-BOM",
+    "IG-ENC-LEADING-WHITESPACE": "X12-LEADING-WHITESPACE",
+    "IG-ISA-WIDTH": "X12-ISA-WIDTH",
     "IG-EMPTY-SEGMENT": "X12-EMPTY-SEGMENT",
 }
 
@@ -56,8 +62,11 @@ class Deduplicator:
         twin = PYX12_EQUIVALENTS.get(finding.code)
         if twin is None or twin not in self._codes:
             return False
-        if twin.startswith("ENV-MISSING") or twin in ("X12-BOM", "X12-LEADING-WHITESPACE",
-                                                        "X12-ISA-WIDTH"):
+        if twin.startswith("ENV-MISSING") or twin in (
+            "X12-BOM",
+            "X12-LEADING-WHITESPACE",
+            "X12-ISA-WIDTH",
+        ):
             return True  # one per file or envelope: the place differs by design
         where = finding.extra.get("detected_at_segment", finding.segment)
         return (twin, where) in self._places
@@ -110,8 +119,9 @@ def validate_document(
             if not duplicates.is_duplicate(f):
                 emit(f)
 
-        result = validate_with_pyx12(doc.store.data, progress=progress, cancel=cancel,
-                                     on_finding=emit_new)
+        result = validate_with_pyx12(
+            doc.store.data, progress=progress, cancel=cancel, on_finding=emit_new
+        )
         if on_pyx12_result is not None:  # e.g. to build the 999 without validating again
             on_pyx12_result(result)
     elif progress is not None:

@@ -8,22 +8,25 @@ It never touches widgets.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from inspector.core.editing.journal import Journal
-from inspector.core.export.corrections import write_corrected_834
-from inspector.core.records.document import Document
 from inspector.core.editing.session import Change, Edit, EditRejected, EditSession, parse_element
+from inspector.core.export.corrections import write_corrected_834
 from inspector.core.findings import Finding
+from inspector.core.records.document import Document
 from inspector.core.records.frames import MEMBER_FIELDS, coverage_field
 from inspector.gui.editing.revalidation import Revalidator
 from inspector.gui.models.roles import EditHint
 
-RECOVERY_FIRST = ("Restore or discard the corrections from your earlier session first "
-                  "(see the message above the tables).")
+RECOVERY_FIRST = (
+    "Restore or discard the corrections from your earlier session first "
+    "(see the message above the tables)."
+)
 
 
 class DocumentEditor(QObject):
@@ -36,9 +39,17 @@ class DocumentEditor(QObject):
     revalidation_finished = Signal()
     journal_failed = Signal(str)  # the journal could not be written (editing goes on)
 
-    def __init__(self, doc: Document, journal: Journal | None = None, *,
-                 recoverable: int = 0, use_pyx12: bool = True, use_rules: bool = True,
-                 profiles: tuple[str, ...] = (), parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        journal: Journal | None = None,
+        *,
+        recoverable: int = 0,
+        use_pyx12: bool = True,
+        use_rules: bool = True,
+        profiles: tuple[str, ...] = (),
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.journal = journal
         self.session = EditSession(doc, journal)
@@ -49,8 +60,9 @@ class DocumentEditor(QObject):
         self._rebase_journal = False
         self._journal_error_shown = False
         self._undone: list[Change] = []  # what Redo would re-apply, last on top
-        self.revalidator = Revalidator(self.session, use_pyx12=use_pyx12, use_rules=use_rules,
-                                       profiles=profiles, parent=self)
+        self.revalidator = Revalidator(
+            self.session, use_pyx12=use_pyx12, use_rules=use_rules, profiles=profiles, parent=self
+        )
         self.revalidator.member_revalidated.connect(self.member_revalidated)
         self.revalidator.revalidation_failed.connect(self.revalidation_failed)
         self.revalidator.revalidation_finished.connect(self.revalidation_finished)
@@ -110,8 +122,10 @@ class DocumentEditor(QObject):
         sid, k = target.segment_id, target.position
         if target.component is None:
             qualifier = {("DTP", 3): 2, ("DMG", 2): 1, ("INS", 12): 11}.get((sid, k))
-            if qualifier is not None and self.element_value(
-                    segment, f"{sid}{qualifier:02d}") in ("D8", ""):
+            if qualifier is not None and self.element_value(segment, f"{sid}{qualifier:02d}") in (
+                "D8",
+                "",
+            ):
                 return EditHint("date", None, "", element)
         return EditHint("text", None, "", element)
 
@@ -146,8 +160,10 @@ class DocumentEditor(QObject):
         except EditRejected as exc:
             return exc.reason
         except Exception as exc:  # a bug must not lose the clerk's work: report it
-            return (f"the change could not be made because of an unexpected problem "
-                    f"({type(exc).__name__}: {exc}); nothing was changed")
+            return (
+                f"the change could not be made because of an unexpected problem "
+                f"({type(exc).__name__}: {exc}); nothing was changed"
+            )
         if change.changed:
             self._after(change)
         return None
@@ -208,7 +224,8 @@ class DocumentEditor(QObject):
             self.journal_failed.emit(
                 f"Your corrections could not be written to the recovery journal "
                 f"({error.strerror or error}). They are kept while the inspector runs; save the "
-                "corrected 834 soon.")
+                "corrected 834 soon."
+            )
         elif error is None:
             self._journal_error_shown = False
 
@@ -247,10 +264,9 @@ class DocumentEditor(QObject):
 
     def _discard_journal(self) -> None:
         if self.journal is not None:
-            try:
+            # a stale journal is only offered again for the very same file
+            with contextlib.suppress(OSError):
                 self.journal.discard()
-            except OSError:
-                pass  # a stale journal is only offered again for the very same file
 
     def closing(self, keep_journal: bool = False) -> None:
         """The document is being closed (after saving or discarding, unless ``keep_journal``)."""
@@ -278,8 +294,9 @@ class DocumentEditor(QObject):
     def belongs_to(self, pos: int) -> Callable[[Finding], bool]:
         """Whether a finding is one a re-check of member ``pos`` replaces."""
         first, last = self.member_span(pos)
-        return lambda f: f.member_pos == pos or (
-            f.segment is not None and first <= f.segment <= last)
+        return lambda f: (
+            f.member_pos == pos or (f.segment is not None and first <= f.segment <= last)
+        )
 
     def settled_findings(self, findings: list[Finding]) -> list[Finding]:
         """``findings`` with those of members still being re-checked computed now."""

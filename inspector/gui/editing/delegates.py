@@ -10,11 +10,19 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import (
-    QAbstractItemModel, QModelIndex, QPersistentModelIndex, QRegularExpression, Qt,
+    QAbstractItemModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRegularExpression,
+    Qt,
 )
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
-    QComboBox, QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget,
+    QComboBox,
+    QLineEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
 )
 
 from inspector.gui.models.roles import EDIT_HINT_ROLE, EditHint
@@ -85,8 +93,12 @@ def editor_value(hint: EditHint, editor: QWidget) -> str:
 class FieldDelegate(QStyledItemDelegate):
     """Creates the editor a cell's :class:`EditHint` asks for; commits through ``setData``."""
 
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
-                     index: QModelIndex | QPersistentModelIndex) -> QWidget:
+    def createEditor(
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> QWidget:
         hint = index.data(EDIT_HINT_ROLE)
         if not isinstance(hint, EditHint):
             return super().createEditor(parent, option, index)
@@ -100,8 +112,9 @@ class FieldDelegate(QStyledItemDelegate):
             super().setEditorData(editor, index)
         # else: make_editor already showed the value; re-setting it would undo typing
 
-    def setModelData(self, editor: QWidget, model: QAbstractItemModel,
-                     index: QModelIndex | QPersistentModelIndex) -> None:
+    def setModelData(
+        self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         hint = index.data(EDIT_HINT_ROLE)
         if not isinstance(hint, EditHint):
             super().setModelData(editor, model, index)
@@ -112,8 +125,12 @@ class FieldDelegate(QStyledItemDelegate):
             return  # nothing changed: no edit, no history entry
         model.setData(index, value, _EDIT)
 
-    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem,
-                             index: QModelIndex | QPersistentModelIndex) -> None:
+    def updateEditorGeometry(
+        self,
+        editor: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         rect = option.rect
         if isinstance(editor, QComboBox):  # wide enough to read "021 Addition", inside the view
             width = max(rect.width(), editor.sizeHint().width())
@@ -121,6 +138,7 @@ class FieldDelegate(QStyledItemDelegate):
             left = rect.left()
             if area is not None and left + width > area.width():
                 left = max(0, area.width() - width)
-            rect = rect.adjusted(left - rect.left(), 0, left - rect.left() + width - rect.width(),
-                                 0)
+            rect = rect.adjusted(
+                left - rect.left(), 0, left - rect.left() + width - rect.width(), 0
+            )
         editor.setGeometry(rect)

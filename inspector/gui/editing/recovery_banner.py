@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStyle, 
 
 
 class RecoveryBanner(QFrame):
-    """"3 corrections to demo.834 were not saved … [Restore] [Discard]"."""
+    """ "3 corrections to demo.834 were not saved … [Restore] [Discard]"."""
 
     restore_requested = Signal()
     discard_requested = Signal()
@@ -20,8 +20,9 @@ class RecoveryBanner(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         icon = QLabel()
-        icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
-                       .pixmap(18, 18))
+        icon.setPixmap(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(18, 18)
+        )
         self.label = QLabel()
         self.label.setObjectName("recoveryText")
         self.label.setWordWrap(True)
@@ -46,9 +47,11 @@ class RecoveryBanner(QFrame):
     def offer(self, file_name: str, count: int, last_when: str | None) -> None:
         noun = "correction" if count == 1 else "corrections"
         when = f" (the last one made {_short(last_when)})" if last_when else ""
-        self.label.setText(f"{count} {noun} to {file_name} from an earlier session{when} "
-                           "were not saved. Restore them to go on where you left off, or "
-                           "discard them. Editing starts once you choose.")
+        self.label.setText(
+            f"{count} {noun} to {file_name} from an earlier session{when} "
+            "were not saved. Restore them to go on where you left off, or "
+            "discard them. Editing starts once you choose."
+        )
         self.show()
 
 

@@ -8,7 +8,7 @@ and the member queued again, so a result read from a half-edited document is nev
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
@@ -24,8 +24,9 @@ class RevalidateWorker(CancellableWorker):
     revalidated = Signal(int, int, object)  # member position, generation, findings or message
     finished = Signal()
 
-    def __init__(self, check: Callable[[int], list[Finding]], positions: list[int],
-                 generation: int) -> None:
+    def __init__(
+        self, check: Callable[[int], list[Finding]], positions: list[int], generation: int
+    ) -> None:
         super().__init__()
         self._check = check
         self.positions = positions
@@ -53,8 +54,15 @@ class Revalidator(QObject):
     revalidation_failed = Signal(int, str)
     revalidation_finished = Signal()  # nothing is queued or running any more
 
-    def __init__(self, session: EditSession, *, use_pyx12: bool, use_rules: bool,
-                 profiles: tuple[str, ...] = (), parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        session: EditSession,
+        *,
+        use_pyx12: bool,
+        use_rules: bool,
+        profiles: tuple[str, ...] = (),
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.use_pyx12 = use_pyx12
@@ -88,8 +96,9 @@ class Revalidator(QObject):
 
     def check(self, pos: int) -> list[Finding]:
         """Findings of one member now (also used synchronously, e.g. before an export)."""
-        found = self.session.revalidate_member(pos, profiles=self.profiles,
-                                               use_pyx12=self.use_pyx12)
+        found = self.session.revalidate_member(
+            pos, profiles=self.profiles, use_pyx12=self.use_pyx12
+        )
         if not self.use_rules:
             found = [f for f in found if f.source != "business-rule"]
         return found

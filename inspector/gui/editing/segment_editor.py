@@ -5,7 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableView, QVBoxLayout,
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -20,8 +26,14 @@ class SegmentEditor(QDialog):
 
     edit_rejected = Signal(str)
 
-    def __init__(self, store: SegmentStore, segment: int, editor: ElementEditor,
-                 where: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: SegmentStore,
+        segment: int,
+        editor: ElementEditor,
+        where: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("segmentEditor")
         self.segment = segment
@@ -43,17 +55,21 @@ class SegmentEditor(QDialog):
         self.view.setItemDelegateForColumn(VALUE, FieldDelegate(self.view))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                  | QAbstractItemView.EditTrigger.EditKeyPressed
-                                  | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
         self.view.verticalHeader().setVisible(False)
         self.view.setWordWrap(False)
         header = self.view.horizontalHeader()
         header.setStretchLastSection(True)
         header.resizeSection(0, self.fontMetrics().horizontalAdvance("INS06-01") + 24)
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.ResizeToContents)
-        hint = QLabel("Double-click a value or press F2 to change it. Each change is applied "
-                      "at once and can be undone with Edit \u25b8 Undo (Ctrl+Z).")
+        hint = QLabel(
+            "Double-click a value or press F2 to change it. Each change is applied "
+            "at once and can be undone with Edit \u25b8 Undo (Ctrl+Z)."
+        )
         hint.setWordWrap(True)
         hint.setProperty("role", "count")
         self.message = QLabel()
@@ -78,18 +94,24 @@ class SegmentEditor(QDialog):
         if where is not None:
             self._where = where
         self.model.reload(store)
-        self.heading.setText(f"<b>Segment {self.segment:,}</b> \u2014 "
-                             f"{self.model.segment_id}" + (f", {self._where}"
-                                                           if self._where else ""))
+        self.heading.setText(
+            f"<b>Segment {self.segment:,}</b> \u2014 "
+            f"{self.model.segment_id}" + (f", {self._where}" if self._where else "")
+        )
         self.text.setText(store.display(self.segment))
 
     def start_editing(self, element: str | None = None) -> None:
         """Select (and open the editor of) ``element``, or the first editable value."""
         row = self.model.row_of(element) if element else None
         if row is None:
-            row = next((r for r in range(self.model.rowCount())
-                        if self.model.flags(self.model.index(r, VALUE))
-                        & Qt.ItemFlag.ItemIsEditable), 0)
+            row = next(
+                (
+                    r
+                    for r in range(self.model.rowCount())
+                    if self.model.flags(self.model.index(r, VALUE)) & Qt.ItemFlag.ItemIsEditable
+                ),
+                0,
+            )
         index = self.model.index(row, VALUE)
         self.view.setCurrentIndex(index)
         self.view.setFocus()

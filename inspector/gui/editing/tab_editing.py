@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QToolTip
 
-from inspector.core.records.codes import decode
 from inspector.core.editing.session import Change, parse_element
 from inspector.core.findings import Finding
+from inspector.core.records.codes import decode
 from inspector.core.validation.locate import Locator
 from inspector.gui.editing.controller import RECOVERY_FIRST, DocumentEditor
 from inspector.gui.editing.delegates import FieldDelegate, shown_date
@@ -23,7 +23,9 @@ from inspector.gui.editing.segment_editor import SegmentEditor
 from inspector.gui.models.finding_index import FindingIndex, RowFindings
 from inspector.gui.models.history_model import HistoryEntry, HistoryModel
 from inspector.gui.models.table_data import (
-    build_coverage_table, build_member_table, coverage_extra_segments,
+    build_coverage_table,
+    build_member_table,
+    coverage_extra_segments,
 )
 from inspector.gui.prepared import PreparedDocument
 
@@ -31,8 +33,9 @@ if TYPE_CHECKING:
     from inspector.gui.document_tab import DocumentTab
 
 _VERB = {"apply": "Changed", "undo": "Undid", "redo": "Redid"}
-_EDIT_TRIGGERS = (QAbstractItemView.EditTrigger.DoubleClicked
-                  | QAbstractItemView.EditTrigger.EditKeyPressed)
+_EDIT_TRIGGERS = (
+    QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+)
 
 
 class TabEditing(QObject):
@@ -41,19 +44,27 @@ class TabEditing(QObject):
     edits_changed = Signal()  # undo/redo availability or the unsaved state changed
     status_reported = Signal(str)
 
-    def __init__(self, tab: DocumentTab, prepared: PreparedDocument, *, use_pyx12: bool,
-                 use_rules: bool) -> None:
+    def __init__(
+        self, tab: DocumentTab, prepared: PreparedDocument, *, use_pyx12: bool, use_rules: bool
+    ) -> None:
         super().__init__(tab)
         self.tab = tab
         self.prepared = prepared
-        self.editor = DocumentEditor(prepared.doc, prepared.journal,
-                                     recoverable=len(prepared.recoverable),
-                                     use_pyx12=use_pyx12, use_rules=use_rules, parent=self)
+        self.editor = DocumentEditor(
+            prepared.doc,
+            prepared.journal,
+            recoverable=len(prepared.recoverable),
+            use_pyx12=use_pyx12,
+            use_rules=use_rules,
+            parent=self,
+        )
         self.dialog: SegmentEditor | None = None
         self.last_rejection = ""
         self._showing_refusal = False  # the notice shows a refused value (gone after an edit)
-        for panel, slot in ((tab.members, self._on_members_model_edit_rejected),
-                            (tab.coverage, self._on_coverage_model_edit_rejected)):
+        for panel, slot in (
+            (tab.members, self._on_members_model_edit_rejected),
+            (tab.coverage, self._on_coverage_model_edit_rejected),
+        ):
             panel.model.set_editor(self.editor)
             panel.view.setItemDelegate(FieldDelegate(panel.view))
             panel.view.setEditTriggers(_EDIT_TRIGGERS)
@@ -98,8 +109,9 @@ class TabEditing(QObject):
         if self.dialog is not None:
             self.dialog.close()
         named = [f.element for f in self.prepared.index.at_segment(ordinal) if f.element]
-        dialog = SegmentEditor(self.editor.doc.store, ordinal, self.editor,
-                               self.where(ordinal), self.tab)
+        dialog = SegmentEditor(
+            self.editor.doc.store, ordinal, self.editor, self.where(ordinal), self.tab
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(self._on_dialog_finished)
         dialog.edit_rejected.connect(self._on_dialog_edit_rejected)
@@ -128,8 +140,11 @@ class TabEditing(QObject):
                 return "envelope"
             return "header" if loop.upper() == "HEADER" else f"loop {loop}"
         members = doc.members
-        name = ", ".join(str(members[c].iat[row]) for c in ("last_name", "first_name")
-                         if c in members and members[c].iat[row])
+        name = ", ".join(
+            str(members[c].iat[row])
+            for c in ("last_name", "first_name")
+            if c in members and members[c].iat[row]
+        )
         return f"member #{members['member_pos'].iat[row]}" + (f" {name}" if name else "")
 
     def describe(self, change: Change) -> HistoryEntry:
@@ -152,11 +167,17 @@ class TabEditing(QObject):
         stamp = edit.when or change.when
         date, _, time = stamp.partition("T")
         where = self.where(o)
-        short = where[len("member "):] if where.startswith("member ") else where
-        return HistoryEntry(time[:8] or stamp, f"{date} {time[:8]} {time[8:]}".strip(), what,
-                            f"{short} \u00b7 {target.segment_id} {o:,}",
-                            shown(change.before), shown(change.after), o,
-                            f"{target.segment_id} segment {o:,}, {where}")
+        short = where[len("member ") :] if where.startswith("member ") else where
+        return HistoryEntry(
+            time[:8] or stamp,
+            f"{date} {time[:8]} {time[8:]}".strip(),
+            what,
+            f"{short} \u00b7 {target.segment_id} {o:,}",
+            shown(change.before),
+            shown(change.after),
+            o,
+            f"{target.segment_id} segment {o:,}, {where}",
+        )
 
     # -- slots: the editor ------------------------------------------------------------------
     @Slot(object)
@@ -178,12 +199,17 @@ class TabEditing(QObject):
             tab.notice.hide()
             self._showing_refusal = False
         entry = self.describe(change)
-        self.status_reported.emit(f"{_VERB[change.action]} {entry.what} in {entry.where_full}: "
-                                  f"{entry.before} \u2192 {entry.after}")
+        self.status_reported.emit(
+            f"{_VERB[change.action]} {entry.what} in {entry.where_full}: "
+            f"{entry.before} \u2192 {entry.after}"
+        )
         if change.reset:
-            self._notice("This correction is outside any member, so the tables were rebuilt. "
-                         "Findings about the envelope and header are still those of the file "
-                         "as opened; open the saved corrected 834 to check them again.", "info")
+            self._notice(
+                "This correction is outside any member, so the tables were rebuilt. "
+                "Findings about the envelope and header are still those of the file "
+                "as opened; open the saved corrected 834 to check them again.",
+                "info",
+            )
 
     @Slot(int, list)
     def _on_editor_member_revalidated(self, pos: int, findings: list) -> None:
@@ -200,8 +226,10 @@ class TabEditing(QObject):
 
     @Slot(int, str)
     def _on_editor_revalidation_failed(self, pos: int, message: str) -> None:
-        self.status_reported.emit(f"Member #{pos} could not be checked again ({message}); "
-                                  "its findings are those from before the change.")
+        self.status_reported.emit(
+            f"Member #{pos} could not be checked again ({message}); "
+            "its findings are those from before the change."
+        )
 
     @Slot()
     def _on_editor_state_changed(self) -> None:
@@ -216,8 +244,11 @@ class TabEditing(QObject):
                 tab.bottom.setSizes([total * 2 // 3, total - total * 2 // 3])
         elif not wanted:
             tab.history.hide()
-        state = "unsaved" if editor.dirty else (
-            f"saved to {editor.saved_path.name}" if editor.saved_path else "")
+        state = (
+            "unsaved"
+            if editor.dirty
+            else (f"saved to {editor.saved_path.name}" if editor.saved_path else "")
+        )
         tab.history.update_count(state)
         self.edits_changed.emit()
 
@@ -243,8 +274,7 @@ class TabEditing(QObject):
         self._showing_refusal = True
         self.status_reported.emit(text)
         rect = view.visualRect(model.index(row, column))
-        QToolTip.showText(view.viewport().mapToGlobal(rect.bottomLeft()), text,
-                          view.viewport())
+        QToolTip.showText(view.viewport().mapToGlobal(rect.bottomLeft()), text, view.viewport())
 
     @Slot(str)
     def _on_dialog_edit_rejected(self, reason: str) -> None:
@@ -270,15 +300,15 @@ class TabEditing(QObject):
         n = len(self.editor.history)
         if problem:
             self._notice(f"{n} correction(s) were restored, but not all: {problem}", "warning")
-        self.status_reported.emit(f"Restored {n} unsaved correction{'s' if n != 1 else ''}"
-                                  f" to {self.tab.path.name}")
+        self.status_reported.emit(
+            f"Restored {n} unsaved correction{'s' if n != 1 else ''} to {self.tab.path.name}"
+        )
 
     @Slot()
     def _on_recovery_discard_requested(self) -> None:
         self.tab.recovery.hide()
         self.editor.discard_recovery()
-        self.status_reported.emit("The unsaved corrections of the earlier session were "
-                                  "discarded")
+        self.status_reported.emit("The unsaved corrections of the earlier session were discarded")
 
     # -- helpers ----------------------------------------------------------------------------
     def _notice(self, text: str, tone: str) -> None:
@@ -295,7 +325,8 @@ class TabEditing(QObject):
         p.coverage = build_coverage_table(doc)
         index = FindingIndex(
             RowFindings(p.members.first, p.members.last),
-            RowFindings(p.coverage.first, p.coverage.last, coverage_extra_segments(p.coverage)))
+            RowFindings(p.coverage.first, p.coverage.last, coverage_extra_segments(p.coverage)),
+        )
         index.add(findings)
         p.index = index
         p.locator = Locator(doc)

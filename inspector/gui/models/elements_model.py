@@ -29,8 +29,9 @@ class ElementsModel(QAbstractTableModel):
 
     edit_rejected = Signal(str, int)  # reason, row
 
-    def __init__(self, store: SegmentStore, segment: int, editor: ElementEditor | None,
-                 names, parent=None) -> None:
+    def __init__(
+        self, store: SegmentStore, segment: int, editor: ElementEditor | None, names, parent=None
+    ) -> None:
         super().__init__(parent)
         self.segment = segment
         self._editor = editor
@@ -55,8 +56,13 @@ class ElementsModel(QAbstractTableModel):
             parts = value.split(d.component) if sid != "ISA" else [value]
             if len(parts) > 1:
                 for c, part in enumerate(parts, start=1):
-                    rows.append((f"{sid}{k:02d}-{c:02d}", f"{name} ({c})" if name else "",
-                                 store.decode(part)))
+                    rows.append(
+                        (
+                            f"{sid}{k:02d}-{c:02d}",
+                            f"{name} ({c})" if name else "",
+                            store.decode(part),
+                        )
+                    )
             else:
                 rows.append((f"{sid}{k:02d}", name, store.decode(value)))
         if len(rows) == len(self._rows):  # the usual case: values changed in place
@@ -81,8 +87,9 @@ class ElementsModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else 3
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):
         if orientation == Qt.Orientation.Horizontal and role == _DISPLAY and 0 <= section < 3:
             return HEADERS[section]
         return None
@@ -110,14 +117,18 @@ class ElementsModel(QAbstractTableModel):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
-    def setData(self, index: QModelIndex | QPersistentModelIndex, value,
-                role: int = _EDIT) -> bool:
-        if (role != _EDIT or not index.isValid() or index.column() != VALUE
-                or not self._editable(index.row())):
+    def setData(self, index: QModelIndex | QPersistentModelIndex, value, role: int = _EDIT) -> bool:
+        if (
+            role != _EDIT
+            or not index.isValid()
+            or index.column() != VALUE
+            or not self._editable(index.row())
+        ):
             return False
         element = self._rows[index.row()][0]
-        reason = self._editor.edit_element(self.segment, element,
-                                           "" if value is None else str(value))
+        reason = self._editor.edit_element(
+            self.segment, element, "" if value is None else str(value)
+        )
         if reason is not None:
             self.edit_rejected.emit(reason, index.row())
             return False

@@ -7,8 +7,8 @@ models turn into tints, and says which rows changed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
@@ -116,8 +116,9 @@ class FindingIndex:
                 coverage_rows.add(row)
         return member_rows, coverage_rows, segments
 
-    def remove_where(self, doomed: Callable[[Finding], bool]
-                     ) -> tuple[set[int], set[int], list[int]]:
+    def remove_where(
+        self, doomed: Callable[[Finding], bool]
+    ) -> tuple[set[int], set[int], list[int]]:
         """Forget the findings for which ``doomed`` is true (e.g. a re-checked member's).
 
         Returns the member rows, coverage rows and segment ordinals whose findings changed.
@@ -166,8 +167,11 @@ class FindingIndex:
 
 def describe(finding: Finding) -> str:
     """One line for a tooltip: ``Error in DMG02: message``."""
-    where = f" in {finding.element}" if finding.element else (
-        f" in {finding.segment_id}" if finding.segment_id else "")
+    where = (
+        f" in {finding.element}"
+        if finding.element
+        else (f" in {finding.segment_id}" if finding.segment_id else "")
+    )
     return f"{finding.severity.capitalize()}{where}: {finding.message}"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -11,8 +11,15 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from inspector.core.findings import Finding
 from inspector.core.reading.source import SegmentStore
 from inspector.gui.models.roles import (
-    INFO, RANK, SEGMENT_RANGE_ROLE, SEVERITY_LABEL, SEVERITY_ROLE, SOURCE_ROW_ROLE,
-    header_data, row_brush, severity_icon,
+    INFO,
+    RANK,
+    SEGMENT_RANGE_ROLE,
+    SEVERITY_LABEL,
+    SEVERITY_ROLE,
+    SOURCE_ROW_ROLE,
+    header_data,
+    row_brush,
+    severity_icon,
 )
 from inspector.gui.models.row_order_model import NATURAL, RowOrderModel
 
@@ -87,7 +94,7 @@ class FindingsModel(RowOrderModel):
                 runs.append((row, row))
         for first, last in reversed(runs):
             self.beginRemoveRows(QModelIndex(), first, last)
-            self._rows = np.concatenate([self._rows[:first], self._rows[last + 1:]])
+            self._rows = np.concatenate([self._rows[:first], self._rows[last + 1 :]])
             self._inverse = None
             self.endRemoveRows()
         # Renumber the remaining source rows and drop the removed findings.
@@ -152,19 +159,23 @@ class FindingsModel(RowOrderModel):
         keep = np.empty(len(rows), dtype=bool)
         for k, i in enumerate(rows.tolist()):
             f = fs[i]
-            keep[k] = ((self._severities is None or ranks[i] in self._severities)
-                       and (self._sources is None or f.source in self._sources)
-                       and all(w in _haystack(f) for w in words))
+            keep[k] = (
+                (self._severities is None or ranks[i] in self._severities)
+                and (self._sources is None or f.source in self._sources)
+                and all(w in _haystack(f) for w in words)
+            )
         return keep
 
     def sorted_sources(self, column: int, ascending: bool) -> np.ndarray:
         keys = self._keys.get(column)
         if keys is None:
-            keys = self._keys[column] = [self._sort_key(f, r, column)
-                                         for f, r in zip(self.findings, self._ranks)]
+            keys = self._keys[column] = [
+                self._sort_key(f, r, column) for f, r in zip(self.findings, self._ranks)
+            ]
         series = pd.Series(keys, dtype="float64" if column in _NUMERIC else object)
-        return series.sort_values(kind="mergesort", ascending=ascending,
-                                  na_position="last").index.to_numpy()
+        return series.sort_values(
+            kind="mergesort", ascending=ascending, na_position="last"
+        ).index.to_numpy()
 
     def _sort_key(self, f: Finding, rank: int, column: int):
         if column == SEVERITY:
@@ -179,8 +190,9 @@ class FindingsModel(RowOrderModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):
         return header_data(section, orientation, role, HEADERS)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
@@ -12,10 +12,13 @@ from inspector.gui.models.roles import SEGMENT_RANGE_ROLE, header_data
 
 WHEN, WHAT, WHERE, BEFORE, AFTER = range(5)
 HEADERS = ("When", "What", "Where", "Before", "After")
-TIPS = ("When the correction was made (hover for the date)",
-        "The field and the element (segment id and position) that was changed",
-        "The member (#position and name) and the segment (id and number in the file)",
-        "The value before the correction", "The value after the correction")
+TIPS = (
+    "When the correction was made (hover for the date)",
+    "The field and the element (segment id and position) that was changed",
+    "The member (#position and name) and the segment (id and number in the file)",
+    "The value before the correction",
+    "The value after the correction",
+)
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 
 
@@ -59,8 +62,9 @@ class HistoryModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):
         return header_data(section, orientation, role, HEADERS, TIPS)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY):

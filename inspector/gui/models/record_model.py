@@ -13,8 +13,19 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from inspector.gui.models.finding_index import FindingIndex, RowFindings, tooltip
 from inspector.gui.models.roles import (
-    CLEAN, EDIT_HINT_ROLE, ERROR, EditHint, RANK, SEGMENT_RANGE_ROLE, SEVERITY_ROLE,
-    SOURCE_ROW_ROLE, WARNING, cell_brush, header_data, row_brush, severity_icon,
+    CLEAN,
+    EDIT_HINT_ROLE,
+    ERROR,
+    RANK,
+    SEGMENT_RANGE_ROLE,
+    SEVERITY_ROLE,
+    SOURCE_ROW_ROLE,
+    WARNING,
+    EditHint,
+    cell_brush,
+    header_data,
+    row_brush,
+    severity_icon,
 )
 from inspector.gui.models.row_order_model import RowOrderModel
 from inspector.gui.models.table_data import ISSUES, TableData
@@ -48,8 +59,14 @@ class RecordModel(RowOrderModel):
 
     edit_rejected = Signal(str, int, int)  # reason, view row, column
 
-    def __init__(self, table: TableData, rows: RowFindings, index: FindingIndex,
-                 noun: str = "row", parent=None) -> None:
+    def __init__(
+        self,
+        table: TableData,
+        rows: RowFindings,
+        index: FindingIndex,
+        noun: str = "row",
+        parent=None,
+    ) -> None:
         super().__init__(parent)
         self.table = table
         self.row_findings = rows
@@ -90,23 +107,29 @@ class RecordModel(RowOrderModel):
     def _editable(self, src: int, column: int) -> bool:
         spec = self.table.specs[column]
         ordinals = self.table.segments[column]
-        return (self._editor is not None and spec is not None and spec.element is not None
-                and ordinals is not None and int(ordinals[src]) > 0)
+        return (
+            self._editor is not None
+            and spec is not None
+            and spec.element is not None
+            and ordinals is not None
+            and int(ordinals[src]) > 0
+        )
 
-    def setData(self, index: QModelIndex | QPersistentModelIndex, value,
-                role: int = _EDIT) -> bool:
+    def setData(self, index: QModelIndex | QPersistentModelIndex, value, role: int = _EDIT) -> bool:
         if role != _EDIT or not index.isValid() or self._editor is None:
             return False
         src = int(self._rows[index.row()])
         column = index.column()
         if not self._editable(src, column):
             return False
-        reason = self._editor.edit_cell(self._table_name, src, self.table.columns[column],
-                                        "" if value is None else str(value))
+        reason = self._editor.edit_cell(
+            self._table_name, src, self.table.columns[column], "" if value is None else str(value)
+        )
         if reason is not None:
             self.edit_rejected.emit(reason, index.row(), column)
             return False
         return True
+
     # -- RowOrderModel ----------------------------------------------------------------------
     def source_count(self) -> int:
         return len(self.table)
@@ -183,10 +206,10 @@ class RecordModel(RowOrderModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.table.columns)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        return header_data(section, orientation, role, self.table.labels,
-                           self.table.header_tooltip)
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):
+        return header_data(section, orientation, role, self.table.labels, self.table.header_tooltip)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY):
         if not index.isValid():

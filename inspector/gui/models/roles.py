@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
@@ -27,7 +26,6 @@ SEGMENT_RANGE_ROLE = Qt.ItemDataRole.UserRole + 4
 EDIT_HINT_ROLE = Qt.ItemDataRole.UserRole + 5
 
 
-
 @dataclass(frozen=True)
 class EditHint:
     """What an editor for a value should offer: ``kind`` is text | id | code | date | amount."""
@@ -43,27 +41,27 @@ _CELL_TINT = {ERROR: "#f4b4b4", WARNING: "#ffd98a", INFO: "#bcd6f5"}
 _MARK = {ERROR: "#c62828", WARNING: "#d68910", INFO: "#1e6bb8"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def row_brush(rank: int) -> QBrush | None:
     """Light tint for a whole row whose worst finding has this severity."""
     colour = _ROW_TINT.get(rank)
     return QBrush(QColor(colour)) if colour else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def cell_brush(rank: int) -> QBrush | None:
     """Stronger tint for the very cell (element) a finding points at."""
     colour = _CELL_TINT.get(rank)
     return QBrush(QColor(colour)) if colour else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def mark_colour(rank: int) -> QColor:
     """Saturated colour for underlines and severity dots."""
     return QColor(_MARK.get(rank, "#777777"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def severity_icon(rank: int) -> QIcon:
     """A small filled dot in the severity colour (no image files needed)."""
     size = 12
@@ -78,9 +76,13 @@ def severity_icon(rank: int) -> QIcon:
     return QIcon(pixmap)
 
 
-def header_data(section: int, orientation: Qt.Orientation, role: int,
-                labels: Sequence[str],
-                tips: Sequence[str] | Callable[[int], str] | None = None):
+def header_data(
+    section: int,
+    orientation: Qt.Orientation,
+    role: int,
+    labels: Sequence[str],
+    tips: Sequence[str] | Callable[[int], str] | None = None,
+):
     """headerData for the tables: column labels (and tooltips), row numbers from 1."""
     if orientation == Qt.Orientation.Horizontal and 0 <= section < len(labels):
         if role == Qt.ItemDataRole.DisplayRole:

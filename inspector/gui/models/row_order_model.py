@@ -75,8 +75,9 @@ class RowOrderModel(QAbstractTableModel):
         if self._sort_column == NATURAL or n == 0:
             order = np.arange(n, dtype=np.int64)
         else:
-            order = np.asarray(self.sorted_sources(self._sort_column, self._ascending),
-                               dtype=np.int64)
+            order = np.asarray(
+                self.sorted_sources(self._sort_column, self._ascending), dtype=np.int64
+            )
         mask = self.filter_mask()
         if mask is not None and n:
             order = order[mask[order]]
@@ -87,8 +88,9 @@ class RowOrderModel(QAbstractTableModel):
         """Re-apply the sort, keeping selection and current item on their rows."""
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
-        sources = [int(self._rows[i.row()]) if 0 <= i.row() < len(self._rows) else -1
-                   for i in persistent]
+        sources = [
+            int(self._rows[i.row()]) if 0 <= i.row() < len(self._rows) else -1 for i in persistent
+        ]
         self._rows = self._compute_rows()
         self._inverse = None
         moved = []
@@ -121,5 +123,6 @@ class RowOrderModel(QAbstractTableModel):
         view = [r for r in (self.view_row(s) for s in source_rows) if r is not None]
         if not view or self.columnCount() == 0:
             return
-        self.dataChanged.emit(self.index(min(view), 0),
-                              self.index(max(view), self.columnCount() - 1), roles)
+        self.dataChanged.emit(
+            self.index(min(view), 0), self.index(max(view), self.columnCount() - 1), roles
+        )

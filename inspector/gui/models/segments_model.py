@@ -12,12 +12,19 @@ import re
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFontDatabase
 
-from inspector.core.records.document import Document
 from inspector.core.findings import Finding
+from inspector.core.records.document import Document
 from inspector.gui.models.finding_index import FindingIndex, tooltip
 from inspector.gui.models.roles import (
-    CLEAN, RANK, SEGMENT_RANGE_ROLE, SEVERITY_ROLE, SOURCE_ROW_ROLE, SPANS_ROLE, WARNING,
-    header_data, row_brush,
+    CLEAN,
+    RANK,
+    SEGMENT_RANGE_ROLE,
+    SEVERITY_ROLE,
+    SOURCE_ROW_ROLE,
+    SPANS_ROLE,
+    WARNING,
+    header_data,
+    row_brush,
 )
 
 ORDINAL, LINE, LOOP, TEXT = range(4)
@@ -37,7 +44,7 @@ def element_number(element: str, segment_id: str | None) -> int | None:
     """``"DMG02"`` → 2 (``"N301"`` with id ``N3`` → 1); None if it names no element."""
     rest = element
     if segment_id and element.upper().startswith(segment_id.upper()):
-        rest = element[len(segment_id):]
+        rest = element[len(segment_id) :]
     match = _ELEMENT.search(rest)
     return int(match.group(1)) if match else None
 
@@ -76,8 +83,9 @@ class SegmentsModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else 4
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):
         return header_data(section, orientation, role, HEADERS[:4], HEADER_TIPS)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY):
@@ -156,6 +164,12 @@ class SegmentsModel(QAbstractTableModel):
         if not ordinals:
             return
         top, bottom = min(ordinals) - 1, max(ordinals) - 1
-        self.dataChanged.emit(self.index(top, 0), self.index(bottom, 3),
-                              [int(Qt.ItemDataRole.BackgroundRole),
-                               int(Qt.ItemDataRole.ToolTipRole), int(SPANS_ROLE)])
+        self.dataChanged.emit(
+            self.index(top, 0),
+            self.index(bottom, 3),
+            [
+                int(Qt.ItemDataRole.BackgroundRole),
+                int(Qt.ItemDataRole.ToolTipRole),
+                int(SPANS_ROLE),
+            ],
+        )

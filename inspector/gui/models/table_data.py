@@ -6,31 +6,77 @@ Everything here is pure pandas/numpy so the load worker can build it; the Qt mod
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 
 from inspector.core.records.document import Document
 from inspector.core.records.frames import (
-    MEMBER_FIELDS, FieldSpec, category_segment_column, coverage_field, display_columns,
+    MEMBER_FIELDS,
+    FieldSpec,
+    category_segment_column,
+    coverage_field,
+    display_columns,
 )
 
 ISSUES = "__issues__"  # the virtual column showing a row's findings
 
 # What a clerk looks at first; every other column follows in the core's order.
-_MEMBER_FIRST = ("member_pos", ISSUES, "last_name", "first_name", "middle_name", "subscriber_id",
-                 "member_id", "is_subscriber", "relationship", "maintenance_type",
-                 "maintenance_reason", "birth_date", "gender", "ssn", "eligibility_begin",
-                 "eligibility_end", "coverage_count")
-_COVERAGE_FIRST = ("coverage_pos", ISSUES, "member_pos", "member_name", "subscriber_id",
-                   "maintenance_type", "insurance_line", "plan", "coverage_level",
-                   "benefit_begin", "benefit_end", "policy_id", "plan_id")
-_MEMBER_SEARCH = ("last_name", "first_name", "middle_name", "subscriber_id", "member_id",
-                  "member_ids", "ssn", "member_identifier", "policy_number")
-_COVERAGE_SEARCH = ("member_name", "subscriber_id", "plan", "policy_id", "plan_id",
-                    "insurance_line")
+_MEMBER_FIRST = (
+    "member_pos",
+    ISSUES,
+    "last_name",
+    "first_name",
+    "middle_name",
+    "subscriber_id",
+    "member_id",
+    "is_subscriber",
+    "relationship",
+    "maintenance_type",
+    "maintenance_reason",
+    "birth_date",
+    "gender",
+    "ssn",
+    "eligibility_begin",
+    "eligibility_end",
+    "coverage_count",
+)
+_COVERAGE_FIRST = (
+    "coverage_pos",
+    ISSUES,
+    "member_pos",
+    "member_name",
+    "subscriber_id",
+    "maintenance_type",
+    "insurance_line",
+    "plan",
+    "coverage_level",
+    "benefit_begin",
+    "benefit_end",
+    "policy_id",
+    "plan_id",
+)
+_MEMBER_SEARCH = (
+    "last_name",
+    "first_name",
+    "middle_name",
+    "subscriber_id",
+    "member_id",
+    "member_ids",
+    "ssn",
+    "member_identifier",
+    "policy_number",
+)
+_COVERAGE_SEARCH = (
+    "member_name",
+    "subscriber_id",
+    "plan",
+    "policy_id",
+    "plan_id",
+    "insurance_line",
+)
 
 
 @dataclass
@@ -70,8 +116,13 @@ class TableData:
         where = spec.element_name or (spec.segment_column or "").replace("seg_", "").upper()
         return f"{spec.label} ({where})" if where else spec.label
 
-    def sort_order(self, column: int, ascending: bool,
-                   rank: np.ndarray | None = None, count: np.ndarray | None = None) -> np.ndarray:
+    def sort_order(
+        self,
+        column: int,
+        ascending: bool,
+        rank: np.ndarray | None = None,
+        count: np.ndarray | None = None,
+    ) -> np.ndarray:
         """Source rows in sorted order: pandas stable mergesort; blanks last."""
         if self.columns[column] == ISSUES:
             assert rank is not None and count is not None
@@ -89,8 +140,9 @@ class TableData:
                 series = pd.to_numeric(series, errors="coerce")
             else:
                 series = series.mask(series == "")
-        order = series.sort_values(kind="mergesort", ascending=ascending,
-                                   na_position="last").index.to_numpy()
+        order = series.sort_values(
+            kind="mergesort", ascending=ascending, na_position="last"
+        ).index.to_numpy()
         self._sort_cache[(column, ascending)] = order
         return order
 
@@ -128,8 +180,8 @@ class TableData:
                 self.haystack = self.haystack.copy()
             for r in rows:
                 self.haystack[r] = "\x1f".join(
-                    "" if pd.isna(frame[c].iat[r]) else str(frame[c].iat[r])
-                    for c in present).lower()
+                    "" if pd.isna(frame[c].iat[r]) else str(frame[c].iat[r]) for c in present
+                ).lower()
 
     def search(self, text: str) -> np.ndarray:
         """Rows whose name or ids contain every word of ``text`` (case-insensitive)."""
@@ -163,8 +215,12 @@ def coverage_extra_segments(coverage: TableData) -> dict[int, list[int]]:
     return result
 
 
-def _build(df: pd.DataFrame, field_of: Callable[[str], FieldSpec | None],
-           search: tuple[str, ...], first: tuple[str, ...]) -> TableData:
+def _build(
+    df: pd.DataFrame,
+    field_of: Callable[[str], FieldSpec | None],
+    search: tuple[str, ...],
+    first: tuple[str, ...],
+) -> TableData:
     shown = display_columns(df)
     columns = [c for c in first if c in shown or c == ISSUES]
     columns += [c for c in shown if c not in columns]
@@ -203,8 +259,16 @@ def _build(df: pd.DataFrame, field_of: Callable[[str], FieldSpec | None],
     else:
         haystack = np.full(n, "", dtype=object)
     return TableData(
-        frame=df, columns=columns, labels=labels, specs=specs, display=display,
-        segments=segments, first=df["seg_first"].to_numpy(), last=df["seg_last"].to_numpy(),
-        member_pos=df["member_pos"].to_numpy(), haystack=haystack, empty=empty,
+        frame=df,
+        columns=columns,
+        labels=labels,
+        specs=specs,
+        display=display,
+        segments=segments,
+        first=df["seg_first"].to_numpy(),
+        last=df["seg_last"].to_numpy(),
+        member_pos=df["member_pos"].to_numpy(),
+        haystack=haystack,
+        empty=empty,
         search_columns=tuple(present),
     )

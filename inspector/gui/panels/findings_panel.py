@@ -6,26 +6,47 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHeaderView, QWidget
 
 from inspector.gui.models.findings_model import (
-    CODE, ELEMENT, LINE, MEMBER, MESSAGE, SEGMENT, SEVERITY, SOURCE, FindingsModel,
+    CODE,
+    ELEMENT,
+    LINE,
+    MEMBER,
+    MESSAGE,
+    SEGMENT,
+    SEVERITY,
+    SOURCE,
+    FindingsModel,
 )
 from inspector.gui.models.roles import ERROR, INFO, WARNING
 from inspector.gui.panels.table_panel import TablePanel
 
-_SEVERITIES = (("All severities", None), ("Errors", {ERROR}), ("Warnings", {WARNING}),
-               ("Errors and warnings", {ERROR, WARNING}), ("Notes", {INFO}))
-_SOURCES = (("All checks", None), ("Implementation guide", {"implementation-guide"}),
-            ("Business rules", {"business-rule"}), ("Envelope", {"envelope"}))
-_WIDTHS = {SEVERITY: 90, CODE: 170, MEMBER: 150, SEGMENT: 75, LINE: 65, ELEMENT: 75,
-           SOURCE: 150}
+_SEVERITIES = (
+    ("All severities", None),
+    ("Errors", {ERROR}),
+    ("Warnings", {WARNING}),
+    ("Errors and warnings", {ERROR, WARNING}),
+    ("Notes", {INFO}),
+)
+_SOURCES = (
+    ("All checks", None),
+    ("Implementation guide", {"implementation-guide"}),
+    ("Business rules", {"business-rule"}),
+    ("Envelope", {"envelope"}),
+)
+_WIDTHS = {SEVERITY: 90, CODE: 170, MEMBER: 150, SEGMENT: 75, LINE: 65, ELEMENT: 75, SOURCE: 150}
 
 
 class FindingsPanel(TablePanel):
     """Every finding; choosing one jumps to its segment."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Findings", "findingsView", "Findings",
-                         "Errors and warnings; select one to see its segment",
-                         "Code, message or ID", parent)
+        super().__init__(
+            "Findings",
+            "findingsView",
+            "Findings",
+            "Errors and warnings; select one to see its segment",
+            "Code, message or ID",
+            parent,
+        )
         self.severity = QComboBox()
         self.severity.setObjectName("findingsSeverity")
         self.severity.setAccessibleName("Severity")
@@ -64,8 +85,11 @@ class FindingsPanel(TablePanel):
         if self.model is None or self.model.rowCount() == 0:
             return False
         current = self.view.currentIndex()
-        row = current.row() + delta if current.isValid() else (0 if delta > 0 else
-                                                                self.model.rowCount() - 1)
+        row = (
+            current.row() + delta
+            if current.isValid()
+            else (0 if delta > 0 else self.model.rowCount() - 1)
+        )
         if not 0 <= row < self.model.rowCount():
             return False
         self.select_view_row(row)

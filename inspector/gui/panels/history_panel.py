@@ -17,9 +17,14 @@ class HistoryPanel(TablePanel):
     segment_chosen = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Corrections", "historyView", "Edit history",
-                         "Corrections made to this file, newest first; Ctrl+Z undoes the top "
-                         "one", None, parent)
+        super().__init__(
+            "Corrections",
+            "historyView",
+            "Edit history",
+            "Corrections made to this file, newest first; Ctrl+Z undoes the top one",
+            None,
+            parent,
+        )
         self.view.setSortingEnabled(False)
         self.view.horizontalHeader().setSortIndicatorShown(False)
         self.view.setSelectionMode(self.view.SelectionMode.SingleSelection)
@@ -34,8 +39,7 @@ class HistoryPanel(TablePanel):
             header.resizeSection(column, width)
         for column in (BEFORE, AFTER):  # share what is left: both values stay readable
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-        self.view.selectionModel().currentRowChanged.connect(
-            self._on_view_current_row_changed)
+        self.view.selectionModel().currentRowChanged.connect(self._on_view_current_row_changed)
         self.view.activated.connect(self._on_view_activated)
         model.modelReset.connect(self.update_count)
         self.update_count()
@@ -44,8 +48,7 @@ class HistoryPanel(TablePanel):
         if state is not None:
             self.state = state
         n = self.model.rowCount() if self.model is not None else 0
-        head = "No corrections yet" if n == 0 else (
-            f"{n} correction{'s' if n != 1 else ''}")
+        head = "No corrections yet" if n == 0 else (f"{n} correction{'s' if n != 1 else ''}")
         self.count.setText(f"{head}, {self.state}" if n and self.state else head)
 
     def _on_view_current_row_changed(self, current: QModelIndex, _previous) -> None:

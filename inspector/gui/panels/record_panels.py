@@ -27,8 +27,10 @@ class RecordPanel(TablePanel):
         self.filter_text_changed.connect(model.set_text_filter)
         self.hide_empty_columns()
         header = self.view.horizontalHeader()
-        sample = [list(values[:SAMPLE_ROWS]) if values is not None else []
-                  for values in model.table.display]
+        sample = [
+            list(values[:SAMPLE_ROWS]) if values is not None else []
+            for values in model.table.display
+        ]
         fit_columns(self.view, sample)
         issues_width = self.view.fontMetrics().horizontalAdvance("00 errors, 00 warnings") + 24
         header.resizeSection(model.table.issues_column, issues_width)
@@ -69,16 +71,20 @@ class MembersPanel(RecordPanel):
     """Members with a text filter, a findings filter and a maintenance-type filter."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Members", "membersView", "Members",
-                         "One row per member (2000 loop); tinted rows have findings",
-                         "Name or ID", parent)
+        super().__init__(
+            "Members",
+            "membersView",
+            "Members",
+            "One row per member (2000 loop); tinted rows have findings",
+            "Name or ID",
+            parent,
+        )
         self.severity = self._severity_combo("members")
         self.maintenance = QComboBox()
         self.maintenance.setObjectName("membersMaintenance")
         self.maintenance.setAccessibleName("Maintenance type")
         self.maintenance.setToolTip("Show only members with this maintenance type (INS03)")
-        self.maintenance.currentIndexChanged.connect(
-            self._on_maintenance_current_index_changed)
+        self.maintenance.currentIndexChanged.connect(self._on_maintenance_current_index_changed)
         self.add_tool(self.severity)
         self.add_tool(self.maintenance)
 
@@ -100,9 +106,14 @@ class CoveragePanel(RecordPanel):
     """Coverage rows, by default only those of the member selected in the members table."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Coverage", "coverageView", "Coverage",
-                         "One row per coverage (2300 loop) with the member's reporting categories",
-                         "Member, plan or ID", parent)
+        super().__init__(
+            "Coverage",
+            "coverageView",
+            "Coverage",
+            "One row per coverage (2300 loop) with the member's reporting categories",
+            "Member, plan or ID",
+            parent,
+        )
         self.only_selected = QCheckBox("Selected member")
         self.only_selected.setObjectName("coverageSelectedOnly")
         self.only_selected.setToolTip("Show only the coverage of the member selected above")

@@ -21,9 +21,15 @@ class SegmentsPanel(TablePanel):
     segment_edit_requested = Signal(int)  # segment ordinal
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Segments", "segmentsView", "Segments",
-                         "The file as written, one segment per row; segments with findings are "
-                         "tinted and the element at fault is underlined", None, parent)
+        super().__init__(
+            "Segments",
+            "segmentsView",
+            "Segments",
+            "The file as written, one segment per row; segments with findings are "
+            "tinted and the element at fault is underlined",
+            None,
+            parent,
+        )
         self.view.setSortingEnabled(False)
         self.view.horizontalHeader().setSortIndicatorShown(False)
         self.view.horizontalHeader().setSectionsMovable(False)
@@ -80,12 +86,17 @@ class SegmentsPanel(TablePanel):
         top = self.model.index(first - 1, 0)
         bottom = self.model.index(last - 1, self.model.columnCount() - 1)
         selection = self.view.selectionModel()
-        flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
-                 | QItemSelectionModel.SelectionFlag.Rows)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
         selection.setCurrentIndex(top, QItemSelectionModel.SelectionFlag.NoUpdate)
         selection.select(QItemSelection(top, bottom), flags)
-        hint = (QAbstractItemView.ScrollHint.PositionAtCenter if center or first == last
-                else QAbstractItemView.ScrollHint.PositionAtTop)
+        hint = (
+            QAbstractItemView.ScrollHint.PositionAtCenter
+            if center or first == last
+            else QAbstractItemView.ScrollHint.PositionAtTop
+        )
         if hint == QAbstractItemView.ScrollHint.PositionAtTop and first > 1:
             self.view.scrollTo(self.model.index(first - 2, 0), hint)  # one row of context
         else:

@@ -5,7 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QLineEdit, QMenu, QTableView, QVBoxLayout, QWidget,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from inspector.gui.models.roles import SOURCE_ROW_ROLE
@@ -19,9 +25,15 @@ class TablePanel(QWidget):
 
     filter_text_changed = Signal(str)
 
-    def __init__(self, title: str, view_name: str, accessible_name: str,
-                 description: str = "", filter_hint: str | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        view_name: str,
+        accessible_name: str,
+        description: str = "",
+        filter_hint: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 2)
@@ -141,7 +153,6 @@ class TablePanel(QWidget):
             action = QAction(str(label), menu)
             action.setCheckable(True)
             action.setChecked(not header.isSectionHidden(section))
-            action.toggled.connect(
-                lambda shown, s=section: header.setSectionHidden(s, not shown))
+            action.toggled.connect(lambda shown, s=section: header.setSectionHidden(s, not shown))
             menu.addAction(action)
         menu.exec(header.mapToGlobal(pos))

@@ -8,16 +8,21 @@ import pandas as pd
 import pytest
 
 from inspector.core.editing.journal import Journal
-from inspector.core.records.document import load, load_store
-from inspector.core.records.dates import date_problem
 from inspector.core.editing.session import Edit, EditRejected, EditSession
 from inspector.core.errors import InspectorError, NotAn834Error
 from inspector.core.reading.source import read_bytes
-from tests.support.synthetic import generate_834_with_manifest, write_834
+from inspector.core.records.dates import date_problem
+from inspector.core.records.document import load, load_store
 from tests.conftest import sample_files
+from tests.support.synthetic import generate_834_with_manifest, write_834
 
-DEFECTS = ["amount_not_number", "bad_ssn", "bad_birth_date", "add_without_coverage",
-           "wrong_se_count"]
+DEFECTS = [
+    "amount_not_number",
+    "bad_ssn",
+    "bad_birth_date",
+    "add_without_coverage",
+    "wrong_se_count",
+]
 
 
 @pytest.fixture(scope="module")
@@ -49,11 +54,12 @@ def _trimmed(x: bytes, y: bytes, offset: int) -> tuple[int, int, bytes, bytes]:
     s = 0
     while s < min(len(x), len(y)) - p and x[-1 - s] == y[-1 - s]:
         s += 1
-    return offset + p, offset + len(x) - s, x[p:len(x) - s], y[p:len(y) - s]
+    return offset + p, offset + len(x) - s, x[p : len(x) - s], y[p : len(y) - s]
 
 
-def _byte_diffs(a: bytes, b: bytes, terminator: bytes = b"~",
-                separator: bytes = b"*") -> list[tuple[int, int, bytes, bytes]]:
+def _byte_diffs(
+    a: bytes, b: bytes, terminator: bytes = b"~", separator: bytes = b"*"
+) -> list[tuple[int, int, bytes, bytes]]:
     """Differing byte runs of two files with the same segments: (start, end in ``a``, a-run, b-run).
 
     Segments are compared pairwise (edits never add or remove segments), and element by element
@@ -183,9 +189,15 @@ def test_several_edits_touch_only_their_elements(defect_file):
     c2 = session.apply({"segment": amt_o, "element": "REF02", "value": "870.00"})
     c3 = session.apply({"segment": ssn_o, "element": "NM103", "value": "PATEL-SMITH"})
     assert not (c1.reset or c2.reset or c3.reset)
-    _assert_only_in(data, session.corrected_bytes(), [
-        _element_span(store, ssn_o, 9), _element_span(store, amt_o, 2),
-        _element_span(store, ssn_o, 3)])
+    _assert_only_in(
+        data,
+        session.corrected_bytes(),
+        [
+            _element_span(store, ssn_o, 9),
+            _element_span(store, amt_o, 2),
+            _element_span(store, ssn_o, 3),
+        ],
+    )
     cov = session.doc.coverage
     assert cov.loc[cov["member_pos"] == 1, "APTC AMT"].tolist()[0] == "870.00"
     assert c2.coverage_rows and all(cov["member_pos"].iat[j] == 1 for j in c2.coverage_rows)
@@ -226,7 +238,9 @@ def test_values_as_the_tables_show_them(defect_file):
     data, defects = defect_file
     o = defects["bad_birth_date"]["segment_pos"]
     session = _session(data)
-    assert session.apply({"segment": o, "element": "DMG02", "value": "1981-02-28"}).after == "19810228"
+    assert (
+        session.apply({"segment": o, "element": "DMG02", "value": "1981-02-28"}).after == "19810228"
+    )
     assert session.apply({"segment": o, "element": "DMG03", "value": "M Male"}).after == "M"
     row = defects["bad_birth_date"]["member_pos"] - 1
     edit = session.cell_edit("members", row, "birth_date", "19800101")
@@ -235,32 +249,38 @@ def test_values_as_the_tables_show_them(defect_file):
         session.cell_edit("members", row, "other_dates", "x")
 
 
-@pytest.mark.parametrize("edit, reason", [
-    ({"element": "DMG02", "value": "19810230"}, "February 1981 has only 28 days"),
-    ({"element": "DMG02", "value": "1981023"}, "CCYYMMDD"),
-    ({"element": "DMG02", "value": "1981*0228"}, "element separator"),
-    ({"element": "DMG02", "value": "19810228~"}, "segment terminator"),
-    ({"element": "DMG02", "value": "1981:0228"}, "component separator"),
-    ({"element": "DMG02", "value": "1981^0228"}, "repetition separator"),
-    ({"element": "DMG02", "value": "1981\n0228"}, "control character"),
-    ({"element": "NM103", "value": "SMITH"}, "element of NM1 segments, but segment"),
-    ({"element": "DMG03", "value": "X"}, "not a valid gender code"),
-    ({"element": "DMG2", "value": "19810228"}, "not an element id"),
-    ({"element": "DMG02", "value": "19810228", "old": "19800101"}, "not '19800101'"),
-    ({"segment": 99999, "element": "DMG02", "value": "19810228"}, "does not exist"),
-    ({"segment": 1, "element": "ISA06", "value": "SHORT"}, "fixed-width"),
-    ({"segment": 1, "element": "ISA16", "value": ">"}, "delimiters"),
-    ({"segment": "amount", "element": "REF02", "value": "1,250.00"}, "plain decimal"),
-    ({"segment": "ssn", "element": "NM109", "value": "123-45-6789"}, "nine digits"),
-    ({"segment": "hd", "element": "HD03", "value": "XYZ"}, "not a valid"),
-    ({"segment": "st", "element": "ST01", "value": "835"}, "unreadable as an 834"),
-])
+@pytest.mark.parametrize(
+    "edit, reason",
+    [
+        ({"element": "DMG02", "value": "19810230"}, "February 1981 has only 28 days"),
+        ({"element": "DMG02", "value": "1981023"}, "CCYYMMDD"),
+        ({"element": "DMG02", "value": "1981*0228"}, "element separator"),
+        ({"element": "DMG02", "value": "19810228~"}, "segment terminator"),
+        ({"element": "DMG02", "value": "1981:0228"}, "component separator"),
+        ({"element": "DMG02", "value": "1981^0228"}, "repetition separator"),
+        ({"element": "DMG02", "value": "1981\n0228"}, "control character"),
+        ({"element": "NM103", "value": "SMITH"}, "element of NM1 segments, but segment"),
+        ({"element": "DMG03", "value": "X"}, "not a valid gender code"),
+        ({"element": "DMG2", "value": "19810228"}, "not an element id"),
+        ({"element": "DMG02", "value": "19810228", "old": "19800101"}, "not '19800101'"),
+        ({"segment": 99999, "element": "DMG02", "value": "19810228"}, "does not exist"),
+        ({"segment": 1, "element": "ISA06", "value": "SHORT"}, "fixed-width"),
+        ({"segment": 1, "element": "ISA16", "value": ">"}, "delimiters"),
+        ({"segment": "amount", "element": "REF02", "value": "1,250.00"}, "plain decimal"),
+        ({"segment": "ssn", "element": "NM109", "value": "123-45-6789"}, "nine digits"),
+        ({"segment": "hd", "element": "HD03", "value": "XYZ"}, "not a valid"),
+        ({"segment": "st", "element": "ST01", "value": "835"}, "unreadable as an 834"),
+    ],
+)
 def test_rejected_edits_change_nothing(defect_file, edit, reason):
     data, defects = defect_file
     session = _session(data)
-    where = {"amount": defects["amount_not_number"]["segment_pos"],
-             "ssn": defects["bad_ssn"]["segment_pos"],
-             "hd": int(session.doc.coverage["seg_hd"].iat[0]), "st": 3}
+    where = {
+        "amount": defects["amount_not_number"]["segment_pos"],
+        "ssn": defects["bad_ssn"]["segment_pos"],
+        "hd": int(session.doc.coverage["seg_hd"].iat[0]),
+        "st": 3,
+    }
     seg = edit.get("segment", defects["bad_birth_date"]["segment_pos"])
     edit = {**edit, "segment": where.get(seg, seg)}
     members = session.doc.members.copy()
@@ -353,8 +373,13 @@ def test_journal_not_offered_for_another_file(tmp_path, defect_file):
     source.write_bytes(data)
     jdir = tmp_path / "journals"
     session = EditSession(load(source), journal=Journal.for_file(jdir, source))
-    session.apply({"segment": defects["bad_birth_date"]["segment_pos"], "element": "DMG02",
-                   "value": "19810228"})
+    session.apply(
+        {
+            "segment": defects["bad_birth_date"]["segment_pos"],
+            "element": "DMG02",
+            "value": "19810228",
+        }
+    )
     other = tmp_path / "other.834"
     other.write_bytes(data)  # same content, other path
     assert not Journal.for_file(jdir, other).has_edits
@@ -370,8 +395,8 @@ def test_journal_not_offered_for_another_file(tmp_path, defect_file):
 
 def test_structure_tables_follow_a_targeted_edit():
     """Rules and summaries read the structure's tables: an edit must reach them too."""
-    from inspector.core.records.document import load_store
     from inspector.core.reading.source import read_bytes
+    from inspector.core.records.document import load_store
     from tests.support.synthetic import generate_834
 
     doc = load_store(read_bytes(generate_834(30, seed=5).encode(), "s.834"))
@@ -390,8 +415,8 @@ def test_structure_tables_follow_a_targeted_edit():
 def test_recheck_keeps_counterparts_outside_the_family():
     """A duplicate sits in another family: an unrelated edit of the duplicate must not make the
     duplicate finding vanish, and changing the first copy's SSN names the copy for a re-check."""
-    from inspector.core.records.document import load_store
     from inspector.core.reading.source import read_bytes
+    from inspector.core.records.document import load_store
     from tests.support.synthetic import generate_834_with_manifest
 
     text, manifest = generate_834_with_manifest(40, defects=["duplicate_member"], seed=834)

@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 
 from inspector.cli import main
+from inspector.core.editing.session import EditSession
+from inspector.core.errors import InspectorError, NotAn834Error
 from inspector.core.export.corrections import (
     corrections_frame,
     export_all,
@@ -19,13 +21,11 @@ from inspector.core.export.corrections import (
     write_findings_csv,
     write_members_csv,
 )
-from inspector.core.records.document import load
-from inspector.core.editing.session import EditSession
-from inspector.core.errors import InspectorError, NotAn834Error
 from inspector.core.export.tables import FORMULA_PREFIXES
-from tests.support.synthetic import generate_834_with_manifest
+from inspector.core.records.document import load
 from tests.conftest import sample_files
 from tests.core.editing.test_session import _byte_diffs
+from tests.support.synthetic import generate_834_with_manifest
 
 INJECTION = "=cmd|' /C calc'!A0"
 
@@ -33,7 +33,8 @@ INJECTION = "=cmd|' /C calc'!A0"
 @pytest.fixture
 def defect_path(tmp_path):
     text, manifest = generate_834_with_manifest(
-        40, defects=["bad_ssn", "bad_birth_date", "add_without_coverage"])
+        40, defects=["bad_ssn", "bad_birth_date", "add_without_coverage"]
+    )
     path = tmp_path / "in.834"
     path.write_bytes(text.encode("ascii"))
     return path, {m["defect"]: m for m in manifest}
@@ -133,7 +134,7 @@ def test_corrections_csv(defect_path, tmp_path):
     fixed = out[out["member_pos"] == str(dob["member_pos"])].iloc[0]
     assert fixed["changed_fields"] == "last_name; birth_date"
     assert "birth_date=1981-02-31" in fixed["original_values"]
-    assert "DMG02 (segment %d): 19810231 -> 19810228" % dob["segment_pos"] in fixed["edits"]
+    assert f"DMG02 (segment {dob['segment_pos']}): 19810231 -> 19810228" in fixed["edits"]
     assert fixed["birth_date"] == "1981-02-28" and fixed["last_name"] == "YOUNGER"
     assert "DMG02" not in fixed["open_findings"]
     still_bad = out[out["member_pos"] == str(ssn["member_pos"])].iloc[0]
@@ -141,9 +142,22 @@ def test_corrections_csv(defect_path, tmp_path):
     assert still_bad["open_findings"], "the SSN finding stays open"
     alone = out[out["member_pos"] == str(lone["member_pos"])].iloc[0]
     assert alone["insurance_line"] == "" and alone["first_name"] == "SOLO"
-    for col in ("subscriber_id", "member_id", "ssn", "gender", "relationship",
-                "coverage_maintenance_type", "insurance_line", "plan", "coverage_level",
-                "benefit_begin", "benefit_end", "policy_id", "plan_id", "APTC AMT"):
+    for col in (
+        "subscriber_id",
+        "member_id",
+        "ssn",
+        "gender",
+        "relationship",
+        "coverage_maintenance_type",
+        "insurance_line",
+        "plan",
+        "coverage_level",
+        "benefit_begin",
+        "benefit_end",
+        "policy_id",
+        "plan_id",
+        "APTC AMT",
+    ):
         assert col in out.columns
 
 
@@ -164,8 +178,13 @@ def test_corrected_834_never_overwrites_the_original(defect_path, tmp_path):
     path, defects = defect_path
     before = path.read_bytes()
     session = EditSession(load(path))
-    session.apply({"segment": defects["bad_birth_date"]["segment_pos"], "element": "DMG02",
-                   "value": "19810228"})
+    session.apply(
+        {
+            "segment": defects["bad_birth_date"]["segment_pos"],
+            "element": "DMG02",
+            "value": "19810228",
+        }
+    )
     with pytest.raises(InspectorError, match="original"):
         write_corrected_834(session, path)
     with pytest.raises(InspectorError, match="original"):
@@ -192,8 +211,19 @@ def test_cli_export_with_edits(defect_path, tmp_path, capsys):
     edits.write_text(json.dumps([{"segment": o, "element": "DMG02", "value": "19810228"}]))
     out = tmp_path / "out"
     fixed = tmp_path / "fixed.834"
-    code = main(["export", str(path), "--out", str(out), "--edits", str(edits),
-                 "--corrected-834", str(fixed), "--no-pyx12"])
+    code = main(
+        [
+            "export",
+            str(path),
+            "--out",
+            str(out),
+            "--edits",
+            str(edits),
+            "--corrected-834",
+            str(fixed),
+            "--no-pyx12",
+        ]
+    )
     assert code in (0, 1), capsys.readouterr().err
     assert "1 edit(s) applied" in capsys.readouterr().out
     assert _changed_ranges(path.read_bytes(), fixed.read_bytes()) == [(b"31", b"28")]
@@ -203,23 +233,39 @@ def test_cli_export_with_edits(defect_path, tmp_path, capsys):
     findings = _read(out / "findings.csv")
     assert str(o) not in set(findings["segment"])
     assert _read(out / "corrections.csv")["birth_date"].tolist() == ["1981-02-28"] * len(
-        _read(out / "corrections.csv"))
+        _read(out / "corrections.csv")
+    )
 
 
-@pytest.mark.parametrize("edit, words", [
-    ({"element": "DMG02", "value": "19810230"}, ["edit 2 of 2", "DMG02", "28 days"]),
-    ({"element": "NM103", "value": "X"}, ["edit 2 of 2", "NM103", "element of NM1"]),
-    ({"element": "DMG02", "value": "1981*0228"}, ["edit 2 of 2", "element separator"]),
-])
+@pytest.mark.parametrize(
+    "edit, words",
+    [
+        ({"element": "DMG02", "value": "19810230"}, ["edit 2 of 2", "DMG02", "28 days"]),
+        ({"element": "NM103", "value": "X"}, ["edit 2 of 2", "NM103", "element of NM1"]),
+        ({"element": "DMG02", "value": "1981*0228"}, ["edit 2 of 2", "element separator"]),
+    ],
+)
 def test_cli_export_rejects_a_bad_edit(defect_path, tmp_path, capsys, edit, words):
     path, defects = defect_path
     o = defects["bad_birth_date"]["segment_pos"]
     edits = tmp_path / "edits.json"
-    edits.write_text(json.dumps([{"segment": o, "element": "DMG03", "value": "M"},
-                                 {"segment": o, **edit}]))
+    edits.write_text(
+        json.dumps([{"segment": o, "element": "DMG03", "value": "M"}, {"segment": o, **edit}])
+    )
     out = tmp_path / "out"
-    code = main(["export", str(path), "--out", str(out), "--edits", str(edits),
-                 "--corrected-834", str(tmp_path / "fixed.834"), "--no-pyx12"])
+    code = main(
+        [
+            "export",
+            str(path),
+            "--out",
+            str(out),
+            "--edits",
+            str(edits),
+            "--corrected-834",
+            str(tmp_path / "fixed.834"),
+            "--no-pyx12",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert all(w in err for w in words), err
@@ -230,8 +276,17 @@ def test_cli_export_rejects_a_bad_edit(defect_path, tmp_path, capsys, edit, word
 def test_cli_export_refuses_to_overwrite_the_input(defect_path, tmp_path, capsys):
     path, _ = defect_path
     before = path.read_bytes()
-    code = main(["export", str(path), "--out", str(tmp_path / "out"), "--corrected-834",
-                 str(path), "--no-pyx12"])
+    code = main(
+        [
+            "export",
+            str(path),
+            "--out",
+            str(tmp_path / "out"),
+            "--corrected-834",
+            str(path),
+            "--no-pyx12",
+        ]
+    )
     assert code == 2 and "original" in capsys.readouterr().err
     assert path.read_bytes() == before and not (tmp_path / "out").exists()
 
@@ -240,10 +295,18 @@ def test_cli_export_bad_edits_file(defect_path, tmp_path, capsys):
     path, _ = defect_path
     edits = tmp_path / "edits.json"
     edits.write_text("[{not json")
-    assert main(["export", str(path), "--out", str(tmp_path / "o"), "--edits", str(edits),
-                 "--no-pyx12"]) == 2
+    assert (
+        main(
+            ["export", str(path), "--out", str(tmp_path / "o"), "--edits", str(edits), "--no-pyx12"]
+        )
+        == 2
+    )
     assert "not valid JSON" in capsys.readouterr().err
     edits.write_text(json.dumps({"segment": 1}))
-    assert main(["export", str(path), "--out", str(tmp_path / "o"), "--edits", str(edits),
-                 "--no-pyx12"]) == 2
+    assert (
+        main(
+            ["export", str(path), "--out", str(tmp_path / "o"), "--edits", str(edits), "--no-pyx12"]
+        )
+        == 2
+    )
     assert "list of edits" in capsys.readouterr().err

@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from inspector.core.records.document import load
 from inspector.core.errors import NotAn834Error
 from inspector.core.reading.source import read_bytes
+from inspector.core.records.document import load
 from tests.conftest import non834_files, sample_files
 
 SAMPLES = sample_files()
@@ -83,7 +83,11 @@ def test_missing_file_and_folder(tmp_path):
 def test_delimiters_come_from_the_isa(sample, name, element, repetition, component, segment):
     d = load(sample(name)).store.delimiters
     assert (d.element, d.repetition, d.component, d.segment) == (
-        element, repetition, component, segment)
+        element,
+        repetition,
+        component,
+        segment,
+    )
 
 
 def test_bom_whitespace_and_line_styles(sample):
@@ -92,8 +96,9 @@ def test_bom_whitespace_and_line_styles(sample):
     assert bom.store.raw(2).startswith("GS*")
     assert all(not bom.store.raw(o)[:1].isspace() for o in range(1, len(bom.store) + 1))
     double = load(sample("indice-edinet-fork__x12.834_double-BOM_BAD-SE-count.edi"))
-    assert "2 UTF-8 byte-order marks" in next(p.message for p in double.problems
-                                               if p.code == "X12-BOM")
+    assert "2 UTF-8 byte-order marks" in next(
+        p.message for p in double.problems if p.code == "X12-BOM"
+    )
     one_line = load(sample("hccinfhir__sample_834_01.txt"))  # no line breaks at all
     assert len(one_line.store) == 71 and one_line.store.line(71) == 1
     mixed = load(sample("linuxforhealth-x12__hist_demo_mixed-newlines.834"))
@@ -115,8 +120,9 @@ def test_envelope_counts_and_controls(sample):
     assert "86" in codes["ENV-SE01-COUNT"].message and "88" in codes["ENV-SE01-COUNT"].message
     broken = {p.code for p in load(sample("openx12__Sample834_BROKEN-ENVELOPE.txt")).problems}
     assert "ENV-IEA02-CONTROL" in broken
-    truncated = {p.code for p in
-                 load(sample("fastchickenshr-edi__golden_header-full-envelope.834")).problems}
+    truncated = {
+        p.code for p in load(sample("fastchickenshr-edi__golden_header-full-envelope.834")).problems
+    }
     assert {"ENV-MISSING-SE", "ENV-MISSING-GE", "ENV-MISSING-IEA"} <= truncated
     clean = load(sample("pyx12__834_deident_family.txt"))
     assert clean.problems == []
@@ -135,9 +141,11 @@ def test_four_oh_ten(sample):
 
 
 def test_empty_segment_and_missing_final_terminator():
-    text = ("ISA*00*          *00*          *ZZ*A              *ZZ*B              *260101*1200*^*"
-            "00501*000000001*0*T*:~GS*BE*A*B*20260101*1200*1*X*005010X220A1~~ST*834*0001*"
-            "005010X220A1~SE*2*0001~GE*1*1~IEA*1*000000001")
+    text = (
+        "ISA*00*          *00*          *ZZ*A              *ZZ*B              *260101*1200*^*"
+        "00501*000000001*0*T*:~GS*BE*A*B*20260101*1200*1*X*005010X220A1~~ST*834*0001*"
+        "005010X220A1~SE*2*0001~GE*1*1~IEA*1*000000001"
+    )
     store = read_bytes(text.encode(), "x.834")
     codes = {p.code: p for p in store.problems}
     assert codes["X12-EMPTY-SEGMENT"].segment == 3

@@ -11,23 +11,48 @@ def test_add_dependent_fields(sample):
     assert len(doc.members) == 1 and len(doc.coverage) == 1
     m = doc.members.iloc[0]
     expected = {
-        "member_pos": 1, "transaction": "0001", "subscriber_id": "123456789",
-        "is_subscriber": "N", "relationship": "19 Child", "maintenance_type": "021 Addition",
-        "maintenance_reason": "20 Active", "benefit_status": "A Active",
-        "employment_status": "FT Full-time", "policy_number": "123456001", "last_name": "DOE",
-        "first_name": "JOHN", "middle_name": "P", "id_qualifier": "34", "ssn": "103229876",
-        "birth_date": "1977-08-16", "gender": "M Male", "other_dates": "351=1998-05-15",
-        "coverage_count": 1, "seg_ins": 8, "seg_ref_0f": 9, "seg_ref_1l": 10, "seg_nm1": 12,
-        "seg_dmg": 13, "seg_first": 8, "seg_last": 16,
+        "member_pos": 1,
+        "transaction": "0001",
+        "subscriber_id": "123456789",
+        "is_subscriber": "N",
+        "relationship": "19 Child",
+        "maintenance_type": "021 Addition",
+        "maintenance_reason": "20 Active",
+        "benefit_status": "A Active",
+        "employment_status": "FT Full-time",
+        "policy_number": "123456001",
+        "last_name": "DOE",
+        "first_name": "JOHN",
+        "middle_name": "P",
+        "id_qualifier": "34",
+        "ssn": "103229876",
+        "birth_date": "1977-08-16",
+        "gender": "M Male",
+        "other_dates": "351=1998-05-15",
+        "coverage_count": 1,
+        "seg_ins": 8,
+        "seg_ref_0f": 9,
+        "seg_ref_1l": 10,
+        "seg_nm1": 12,
+        "seg_dmg": 13,
+        "seg_first": 8,
+        "seg_last": 16,
     }
     for column, value in expected.items():
         assert m[column] == value, column
     c = doc.coverage.iloc[0]
     for column, value in {
-        "coverage_pos": 1, "member_pos": 1, "subscriber_id": "123456789",
-        "member_name": "DOE, JOHN", "maintenance_type": "021 Addition",
-        "insurance_line": "HLT Health", "benefit_begin": "1996-06-01", "benefit_end": "",
-        "seg_hd": 15, "seg_dtp_348": 16, "seg_dtp_349": 0,
+        "coverage_pos": 1,
+        "member_pos": 1,
+        "subscriber_id": "123456789",
+        "member_name": "DOE, JOHN",
+        "maintenance_type": "021 Addition",
+        "insurance_line": "HLT Health",
+        "benefit_begin": "1996-06-01",
+        "benefit_end": "",
+        "seg_hd": 15,
+        "seg_dtp_348": 16,
+        "seg_dtp_349": 0,
     }.items():
         assert c[column] == value, column
 
@@ -50,7 +75,11 @@ def test_corrected_insured_address_phone_and_categories(sample):
     m = doc.members.iloc[0]
     assert (m["last_name"], m["first_name"]) == ("SUBSCRIBER LAST 1", "SUBSCRIBER FIRST 1")
     assert (m["phone"], m["city"], m["state"], m["zip"]) == (
-        "5554718931", "GRANTS PASS", "OR", "975260000")
+        "5554718931",
+        "GRANTS PASS",
+        "OR",
+        "975260000",
+    )
     assert m["birth_date"] == "1983-07-19" and m["gender"] == "F Female"
     assert m["eligibility_begin"] == "2012-09-01" and m["eligibility_end"] == "2013-03-31"
     assert "23=REF 23" in m["member_ids"]

@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-
 import pyx12.map_walker
 import pyx12.params
 import pyx12.x12n_document
+
 from inspector.core.errors import Cancelled, InspectorError
 from inspector.core.findings import Finding
 from inspector.core.validation.pyx12.adapter import (
@@ -21,9 +21,7 @@ from inspector.core.validation.pyx12.adapter import (
 )
 
 SAMPLES = Path("/work/shared/samples/834/public")
-ALL_FILES = sorted(
-    p for p in SAMPLES.rglob("*") if p.is_file() and p.name != "SOURCES.md"
-)
+ALL_FILES = sorted(p for p in SAMPLES.rglob("*") if p.is_file() and p.name != "SOURCES.md")
 CLEAN = [
     "pyx12__834_deident_new_enroll.txt",
     "pyx12__834_ls_le_ls.txt",
@@ -161,7 +159,8 @@ def test_non_ascii_is_decoded_and_reported(tmp_path: Path) -> None:
         bad = data.replace(b"NM1*IL*1*", "NM1*IL*1*J\u00c9R\u00d4ME".encode(encoding), 1)
         result = validate_with_pyx12(bad)
         ordinal = 1 + bad.split(b"~").index(
-            next(s for s in bad.split(b"~") if s.strip().startswith(b"NM1*IL")))
+            next(s for s in bad.split(b"~") if s.strip().startswith(b"NM1*IL"))
+        )
         non_ascii = [f for f in result.findings if f.code == "IG-ENC-NON-ASCII"]
         assert [f.segment for f in non_ascii] == [ordinal]
         assert non_ascii[0].element == "NM103" and result.encoding == encoding
@@ -200,11 +199,14 @@ def test_empty_segment_keeps_later_ordinals(tmp_path: Path) -> None:
     assert (2, "IG-EMPTY-SEGMENT") in {(f.segment, f.code) for f in after.findings}
 
 
-@pytest.mark.parametrize("name, length", [
-    ("x12-types__parse_834_4_vba-companion-guide_BAD-ISA-WIDTH.txt", 72),
-    ("pyx12__hist_834_ls_le_ls_BAD-ISA-WIDTH.txt", 73),
-    ("gunajii-edi-parser-validator__sample_834.edi", 105),
-])
+@pytest.mark.parametrize(
+    "name, length",
+    [
+        ("x12-types__parse_834_4_vba-companion-guide_BAD-ISA-WIDTH.txt", 72),
+        ("pyx12__hist_834_ls_le_ls_BAD-ISA-WIDTH.txt", 73),
+        ("gunajii-edi-parser-validator__sample_834.edi", 105),
+    ],
+)
 def test_short_isa_is_reported_and_rest_validated(name: str, length: int) -> None:
     result = validate_with_pyx12(_read(name))
     width = next(f for f in result.findings if f.code == "IG-ISA-WIDTH")
@@ -228,11 +230,14 @@ def test_unknown_isa_version_uses_gs08() -> None:
     assert result.completed and result.guide == "005010X220A1"
 
 
-@pytest.mark.parametrize("name, claimed", [
-    ("non834/hccinfhir__sample_837_6.txt", "005010X223A2"),
-    ("linuxforhealth-x12__hist_X307-shop-enrollment-qhp-exchange.edi", "005010X307"),
-    ("openx12__834.txt", "005010"),
-])
+@pytest.mark.parametrize(
+    "name, claimed",
+    [
+        ("non834/hccinfhir__sample_837_6.txt", "005010X223A2"),
+        ("linuxforhealth-x12__hist_X307-shop-enrollment-qhp-exchange.edi", "005010X307"),
+        ("openx12__834.txt", "005010"),
+    ],
+)
 def test_unsupported_guide(name: str, claimed: str) -> None:
     data = _read(name)
     result = validate_with_pyx12(data)
@@ -277,7 +282,7 @@ def _big_file(members: int) -> bytes:
     st = next(i for i, s in enumerate(segments) if s.startswith("ST*"))
     count = (first_ins - st) + len(body) + 1  # ST..SE inclusive
     trailer = f"SE*{count}*" + segments[se].split("*")[2]
-    out = segments[:first_ins] + body + [trailer] + segments[se + 1:]
+    out = segments[:first_ins] + body + [trailer] + segments[se + 1 :]
     return ("~\n".join(out) + "~\n").encode()
 
 
@@ -304,14 +309,16 @@ def test_progress_streaming_and_cancel() -> None:
         on_finding=lambda f: events.append(("finding", f.code)),
     )
     assert [value for kind, value in events if kind == "finding"] == [
-        f.code for f in result.findings]
+        f.code for f in result.findings
+    ]
     first_finding = next(i for i, (kind, _) in enumerate(events) if kind == "finding")
     assert first_finding < len(events) - 1 - 3  # streamed long before the run ended
 
     calls: list[int] = []
     with pytest.raises(Cancelled):
-        validate_with_pyx12(data, progress=lambda done, total: calls.append(done),
-                            cancel=lambda: len(calls) >= 2)
+        validate_with_pyx12(
+            data, progress=lambda done, total: calls.append(done), cancel=lambda: len(calls) >= 2
+        )
     assert calls == [0, 2000]
     assert not logging.getLogger("pyx12").disabled  # restored after the exception too
 
@@ -346,11 +353,14 @@ def test_4010_file_gets_pyx12s_997() -> None:
     assert result.ack_kind == "997" and "ST*997*" in (result.ack or "")
 
 
-@pytest.mark.parametrize("name", [
-    "oopfactory-x12parser__5010_Dhcs_Example1.txt",  # BOM, CRLF, indentation
-    "x12-types__parse_834_4_vba-companion-guide_BAD-ISA-WIDTH.txt",
-    "impendjcs-edi-834-validator__data_valid-834.edi",  # ISA16 missing
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "oopfactory-x12parser__5010_Dhcs_Example1.txt",  # BOM, CRLF, indentation
+        "x12-types__parse_834_4_vba-companion-guide_BAD-ISA-WIDTH.txt",
+        "impendjcs-edi-834-validator__data_valid-834.edi",  # ISA16 missing
+    ],
+)
 def test_999_for_awkward_files(name: str) -> None:
     text = build_999(_read(name))
     assert text.startswith("ISA") and "ST*999*" in text and "AK9*" in text

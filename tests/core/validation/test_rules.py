@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import synthetic
-from inspector.core.records.document import load, load_store
 from inspector.core.reading.source import read_bytes
+from inspector.core.records.document import load, load_store
 from inspector.core.validation.rules import PROFILES, RULES, active_rules, rules_table, run_rules
 from tests.conftest import sample_files
+from tests.support import synthetic
 
 TODAY = "20250601"
-ISA = ("ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *250115*1200*^*"
-       "00501*000000001*0*T*:")
+ISA = (
+    "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *250115*1200*^*"
+    "00501*000000001*0*T*:"
+)
 assert len(ISA) + 1 == 106
 
 
@@ -26,9 +28,15 @@ def x834(*members: str, bgn08: str = "2", bgn03: str = "20250115", header: str =
     head = [f"BGN*00*REF1*{bgn03}*1200****{bgn08}"]
     head += [s for s in header.split("~") if s]
     head += ["N1*P5*SPONSOR*FI*999999999", "N1*IN*PAYER*FI*888888888"]
-    st = ["ST*834*0001*005010X220A1"] + head + body
-    segs = [ISA, "GS*BE*S*R*20250115*1200*1*X*005010X220A1", *st, f"SE*{len(st) + 1}*0001",
-            "GE*1*1", "IEA*1*000000001"]
+    st = ["ST*834*0001*005010X220A1", *head, *body]
+    segs = [
+        ISA,
+        "GS*BE*S*R*20250115*1200*1*X*005010X220A1",
+        *st,
+        f"SE*{len(st) + 1}*0001",
+        "GE*1*1",
+        "IEA*1*000000001",
+    ]
     return ("~\n".join(segs) + "~\n").encode("ascii")
 
 
@@ -67,8 +75,19 @@ def one(findings, code: str):
 ADDRESS = "N3*100 MAIN ST~N4*SPRINGFIELD*IL*62701"
 
 
-def sub(sid="S100", *, ins="INS*Y*18*021*28*A***FT", name="DOE*JOHN", ssn="123456789",
-        dob="19800510", address=ADDRESS, refs="", dates="", cov=None, cats="") -> str:
+def sub(
+    sid="S100",
+    *,
+    ins="INS*Y*18*021*28*A***FT",
+    name="DOE*JOHN",
+    ssn="123456789",
+    dob="19800510",
+    address=ADDRESS,
+    refs="",
+    dates="",
+    cov=None,
+    cats="",
+) -> str:
     cov = cov if cov is not None else "HD*021**HLT*GOLD~DTP*348*D8*20250201~REF*1L*P1"
     nm1 = f"NM1*IL*1*{name}****34*{ssn}" if ssn else f"NM1*IL*1*{name}"
     parts = [ins, f"REF*0F*{sid}", refs, dates, nm1, address, f"DMG*D8*{dob}*M", cov]
@@ -77,11 +96,22 @@ def sub(sid="S100", *, ins="INS*Y*18*021*28*A***FT", name="DOE*JOHN", ssn="12345
     return "~".join(p for p in parts if p)
 
 
-def dep(sid="S100", *, ins="INS*N*19*021*28*A", name="DOE*JANE", ssn="234567890",
-        dob="20100305", address="", refs="", cov=None, cats="") -> str:
+def dep(
+    sid="S100",
+    *,
+    ins="INS*N*19*021*28*A",
+    name="DOE*JANE",
+    ssn="234567890",
+    dob="20100305",
+    address="",
+    refs="",
+    cov=None,
+    cats="",
+) -> str:
     cov = cov if cov is not None else "HD*021**HLT*GOLD~DTP*348*D8*20250201~REF*1L*P1"
-    return sub(sid, ins=ins, name=name, ssn=ssn, dob=dob, address=address, refs=refs, cov=cov,
-               cats=cats)
+    return sub(
+        sid, ins=ins, name=name, ssn=ssn, dob=dob, address=address, refs=refs, cov=cov, cats=cats
+    )
 
 
 def cat(n: int, name: str, value: str | None, date: str | None = "20250201", q: str = "9V") -> str:
@@ -108,18 +138,36 @@ def test_registry_lists_every_rule_once_with_metadata():
         assert r.title and (r.member or r.transaction)
     assert "ffe" in PROFILES
     expected = {
-        "RULE-DUP-MEMBER", "RULE-DEP-NO-SUBSCRIBER", "RULE-DEP-REF0F-DIFFERS", "RULE-SUB-NOT-SELF",
-        "RULE-DATE-INVALID", "RULE-DATE-END-BEFORE-BEGIN", "RULE-BENEFIT-BEGIN-MISSING",
-        "RULE-TERM-NO-END", "RULE-BIRTH-FUTURE", "RULE-BIRTH-TOO-OLD", "RULE-SSN-FORMAT",
-        "RULE-SSN-IMPOSSIBLE", "RULE-AMOUNT-NOT-NUMBER", "RULE-AMOUNT-NEGATIVE",
-        "RULE-APTC-OVER-PREMIUM", "RULE-TOT-RES-MISMATCH", "RULE-BGN-ACTION-MISMATCH",
-        "RULE-COVERAGE-LEVEL", "RULE-SUB-NO-ADDRESS", "RULE-ADD-NO-COVERAGE",
+        "RULE-DUP-MEMBER",
+        "RULE-DEP-NO-SUBSCRIBER",
+        "RULE-DEP-REF0F-DIFFERS",
+        "RULE-SUB-NOT-SELF",
+        "RULE-DATE-INVALID",
+        "RULE-DATE-END-BEFORE-BEGIN",
+        "RULE-BENEFIT-BEGIN-MISSING",
+        "RULE-TERM-NO-END",
+        "RULE-BIRTH-FUTURE",
+        "RULE-BIRTH-TOO-OLD",
+        "RULE-SSN-FORMAT",
+        "RULE-SSN-IMPOSSIBLE",
+        "RULE-AMOUNT-NOT-NUMBER",
+        "RULE-AMOUNT-NEGATIVE",
+        "RULE-APTC-OVER-PREMIUM",
+        "RULE-TOT-RES-MISMATCH",
+        "RULE-BGN-ACTION-MISMATCH",
+        "RULE-COVERAGE-LEVEL",
+        "RULE-SUB-NO-ADDRESS",
+        "RULE-ADD-NO-COVERAGE",
     }
     assert expected <= set(codes)
     assert {r["code"] for r in rules_table()} == set(codes)
     ffe = {r.code for r in RULES if r.profile == "ffe"}
-    assert {"RULE-FFE-RATING-AREA", "RULE-FFE-FINANCIAL-NO-DATE", "RULE-FFE-PREMIUM-SUM",
-            "RULE-FFE-SUBSCRIBER-CATEGORY"} <= ffe
+    assert {
+        "RULE-FFE-RATING-AREA",
+        "RULE-FFE-FINANCIAL-NO-DATE",
+        "RULE-FFE-PREMIUM-SUM",
+        "RULE-FFE-SUBSCRIBER-CATEGORY",
+    } <= ffe
     assert not ffe & {r.code for r in active_rules()}
     assert ffe <= {r.code for r in active_rules(["ffe"])}
 
@@ -160,7 +208,11 @@ def test_dependent_without_subscriber_in_file():
     doc, found = check(dep("S999"))
     f = one(found, "RULE-DEP-NO-SUBSCRIBER")
     assert (f.segment, f.element, f.value, f.severity) == (
-        at(doc, "REF*0F*S999"), "REF02", "S999", "warning")
+        at(doc, "REF*0F*S999"),
+        "REF02",
+        "S999",
+        "warning",
+    )
     assert "earlier file" in f.message
     # the subscriber may come in another transaction of the same file: still found
     assert not of(check(sub(), dep())[1], "RULE-DEP-NO-SUBSCRIBER")
@@ -168,8 +220,9 @@ def test_dependent_without_subscriber_in_file():
 
 def test_dependent_ref0f_differs_inside_a_family():
     # same address as the subscriber it follows, but another subscriber's id
-    other = sub("S200", name="ROE*RICHARD", ssn="345678901",
-                address="N3*9 ELM ST~N4*AURORA*IL*60505")
+    other = sub(
+        "S200", name="ROE*RICHARD", ssn="345678901", address="N3*9 ELM ST~N4*AURORA*IL*60505"
+    )
     doc, found = check(other, sub(), dep("S200", address=ADDRESS))
     f = one(found, "RULE-DEP-REF0F-DIFFERS")
     assert (f.segment, f.element, f.value) == (at(doc, "REF*0F*S200", 2), "REF02", "S200")
@@ -195,13 +248,16 @@ def test_duplicate_member_reported_on_second_occurrence():
     assert "member 1" in f.message
 
 
-@pytest.mark.parametrize("second, key", [
-    (sub("S100", refs="REF*17*M1", ssn="", name="DOE*JOHNNY", dob="19800511"), "member id"),
-    (sub("S555", ssn="123456789", name="DOE*JON", dob="19800511"), "SSN"),
-    (sub("S555", ssn="", name="DOE*JOHN"), "name"),
-])
+@pytest.mark.parametrize(
+    "second, key",
+    [
+        (sub("S100", refs="REF*17*M1", ssn="", name="DOE*JOHNNY", dob="19800511"), "member id"),
+        (sub("S555", ssn="123456789", name="DOE*JON", dob="19800511"), "SSN"),
+        (sub("S555", ssn="", name="DOE*JOHN"), "name"),
+    ],
+)
 def test_duplicate_member_by_each_key(second, key):
-    doc, found = check(sub(refs="REF*17*M1"), second)
+    _doc, found = check(sub(refs="REF*17*M1"), second)
     assert key in one(found, "RULE-DUP-MEMBER").message
 
 
@@ -217,11 +273,20 @@ def test_not_duplicates():
 
 # -- dates ---------------------------------------------------------------------------------------
 def test_invalid_calendar_dates():
-    doc, found = check(sub(dob="19870231", ins="INS*Y*18*021*28*A***FT***D8*20251301",
-                           dates="DTP*356*D8*2025021~DTP*303*RD8*20250101-20251232"))
+    doc, found = check(
+        sub(
+            dob="19870231",
+            ins="INS*Y*18*021*28*A***FT***D8*20251301",
+            dates="DTP*356*D8*2025021~DTP*303*RD8*20250101-20251232",
+        )
+    )
     where = {(f.segment, f.element) for f in of(found, "RULE-DATE-INVALID")}
-    assert where == {(at(doc, "DMG"), "DMG02"), (at(doc, "INS"), "INS12"),
-                     (at(doc, "DTP*356"), "DTP03"), (at(doc, "DTP*303"), "DTP03")}
+    assert where == {
+        (at(doc, "DMG"), "DMG02"),
+        (at(doc, "INS"), "INS12"),
+        (at(doc, "DTP*356"), "DTP03"),
+        (at(doc, "DTP*303"), "DTP03"),
+    }
     msg = {f.element: f.message for f in found}["DMG02"]
     assert "February 1987 has only 28 days" in msg
     doc, found = check(sub(), bgn03="20250230")
@@ -243,8 +308,9 @@ def test_end_before_begin():
     doc, found = check(sub(dates="DTP*303*RD8*20250301-20250201"))
     assert one(found, "RULE-DATE-END-BEFORE-BEGIN").segment == at(doc, "DTP*303")
     same_day = cov.replace("20250131", "20250201")
-    assert not of(check(sub(ins="INS*Y*18*024*07*A***FT", cov=same_day))[1],
-                  "RULE-DATE-END-BEFORE-BEGIN")
+    assert not of(
+        check(sub(ins="INS*Y*18*024*07*A***FT", cov=same_day))[1], "RULE-DATE-END-BEFORE-BEGIN"
+    )
 
 
 @pytest.mark.parametrize("hd01", ["021", "025"])
@@ -256,9 +322,10 @@ def test_benefit_begin_missing(hd01):
 
 
 def test_benefit_begin_not_needed_for_changes():
-    assert not of(check(sub(ins="INS*Y*18*001*25*A***FT",
-                            cov="HD*001**HLT*GOLD*IND~DTP*303*D8*20250201"))[1],
-                  "RULE-BENEFIT-BEGIN-MISSING")
+    assert not of(
+        check(sub(ins="INS*Y*18*001*25*A***FT", cov="HD*001**HLT*GOLD*IND~DTP*303*D8*20250201"))[1],
+        "RULE-BENEFIT-BEGIN-MISSING",
+    )
 
 
 def test_termination_without_end_date():
@@ -266,15 +333,26 @@ def test_termination_without_end_date():
     doc, found = check(sub(ins=term, cov="HD*024**HLT*GOLD*IND~DTP*348*D8*20250101"))
     f = one(found, "RULE-TERM-NO-END")  # one finding, on the INS, not one per HD too
     assert (f.segment, f.element, f.value) == (at(doc, "INS"), "INS03", "024")
-    doc, found = check(sub(ins="INS*Y*18*001*07*A***FT",
-                           cov="HD*024**HLT*GOLD*IND~DTP*348*D8*20250101"))
+    doc, found = check(
+        sub(ins="INS*Y*18*001*07*A***FT", cov="HD*024**HLT*GOLD*IND~DTP*348*D8*20250101")
+    )
     f = one(found, "RULE-TERM-NO-END")
     assert (f.segment, f.element) == (at(doc, "HD"), None)
     # an end date at either level is enough
-    assert not of(check(sub(ins=term, dates="DTP*357*D8*20250331",
-                            cov="HD*024**HLT*GOLD*IND~DTP*348*D8*20250101"))[1], "RULE-TERM-NO-END")
-    assert not of(check(sub(ins=term, cov="HD*024**HLT*GOLD*IND~DTP*348*D8*20250101~"
-                                          "DTP*349*D8*20250331"))[1], "RULE-TERM-NO-END")
+    assert not of(
+        check(
+            sub(
+                ins=term,
+                dates="DTP*357*D8*20250331",
+                cov="HD*024**HLT*GOLD*IND~DTP*348*D8*20250101",
+            )
+        )[1],
+        "RULE-TERM-NO-END",
+    )
+    assert not of(
+        check(sub(ins=term, cov="HD*024**HLT*GOLD*IND~DTP*348*D8*20250101~DTP*349*D8*20250331"))[1],
+        "RULE-TERM-NO-END",
+    )
 
 
 def test_birth_date_in_the_future():
@@ -295,10 +373,15 @@ def test_birth_date_too_old():
 
 
 # -- identifiers ---------------------------------------------------------------------------------
-@pytest.mark.parametrize("ssn, words", [
-    ("12345678", "8 digits"), ("123-45-6789", "punctuation"), ("XXX-XX-4521", "masked"),
-    ("12345678A", "letters"),
-])
+@pytest.mark.parametrize(
+    "ssn, words",
+    [
+        ("12345678", "8 digits"),
+        ("123-45-6789", "punctuation"),
+        ("XXX-XX-4521", "masked"),
+        ("12345678A", "letters"),
+    ],
+)
 def test_ssn_format(ssn, words):
     doc, found = check(sub(ssn=ssn))
     f = one(found, "RULE-SSN-FORMAT")
@@ -321,10 +404,16 @@ def test_valid_or_absent_ssn_is_quiet():
 
 
 # -- money ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize("value, hint", [
-    ("$1,234.00", "send 1234.00"), ("1O.00", "10.00"), ("12.50-", "minus sign"), ("", "empty"),
-    ("abc", "plain decimal number"),
-])
+@pytest.mark.parametrize(
+    "value, hint",
+    [
+        ("$1,234.00", "send 1234.00"),
+        ("1O.00", "10.00"),
+        ("12.50-", "minus sign"),
+        ("", "empty"),
+        ("abc", "plain decimal number"),
+    ],
+)
 def test_amount_not_a_number(value, hint):
     doc, found = check(sub(cats=cats(("PRE AMT TOT", value))))
     f = one(found, "RULE-AMOUNT-NOT-NUMBER")
@@ -356,20 +445,25 @@ def test_aptc_over_premium():
 
 
 def test_amounts_are_paired_by_effective_date():
-    periods = "~".join([
-        cat(1, "PRE AMT TOT", "650.00", "20250201"), cat(2, "APTC AMT", "600.00", "20250201"),
-        cat(3, "TOT RES AMT", "50.00", "20250201"),
-        cat(4, "PRE AMT TOT", "500.00", "20250601"), cat(5, "APTC AMT", "550.00", "20250601"),
-        cat(6, "TOT RES AMT", "-50.00", "20250601"),
-    ])
+    periods = "~".join(
+        [
+            cat(1, "PRE AMT TOT", "650.00", "20250201"),
+            cat(2, "APTC AMT", "600.00", "20250201"),
+            cat(3, "TOT RES AMT", "50.00", "20250201"),
+            cat(4, "PRE AMT TOT", "500.00", "20250601"),
+            cat(5, "APTC AMT", "550.00", "20250601"),
+            cat(6, "TOT RES AMT", "-50.00", "20250601"),
+        ]
+    )
     doc, found = check(sub(cats=periods))
     f = one(found, "RULE-APTC-OVER-PREMIUM")
     assert f.segment == at(doc, "REF*9V*550")
     assert "2025-06-01" in f.message
     assert not of(found, "RULE-TOT-RES-MISMATCH")
     # an APTC change without a new total: the earlier total still applies
-    later = "~".join([cat(1, "PRE AMT TOT", "650.00", "20250201"),
-                      cat(2, "APTC AMT", "700.00", "20250701")])
+    later = "~".join(
+        [cat(1, "PRE AMT TOT", "650.00", "20250201"), cat(2, "APTC AMT", "700.00", "20250701")]
+    )
     assert of(check(sub(cats=later))[1], "RULE-APTC-OVER-PREMIUM")
 
 
@@ -379,9 +473,14 @@ def test_total_responsibility_mismatch():
     f = one(found, "RULE-TOT-RES-MISMATCH")
     assert (f.segment, f.element, f.value) == (at(doc, "REF*9V*300"), "REF02", "300.00")
     assert "225.00" in f.message and f.extra["expected"] == 225.0
-    good = cats(("PRE AMT TOT", "1413.85"), ("APTC AMT", "600.00"), ("OTH PAY AMT 1", "100.00"),
-                ("OTH PAY AMT 2", "50.00"), ("TOT EMP RES AMT", "310.39"),
-                ("TOT RES AMT", "353.47"))
+    good = cats(
+        ("PRE AMT TOT", "1413.85"),
+        ("APTC AMT", "600.00"),
+        ("OTH PAY AMT 1", "100.00"),
+        ("OTH PAY AMT 2", "50.00"),
+        ("TOT EMP RES AMT", "310.39"),
+        ("TOT RES AMT", "353.47"),
+    )
     assert not of(check(sub(cats=good))[1], "RULE-TOT-RES-MISMATCH")  # within one cent
     no_res = cats(("PRE AMT TOT", "825.00"), ("APTC AMT", "600.00"))
     assert not of(check(sub(cats=no_res))[1], "RULE-TOT-RES-MISMATCH")
@@ -424,18 +523,23 @@ def test_coverage_level_family_without_dependents():
     f = one(found, "RULE-COVERAGE-LEVEL")
     assert (f.segment, f.value) == (at(doc, "HD"), "FAM")
     # a change in an update file: the dependents need not be sent again
-    change = sub(ins="INS*Y*18*001*25*A***FT",
-                 cov="HD*001**HLT*GOLD*FAM~DTP*348*D8*20250201~REF*1L*P1")
+    change = sub(
+        ins="INS*Y*18*001*25*A***FT", cov="HD*001**HLT*GOLD*FAM~DTP*348*D8*20250201~REF*1L*P1"
+    )
     assert not of(check(change)[1], "RULE-COVERAGE-LEVEL")
 
 
 def test_coverage_level_on_dependent():
-    doc, found = check(sub(cov="HD*021**HLT*GOLD*FAM~DTP*348*D8*20250201"),
-                       dep(cov="HD*021**HLT*GOLD*FAM~DTP*348*D8*20250201"))
+    doc, found = check(
+        sub(cov="HD*021**HLT*GOLD*FAM~DTP*348*D8*20250201"),
+        dep(cov="HD*021**HLT*GOLD*FAM~DTP*348*D8*20250201"),
+    )
     f = one(found, "RULE-COVERAGE-LEVEL-DEPENDENT")
     assert (f.segment, f.element, f.value) == (at(doc, "HD", 2), "HD05", "FAM")
-    assert not of(check(sub(cov="HD*021**HLT*GOLD*FAM~DTP*348*D8*20250201"), dep())[1],
-                  "RULE-COVERAGE-LEVEL-DEPENDENT")
+    assert not of(
+        check(sub(cov="HD*021**HLT*GOLD*FAM~DTP*348*D8*20250201"), dep())[1],
+        "RULE-COVERAGE-LEVEL-DEPENDENT",
+    )
 
 
 # -- incomplete members --------------------------------------------------------------------------
@@ -443,11 +547,16 @@ def test_subscriber_without_address():
     doc, found = check(sub(address=""))
     f = one(found, "RULE-SUB-NO-ADDRESS")
     assert (f.segment, f.segment_id, f.element, f.severity) == (
-        at(doc, "NM1"), "NM1", None, "error")
+        at(doc, "NM1"),
+        "NM1",
+        None,
+        "error",
+    )
     doc, found = check(sub(address="N3*100 MAIN ST"))
     assert "N4" in one(found, "RULE-SUB-NO-ADDRESS").message
-    audit = sub(ins="INS*Y*18*030*XN*A***FT", address="",
-                cov="HD*030**HLT*GOLD*IND~DTP*348*D8*20250201")
+    audit = sub(
+        ins="INS*Y*18*030*XN*A***FT", address="", cov="HD*030**HLT*GOLD*IND~DTP*348*D8*20250201"
+    )
     assert one(check(audit, bgn08="4")[1], "RULE-SUB-NO-ADDRESS").severity == "warning"
     assert not of(check(sub(ins="INS*Y*18*001*25*A***FT", address=""))[1], "RULE-SUB-NO-ADDRESS")
     assert not of(check(sub(), dep(address=""))[1], "RULE-SUB-NO-ADDRESS")
@@ -457,7 +566,11 @@ def test_addition_without_coverage():
     doc, found = check(sub(cov=""))
     f = one(found, "RULE-ADD-NO-COVERAGE")
     assert (f.segment, f.element, f.value, f.severity) == (
-        at(doc, "INS"), "INS03", "021", "warning")
+        at(doc, "INS"),
+        "INS03",
+        "021",
+        "warning",
+    )
     assert not of(check(sub())[1], "RULE-ADD-NO-COVERAGE")
     assert not of(check(sub(ins="INS*Y*18*001*25*A***FT", cov=""))[1], "RULE-ADD-NO-COVERAGE")
 
@@ -490,8 +603,10 @@ def test_ffe_subscriber_category_on_dependent():
     doc, found = check(sub(), dep(cats=cats(("APTC AMT", "10.00"))), profiles=["ffe"])
     f = one(found, "RULE-FFE-SUBSCRIBER-CATEGORY")
     assert f.segment == at(doc, "N1*75") and f.member_pos == 2
-    assert not of(check(sub(), dep(cats=cats(("PRE AMT 1", "10.00"))), profiles=["ffe"])[1],
-                  "RULE-FFE-SUBSCRIBER-CATEGORY")
+    assert not of(
+        check(sub(), dep(cats=cats(("PRE AMT 1", "10.00"))), profiles=["ffe"])[1],
+        "RULE-FFE-SUBSCRIBER-CATEGORY",
+    )
 
 
 def test_ffe_financial_date_before_coverage():
@@ -502,8 +617,10 @@ def test_ffe_financial_date_before_coverage():
 
 def test_ffe_total_premium_is_the_sum_of_member_premiums():
     def family(total):
-        s = sub(cov="HD*021**HLT*GOLD*FAM~DTP*348*D8*20250201~REF*1L*P1",
-                cats=cats(("PRE AMT 1", "400.00"), ("PRE AMT TOT", total)))
+        s = sub(
+            cov="HD*021**HLT*GOLD*FAM~DTP*348*D8*20250201~REF*1L*P1",
+            cats=cats(("PRE AMT 1", "400.00"), ("PRE AMT TOT", total)),
+        )
         return s, dep(cats=cats(("PRE AMT 1", "300.00")))
 
     doc, found = check(*family("800.00"), profiles=["ffe"])
@@ -516,16 +633,25 @@ def test_ffe_total_premium_is_the_sum_of_member_premiums():
 # -- files ---------------------------------------------------------------------------------------
 # defect of the synthetic generator -> the rule that must report it at the manifest's segment
 DEFECT_RULES = {
-    "duplicate_member": "RULE-DUP-MEMBER", "orphan_dependent": "RULE-DEP-NO-SUBSCRIBER",
-    "dependent_ref0f_mismatch": "RULE-DEP-REF0F-DIFFERS", "subscriber_not_18": "RULE-SUB-NOT-SELF",
-    "bad_birth_date": "RULE-DATE-INVALID", "future_birth_date": "RULE-BIRTH-FUTURE",
-    "birth_over_120": "RULE-BIRTH-TOO-OLD", "end_before_begin": "RULE-DATE-END-BEFORE-BEGIN",
-    "missing_348": "RULE-BENEFIT-BEGIN-MISSING", "term_without_end": "RULE-TERM-NO-END",
-    "bad_ssn": "RULE-SSN-IMPOSSIBLE", "ssn_not_9_digits": "RULE-SSN-FORMAT",
-    "amount_not_number": "RULE-AMOUNT-NOT-NUMBER", "negative_amount": "RULE-AMOUNT-NEGATIVE",
-    "aptc_over_premium": "RULE-APTC-OVER-PREMIUM", "tot_res_mismatch": "RULE-TOT-RES-MISMATCH",
+    "duplicate_member": "RULE-DUP-MEMBER",
+    "orphan_dependent": "RULE-DEP-NO-SUBSCRIBER",
+    "dependent_ref0f_mismatch": "RULE-DEP-REF0F-DIFFERS",
+    "subscriber_not_18": "RULE-SUB-NOT-SELF",
+    "bad_birth_date": "RULE-DATE-INVALID",
+    "future_birth_date": "RULE-BIRTH-FUTURE",
+    "birth_over_120": "RULE-BIRTH-TOO-OLD",
+    "end_before_begin": "RULE-DATE-END-BEFORE-BEGIN",
+    "missing_348": "RULE-BENEFIT-BEGIN-MISSING",
+    "term_without_end": "RULE-TERM-NO-END",
+    "bad_ssn": "RULE-SSN-IMPOSSIBLE",
+    "ssn_not_9_digits": "RULE-SSN-FORMAT",
+    "amount_not_number": "RULE-AMOUNT-NOT-NUMBER",
+    "negative_amount": "RULE-AMOUNT-NEGATIVE",
+    "aptc_over_premium": "RULE-APTC-OVER-PREMIUM",
+    "tot_res_mismatch": "RULE-TOT-RES-MISMATCH",
     "bgn_verify_with_add": "RULE-BGN-ACTION-MISMATCH",
-    "coverage_level_mismatch": "RULE-COVERAGE-LEVEL", "no_address": "RULE-SUB-NO-ADDRESS",
+    "coverage_level_mismatch": "RULE-COVERAGE-LEVEL",
+    "no_address": "RULE-SUB-NO-ADDRESS",
     "add_without_coverage": "RULE-ADD-NO-COVERAGE",
 }
 

@@ -8,8 +8,8 @@ import pytest
 import pyx12.params
 import pyx12.x12n_document
 
-from inspector.core.records.document import load
 from inspector.core.errors import Cancelled
+from inspector.core.records.document import load
 from inspector.core.validation.run import PYX12_EQUIVALENTS, PYX12_RULE_TWINS, validate_document
 from tests.conftest import sample_files
 from tests.core.validation.test_pyx12_adapter import pyx12_log  # noqa: F401  (fixture)
@@ -44,8 +44,9 @@ def test_findings_are_located_and_ordered(sample):
     findings = validate_document(doc)
     assert [f.segment for f in findings] == sorted(f.segment for f in findings)
     masked = [f for f in findings if f.code == "RULE-SSN-FORMAT"]
-    assert masked and all(f.member_pos and f.subscriber_id and f.loop == "2000/2100A"
-                          for f in masked)
+    assert masked and all(
+        f.member_pos and f.subscriber_id and f.loop == "2000/2100A" for f in masked
+    )
     se = next(f for f in findings if f.code == "ENV-SE01-COUNT")
     assert (se.segment, se.element, se.member_pos) == (90, "SE01", None)
     assert not any(f.code == "IG-ST-4" for f in findings)  # the same problem is not said twice
@@ -54,10 +55,12 @@ def test_findings_are_located_and_ordered(sample):
 def test_streaming_progress_and_cancel(sample):
     doc = load(sample("x12-types__parse_834_2_emedny-MCE834Sample_2.txt"))
     streamed, ticks = [], []
-    found = validate_document(doc, on_finding=streamed.append,
-                              progress=lambda d, t: ticks.append((d, t)))
+    found = validate_document(
+        doc, on_finding=streamed.append, progress=lambda d, t: ticks.append((d, t))
+    )
     assert sorted(streamed, key=lambda f: (f.segment or 0, f.code)) == sorted(
-        found, key=lambda f: (f.segment or 0, f.code))
+        found, key=lambda f: (f.segment or 0, f.code)
+    )
     assert ticks and ticks[-1][0] == ticks[-1][1]
     with pytest.raises(Cancelled):
         validate_document(doc, cancel=lambda: True)

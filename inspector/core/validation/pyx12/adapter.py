@@ -115,8 +115,9 @@ class _CapturingErrh(pyx12.error_handler.err_handler):
         self.seg_map_node: Any = None
         self.ele_map_node: Any = None
 
-    def add_seg(self, map_node: Any, seg_data: Any, seg_count: int, cur_line: int,
-                ls_id: Any) -> None:
+    def add_seg(
+        self, map_node: Any, seg_data: Any, seg_count: int, cur_line: int, ls_id: Any
+    ) -> None:
         super().add_seg(map_node, seg_data, seg_count, cur_line, ls_id)
         self.seg_map_node = map_node
 
@@ -136,8 +137,9 @@ class _CapturingErrh(pyx12.error_handler.err_handler):
         super().st_error(err_cde, err_str)
         self._sink("ST", err_cde, err_str, None, self.cur_st_node.get_cur_line(), None)
 
-    def seg_error(self, err_cde: str, err_str: str, err_value: Any = None,
-                  src_line: Any = None) -> None:
+    def seg_error(
+        self, err_cde: str, err_str: str, err_value: Any = None, src_line: Any = None
+    ) -> None:
         super().seg_error(err_cde, err_str, err_value, src_line)
         line = src_line or (self.cur_seg_node.get_cur_line() if self.cur_seg_node else None)
         self._sink("SEG", err_cde, err_str, err_value, line, None)
@@ -198,11 +200,19 @@ class _Run:
                 raise _CallbackFailed from exc
 
     @staticmethod
-    def own(code: str, message: str, segment: int | None, *, severity: Any = "error",
-            source: Any = "envelope", **kw: Any) -> Finding:
+    def own(
+        code: str,
+        message: str,
+        segment: int | None,
+        *,
+        severity: Any = "error",
+        source: Any = "envelope",
+        **kw: Any,
+    ) -> Finding:
         """A finding the adapter makes itself (file hygiene, envelope repairs, pyx12 failures)."""
-        return Finding(severity=severity, code=code, message=message, segment=segment,
-                       source=source, **kw)
+        return Finding(
+            severity=severity, code=code, message=message, segment=segment, source=source, **kw
+        )
 
     # -- reading --------------------------------------------------------------------------------
     def prepare(self, data: bytes) -> tuple[str, str] | None:
@@ -213,30 +223,56 @@ class _Run:
             boms += text[start] == "\ufeff"
             start += 1
         if boms:
-            self.emit(self.own(
-                "IG-ENC-BOM", f"The file starts with {boms} byte-order mark(s) (BOM). X12 files "
-                "should start directly with 'ISA'; save the file as plain ASCII without BOM. The "
-                "BOM was ignored for checking.", 1, severity="warning", segment_id="ISA"))
+            self.emit(
+                self.own(
+                    "IG-ENC-BOM",
+                    f"The file starts with {boms} byte-order mark(s) (BOM). X12 files "
+                    "should start directly with 'ISA'; save the file as plain ASCII without BOM. The "
+                    "BOM was ignored for checking.",
+                    1,
+                    severity="warning",
+                    segment_id="ISA",
+                )
+            )
         if start - boms:
-            self.emit(self.own(
-                "IG-ENC-LEADING-WHITESPACE", "There are blank lines or spaces before 'ISA'; remove "
-                "them so the file starts with 'ISA'. They were ignored for checking.", 1,
-                severity="warning", segment_id="ISA"))
-        if text[start:start + 3] != "ISA" or len(text) < start + 16:
-            self.emit(self.own("IG-NOT-X12", "This is not an X12 file: it must start with an ISA "
-                               f"segment, but it starts with {text[start:start + 20]!r}.", None))
+            self.emit(
+                self.own(
+                    "IG-ENC-LEADING-WHITESPACE",
+                    "There are blank lines or spaces before 'ISA'; remove "
+                    "them so the file starts with 'ISA'. They were ignored for checking.",
+                    1,
+                    severity="warning",
+                    segment_id="ISA",
+                )
+            )
+        if text[start : start + 3] != "ISA" or len(text) < start + 16:
+            self.emit(
+                self.own(
+                    "IG-NOT-X12",
+                    "This is not an X12 file: it must start with an ISA "
+                    f"segment, but it starts with {text[start : start + 20]!r}.",
+                    None,
+                )
+            )
             return None
         self.sep = sep = text[start + 3]
         pos = start + 3  # the separator before ISA01; ISA16 follows the 16th
         for _ in range(15):
             pos = text.find(sep, pos + 1, start + 400)
             if pos < 0:
-                self.emit(self.own("IG-ISA-WIDTH", "The ISA segment is incomplete: it must have 16 "
-                                   f"elements separated by '{sep}'.", 1, segment_id="ISA"))
+                self.emit(
+                    self.own(
+                        "IG-ISA-WIDTH",
+                        "The ISA segment is incomplete: it must have 16 "
+                        f"elements separated by '{sep}'.",
+                        1,
+                        segment_id="ISA",
+                    )
+                )
                 return None
         isa_end = pos + 3  # ISA16 and the segment terminator follow the 16th separator
         isa, rest = text[start:isa_end], text[isa_end:]
-        elements = isa[4:-2].split(sep)[:15] + [isa[-2]]
+        elements = [*isa[4:-2].split(sep)[:15], isa[-2]]
         fixed = [_fit(v, w, i) for i, (v, w) in enumerate(zip(elements, _ISA_WIDTHS, strict=True))]
         if fixed != elements or fixed[11] not in ("00401", "00501"):
             # pyx12 reads the delimiters and ISA12 at fixed offsets, so misaligned elements break it
@@ -247,26 +283,53 @@ class _Run:
         return isa, rest
 
     def repair_isa(self, isa: str, elements: list[str], fixed: list[str], rest: str) -> str | None:
-        notes = [f"ISA{i + 1:02d} has {len(old)} characters instead of {_ISA_WIDTHS[i]}"
-                 for i, (old, new) in enumerate(zip(elements, fixed)) if old != new]
+        notes = [
+            f"ISA{i + 1:02d} has {len(old)} characters instead of {_ISA_WIDTHS[i]}"
+            for i, (old, new) in enumerate(zip(elements, fixed))
+            if old != new
+        ]
         if notes:
-            size = (f"is {len(isa)} characters long; it must be exactly 106" if len(isa) != 106
-                    else "has elements that are not at their fixed widths")
-            self.emit(self.own(
-                "IG-ISA-WIDTH", f"The ISA segment {size}, because every ISA element has a fixed "
-                "width (" + "; ".join(notes) + "). Pad ISA02/04/06/08 with spaces and ISA13 with "
-                "leading zeros. The inspector fixed the widths in its working copy so the rest of "
-                "the file could still be checked (a 999 built here uses those values).", 1,
-                segment_id="ISA", value=isa, extra={"isa_length": len(isa), "repaired": True}))
+            size = (
+                f"is {len(isa)} characters long; it must be exactly 106"
+                if len(isa) != 106
+                else "has elements that are not at their fixed widths"
+            )
+            self.emit(
+                self.own(
+                    "IG-ISA-WIDTH",
+                    f"The ISA segment {size}, because every ISA element has a fixed "
+                    "width ("
+                    + "; ".join(notes)
+                    + "). Pad ISA02/04/06/08 with spaces and ISA13 with "
+                    "leading zeros. The inspector fixed the widths in its working copy so the rest of "
+                    "the file could still be checked (a 999 built here uses those values).",
+                    1,
+                    segment_id="ISA",
+                    value=isa,
+                    extra={"isa_length": len(isa), "repaired": True},
+                )
+            )
         version = fixed[11]
         if version not in ("00401", "00501"):
-            gs = rest[:rest.find(isa[-1])].lstrip().split(self.sep)
+            gs = rest[: rest.find(isa[-1])].lstrip().split(self.sep)
             guess = {"004010": "00401", "005010": "00501"}.get(gs[8][:6] if len(gs) > 8 else "")
-            tail = (f" GS08 says '{gs[8]}', so the file was checked as version {guess}; set ISA12 "
-                    f"to {guess}." if guess else " The file could not be checked.")
-            self.emit(self.own("IG-ISA-VERSION", f"ISA12 (interchange version) is '{version}', but "
-                               "only 00401 and 00501 can be checked." + tail, 1, segment_id="ISA",
-                               element="ISA12", value=version))
+            tail = (
+                f" GS08 says '{gs[8]}', so the file was checked as version {guess}; set ISA12 "
+                f"to {guess}."
+                if guess
+                else " The file could not be checked."
+            )
+            self.emit(
+                self.own(
+                    "IG-ISA-VERSION",
+                    f"ISA12 (interchange version) is '{version}', but "
+                    "only 00401 and 00501 can be checked." + tail,
+                    1,
+                    segment_id="ISA",
+                    element="ISA12",
+                    value=version,
+                )
+            )
             if guess is None:
                 return None
             fixed[11] = guess
@@ -285,20 +348,33 @@ class _Run:
             if end < 0:
                 tail = rest[pos:].strip(_BLANK)
                 if tail:
-                    self.pending.append(self.own(
-                        "IG-TRAILING-DATA", f"Text after the last segment terminator {term!r} was "
-                        f"not read: {tail[:40]!r}. Every segment, including IEA, must end with "
-                        f"{term!r}.", self.ordinal + 1, source=_IG, value=tail[:80]))
+                    self.pending.append(
+                        self.own(
+                            "IG-TRAILING-DATA",
+                            f"Text after the last segment terminator {term!r} was "
+                            f"not read: {tail[:40]!r}. Every segment, including IEA, must end with "
+                            f"{term!r}.",
+                            self.ordinal + 1,
+                            source=_IG,
+                            value=tail[:80],
+                        )
+                    )
                 return
             piece, pos = rest[pos:end], end + 1
             self.ordinal += 1
             if not piece.strip(_BLANK):
                 reader.cur_line += 1  # keep pyx12's line count equal to our ordinals
-                self.pending.append(self.own(
-                    "IG-EMPTY-SEGMENT", f"Segment {self.ordinal} is empty: two segment "
-                    f"terminators {term!r} follow each other. Remove the extra {term!r}. (pyx12 "
-                    "alone stops reading here; the inspector skipped it and checked the rest.)",
-                    self.ordinal, source=_IG, extra={"in_transaction": self.open_st()}))
+                self.pending.append(
+                    self.own(
+                        "IG-EMPTY-SEGMENT",
+                        f"Segment {self.ordinal} is empty: two segment "
+                        f"terminators {term!r} follow each other. Remove the extra {term!r}. (pyx12 "
+                        "alone stops reading here; the inspector skipped it and checked the rest.)",
+                        self.ordinal,
+                        source=_IG,
+                        extra={"in_transaction": self.open_st()},
+                    )
+                )
                 continue
             line = piece.lstrip("\r\n")
             if line[:1] in (" ", "\t"):
@@ -312,12 +388,18 @@ class _Run:
         idx = next(i for i, p in enumerate(parts) if not p.isascii())
         chars = "".join(sorted({c for c in parts[idx] if ord(c) > 127}))
         where = f"element {parts[0]}{idx:02d}" if idx else "the segment name"
-        return self.own("IG-ENC-NON-ASCII", f"Segment {self.ordinal} ({parts[0]}) has non-ASCII "
-                        f"character(s) {chars!r} in {where}. X12 allows plain ASCII only: replace "
-                        "accented letters (é → e) and special spaces with plain ones.",
-                        self.ordinal, severity="warning", segment_id=parts[0][:3],
-                        element=f"{parts[0]}{idx:02d}" if idx else None, value=parts[idx],
-                        extra={"encoding": self.encoding})
+        return self.own(
+            "IG-ENC-NON-ASCII",
+            f"Segment {self.ordinal} ({parts[0]}) has non-ASCII "
+            f"character(s) {chars!r} in {where}. X12 allows plain ASCII only: replace "
+            "accented letters (é → e) and special spaces with plain ones.",
+            self.ordinal,
+            severity="warning",
+            segment_id=parts[0][:3],
+            element=f"{parts[0]}{idx:02d}" if idx else None,
+            value=parts[idx],
+            extra={"encoding": self.encoding},
+        )
 
     def open_st(self) -> bool:
         st = self.errh.cur_st_node if self.errh else None
@@ -333,8 +415,9 @@ class _Run:
         self.pending.clear()
 
     # -- driving pyx12 --------------------------------------------------------------------------
-    def tick(self, progress: Callable[[int, int], None] | None,
-             cancel: Callable[[], bool] | None) -> None:
+    def tick(
+        self, progress: Callable[[int, int], None] | None, cancel: Callable[[], bool] | None
+    ) -> None:
         try:
             stop = cancel is not None and cancel()
             if progress is not None and not stop:
@@ -373,7 +456,8 @@ class _Run:
                 self.node = node
             else:
                 node, _, _, walk_errors = walker.walk_errors(
-                    node, seg, reader.get_seg_count(), line, reader.get_ls_id())
+                    node, seg, reader.get_seg_count(), line, reader.get_ls_id()
+                )
                 self.node = node if node is not None else orig_node
                 self.in_walk = True
                 apply_walk_errors(errh, walk_errors)
@@ -403,14 +487,17 @@ class _Run:
                     errh.handle_errors(reader.pop_errors())
                 elif sid in ("IEA", "GE", "SE"):
                     errh.handle_errors(reader.pop_errors())
-                    close = {"IEA": errh.close_isa_loop, "GE": errh.close_gs_loop,
-                             "SE": errh.close_st_loop}[sid]
+                    close = {
+                        "IEA": errh.close_isa_loop,
+                        "GE": errh.close_gs_loop,
+                        "SE": errh.close_st_loop,
+                    }[sid]
                     close(node, seg, reader)
                 else:
                     errh.add_seg(node, seg, reader.get_seg_count(), line, reader.get_ls_id())
                     errh.handle_errors(reader.pop_errors())
                 self.validate_segment(node, seg)
-            seen += 1
+            seen += 1  # noqa: SIM113  (the loop ends inside on IEA; a counter reads clearer)
             if seen % _BATCH == 0:
                 self.tick(progress, cancel)
         self.flush_pending()
@@ -443,15 +530,24 @@ class _Run:
             exchange = " (X307 is the exchange 834, a different guide)" if "X307" in vriic else ""
             hints.append(f"GS08 '{vriic}' is not 004010X095A1 or 005010X220A1{exchange}")
         elif fic == "BE":
-            hints.append(f"ISA12 '{icvn}' does not match the GS08 version; it should be "
-                         f"{'00501' if vriic.startswith('005') else '00401'}")
+            hints.append(
+                f"ISA12 '{icvn}' does not match the GS08 version; it should be "
+                f"{'00501' if vriic.startswith('005') else '00401'}"
+            )
         return self.own(
-            "IG-GUIDE-UNSUPPORTED", f"The functional group (GS, segment {line}) says the file "
+            "IG-GUIDE-UNSUPPORTED",
+            f"The functional group (GS, segment {line}) says the file "
             f"follows guide '{vriic}' (GS08). Only 834 files for 004010X095A1 and 005010X220A1 can "
             "be checked against the implementation guide, so this check was skipped: "
-            + "; ".join(hints) + ".",
-            line, source=_IG, segment_id="GS", element="GS08", value=vriic,
-            extra={"claimed_guide": vriic, "functional_id": fic, "isa_version": icvn})
+            + "; ".join(hints)
+            + ".",
+            line,
+            source=_IG,
+            segment_id="GS",
+            element="GS08",
+            value=vriic,
+            extra={"claimed_guide": vriic, "functional_id": fic, "isa_version": icvn},
+        )
 
     def build_ack(self) -> tuple[str | None, str | None, str | None]:
         errh = self.errh
@@ -460,8 +556,11 @@ class _Run:
         if errh is None or errh.cur_isa_node is None or errh.cur_gs_node is None:
             return None, None, "the file has no ISA/GS envelope pyx12 could read"
         kind = "997" if (errh.cur_gs_node.vriic or "").startswith("004010") else "999"
-        visitor = (pyx12.error_997.error_997_visitor if kind == "997"
-                   else pyx12.error_999.error_999_visitor)
+        visitor = (
+            pyx12.error_997.error_997_visitor
+            if kind == "997"
+            else pyx12.error_999.error_999_visitor
+        )
         out = io.StringIO()
         try:
             _patch_for_ack(errh)
@@ -479,8 +578,9 @@ class _Run:
         # reader errors of a segment the walker could not place are handled one segment later
         return self.prev[1] if line == self.prev[0] else None
 
-    def on_pyx12_error(self, kind: str, code: str, text: str, value: Any, line: int | None,
-                       refdes: Any) -> None:
+    def on_pyx12_error(
+        self, kind: str, code: str, text: str, value: Any, line: int | None, refdes: Any
+    ) -> None:
         errh = self.errh
         assert errh is not None
         extra: dict[str, Any] = {"pyx12_message": text, "pyx12_level": kind, "pyx12_code": code}
@@ -509,9 +609,20 @@ class _Run:
             if value is None and code == "10" and element and line == self.cur_line:
                 value = self.seg.get_value(element)  # pyx12 omits the unwanted value
         message = describe(kind, code, text, value, seg_id, element, name, self)
-        self.emit(Finding(severity="error", code=f"IG-{kind}-{code}", message=message, segment=line,
-                          segment_id=seg_id, element=element, value=value, loop=loop, source=_IG,
-                          extra=extra))
+        self.emit(
+            Finding(
+                severity="error",
+                code=f"IG-{kind}-{code}",
+                message=message,
+                segment=line,
+                segment_id=seg_id,
+                element=element,
+                value=value,
+                loop=loop,
+                source=_IG,
+                extra=extra,
+            )
+        )
 
 
 def _patch_for_ack(errh: Any) -> None:
@@ -559,17 +670,31 @@ def validate_with_pyx12(
             raise exc.__cause__ from None  # type: ignore[misc]
         except Exception as exc:  # pyx12 must never hand the caller a traceback
             where = run.cur_line or None
-            run.emit(run.own(
-                "IG-INTERNAL", f"The implementation-guide check stopped at segment {where} because "
-                f"pyx12 failed ({type(exc).__name__}: {exc}). This usually means the envelope "
-                "(ISA/GS/ST/SE/GE/IEA) is broken near that segment. Findings before this point "
-                "stand; later segments were not checked.", where, source=_IG,
-                segment_id=run.seg_id_at(where),
-                extra={"exception": type(exc).__name__, "detail": str(exc)}))
+            run.emit(
+                run.own(
+                    "IG-INTERNAL",
+                    f"The implementation-guide check stopped at segment {where} because "
+                    f"pyx12 failed ({type(exc).__name__}: {exc}). This usually means the envelope "
+                    "(ISA/GS/ST/SE/GE/IEA) is broken near that segment. Findings before this point "
+                    "stand; later segments were not checked.",
+                    where,
+                    source=_IG,
+                    segment_id=run.seg_id_at(where),
+                    extra={"exception": type(exc).__name__, "detail": str(exc)},
+                )
+            )
             ack = (None, None, f"pyx12 failed: {type(exc).__name__}")
-    return Pyx12Result(findings=run.findings, segments_seen=run.ordinal, completed=run.completed,
-                       guide=run.guide, total_segments=run.total, ack=ack[0], ack_kind=ack[1],
-                       ack_unavailable=ack[2], encoding=run.encoding)
+    return Pyx12Result(
+        findings=run.findings,
+        segments_seen=run.ordinal,
+        completed=run.completed,
+        guide=run.guide,
+        total_segments=run.total,
+        ack=ack[0],
+        ack_kind=ack[1],
+        ack_unavailable=ack[2],
+        encoding=run.encoding,
+    )
 
 
 def build_999(data: bytes, *, result: Pyx12Result | None = None) -> str:

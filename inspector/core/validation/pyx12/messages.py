@@ -37,19 +37,30 @@ def _codes_hint(node: Any) -> str:
 # Envelope errors: (level, code) -> (regex over pyx12's text, message using the regex groups).
 _ENVELOPE_MESSAGES: dict[tuple[str, str], tuple[str, str]] = {
     ("ST", "2"): ("", "The transaction set has no SE trailer; the file may be cut off."),
-    ("ST", "3"): (r"SE id=(\S*) does not match ST id=(\S*)",
-                  "SE02 '{0}' does not match ST02 '{1}'; they must be identical."),
-    ("ST", "4"): (r"count of (\S*) .* I count (\d+)", "SE01 says the transaction set has {0} "
-                  "segments, but it has {1} (ST and SE included). Change SE01 to {1}."),
+    ("ST", "3"): (
+        r"SE id=(\S*) does not match ST id=(\S*)",
+        "SE02 '{0}' does not match ST02 '{1}'; they must be identical.",
+    ),
+    ("ST", "4"): (
+        r"count of (\S*) .* I count (\d+)",
+        "SE01 says the transaction set has {0} "
+        "segments, but it has {1} (ST and SE included). Change SE01 to {1}.",
+    ),
     ("ST", "23"): ("", "ST02 (transaction set control number) is used twice in this group."),
     ("GS", "3"): ("", "The functional group is not closed properly: a GE (or an SE) is missing."),
-    ("GS", "4"): (r"GE id=(\S*) does not match GS id=(\S*)",
-                  "GE02 '{0}' does not match GS06 '{1}'; they must be identical."),
-    ("GS", "5"): (r"count of (\S*) .* I count (\d+)", "GE01 says {0} transaction sets, but the "
-                  "group has {1}. Change GE01 to {1}."),
+    ("GS", "4"): (
+        r"GE id=(\S*) does not match GS id=(\S*)",
+        "GE02 '{0}' does not match GS06 '{1}'; they must be identical.",
+    ),
+    ("GS", "5"): (
+        r"count of (\S*) .* I count (\d+)",
+        "GE01 says {0} transaction sets, but the group has {1}. Change GE01 to {1}.",
+    ),
     ("GS", "6"): ("", "GS06 (group control number) is used twice in the file; make it unique."),
-    ("ISA", "001"): (r"IEA id=(\S*) does not match ISA id=(\S*)",
-                     "IEA02 '{0}' does not match ISA13 '{1}'; they must be identical."),
+    ("ISA", "001"): (
+        r"IEA id=(\S*) does not match ISA id=(\S*)",
+        "IEA02 '{0}' does not match ISA13 '{1}'; they must be identical.",
+    ),
     ("ISA", "021"): ("", "IEA01 must equal the number of functional groups (GS) in the file."),
     ("ISA", "023"): ("", "The interchange has no IEA trailer; the file may be cut off."),
     ("ISA", "024"): ("", "A functional group was not closed with GE before the IEA."),
@@ -57,8 +68,9 @@ _ENVELOPE_MESSAGES: dict[tuple[str, str], tuple[str, str]] = {
 }
 
 
-def _element_message(code: str, text: str, value: Any, label: str, run: Any,
-                     element: str | None) -> str | None:
+def _element_message(
+    code: str, text: str, value: Any, label: str, run: Any, element: str | None
+) -> str | None:
     node = run.errh.ele_map_node if run.errh else None
     shown = _fmt(value)
     if code == "1":
@@ -67,20 +79,28 @@ def _element_message(code: str, text: str, value: Any, label: str, run: Any,
         low, high = getattr(node, "min_len", "?"), getattr(node, "max_len", "?")
         size = f"exactly {low}" if low == high else f"{low} to {high}"
         trail = " It ends with spaces; remove them." if str(value).endswith(" ") else ""
-        return (f"{label} {shown} is too {'long' if code == '5' else 'short'}: it must have {size} "
-                f"character(s).{trail}")
+        return (
+            f"{label} {shown} is too {'long' if code == '5' else 'short'}: it must have {size} "
+            f"character(s).{trail}"
+        )
     if code == "6" and "control character" in text:
-        return (f"{label} contains a control character {value} (often a line break inside the "
-                "value). Remove it so the value stays on one line.")
+        return (
+            f"{label} contains a control character {value} (often a line break inside the "
+            "value). Remove it so the value stays on one line."
+        )
     if code == "6" and "trailing spaces" in text:
         return f"{label} {shown} ends with unnecessary spaces; remove them."
     if code == "6" and "invalid composite" in text:
         comp = run.reader.subele_term if run.reader else ":"
-        return (f"{label} contains the component separator '{comp}' but is a single value. "
-                f"Remove the '{comp}', or check ISA16 (the component separator).")
+        return (
+            f"{label} contains the component separator '{comp}' but is a single value. "
+            f"Remove the '{comp}', or check ISA16 (the component separator)."
+        )
     if code == "6":
-        return (f"{label} {shown} has characters X12 does not allow (use letters, digits and "
-                "common punctuation; no accents or special symbols).")
+        return (
+            f"{label} {shown} has characters X12 does not allow (use letters, digits and "
+            "common punctuation; no accents or special symbols)."
+        )
     if code == "7":
         if "regular expression" in text:
             return f"{label} {shown} does not have the expected format."
@@ -101,13 +121,17 @@ def _element_message(code: str, text: str, value: Any, label: str, run: Any,
 
 def _segment_message(code: str, text: str, seg_id: str | None, run: Any) -> str | None:
     if code == "1" and "leading space" in text:
-        return ("Segment starts with spaces: the whitespace after the previous terminator "
-                "includes spaces or indentation. Remove the spaces between segments.")
+        return (
+            "Segment starts with spaces: the whitespace after the previous terminator "
+            "includes spaces or indentation. Remove the spaces between segments."
+        )
     if code == "1" and "not found" in text:
         what = text.split()[1]
-        return (f"Segment {what} is not expected at this point (loop {loop_id(run.node)}): it may "
-                "be out of order, use a qualifier this guide does not allow here, or belong to a "
-                "different guide.")
+        return (
+            f"Segment {what} is not expected at this point (loop {loop_id(run.node)}): it may "
+            "be out of order, use a qualifier this guide does not allow here, or belong to a "
+            "different guide."
+        )
     if code == "1":
         return f"'{seg_id}' is not a valid segment name; check the spelling and separators."
     if code == "2":
@@ -116,8 +140,10 @@ def _segment_message(code: str, text: str, seg_id: str | None, run: Any) -> str 
         what = re.search(r'"(.*)" \((\w+)\) missing', text)
         thing = "loop" if "loop" in text else "segment"
         ident = f"{what.group(2)} ({what.group(1)})" if what else text
-        return (f"Required {thing} {ident} is missing. pyx12 noticed the gap at this {seg_id} "
-                f"segment; add the missing {thing} before it.")
+        return (
+            f"Required {thing} {ident} is missing. pyx12 noticed the gap at this {seg_id} "
+            f"segment; add the missing {thing} before it."
+        )
     if code in ("4", "5"):
         counts = re.search(r"Found (\d+), should have (\d+)", text)
         found = f" ({counts.group(1)} found, at most {counts.group(2)} allowed)" if counts else ""
@@ -129,13 +155,23 @@ def _segment_message(code: str, text: str, seg_id: str | None, run: Any) -> str 
     if code == "8" and "Syntax Error" in text:
         return f"Segment {seg_id} breaks an element pairing rule: {text.split('): ', 1)[-1]}."
     if code == "SEG1":
-        return (f"Segment {seg_id} ends with an empty element (a separator right before the "
-                "terminator); remove the trailing separator(s).")
+        return (
+            f"Segment {seg_id} ends with an empty element (a separator right before the "
+            "terminator); remove the trailing separator(s)."
+        )
     return None
 
 
-def describe(kind: str, code: str, text: str, value: Any, seg_id: str | None,
-              element: str | None, name: str | None, run: Any) -> str:
+def describe(
+    kind: str,
+    code: str,
+    text: str,
+    value: Any,
+    seg_id: str | None,
+    element: str | None,
+    name: str | None,
+    run: Any,
+) -> str:
     """Plain-English message for one pyx12 error (pyx12's own text stays in ``extra``)."""
     label = f"Segment {seg_id}"
     if element:

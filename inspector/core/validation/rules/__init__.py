@@ -13,13 +13,14 @@ The rules live in small modules by theme (``dates``, ``ids``, ``family``,
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
 from inspector.core.errors import Cancelled
 from inspector.core.findings import Finding, sort_key
 from inspector.core.progress import gc_paused
+
 # The theme modules register their rules when imported.
 from inspector.core.validation.rules import dates as _dates  # noqa: F401
 from inspector.core.validation.rules import family as _family  # noqa: F401
@@ -30,8 +31,18 @@ from inspector.core.validation.rules.base import PROFILES, RULES, Problem, Rule,
 from inspector.core.validation.rules.context import RuleContext, TransactionView, member_columns
 from inspector.core.validation.rules.views import MemberView
 
-__all__ = ["PROFILES", "RULES", "Rule", "Problem", "MemberView", "TransactionView", "rule",
-           "run_rules", "active_rules", "rules_table"]
+__all__ = [
+    "PROFILES",
+    "RULES",
+    "MemberView",
+    "Problem",
+    "Rule",
+    "TransactionView",
+    "active_rules",
+    "rule",
+    "rules_table",
+    "run_rules",
+]
 
 
 def active_rules(profiles: Iterable[str] = ()) -> list[Rule]:
@@ -39,14 +50,21 @@ def active_rules(profiles: Iterable[str] = ()) -> list[Rule]:
     wanted = set(profiles)
     unknown = wanted - set(PROFILES)
     if unknown:
-        raise ValueError(f"unknown rule profile(s): {', '.join(sorted(unknown))}; "
-                         f"known: {', '.join(sorted(PROFILES))}")
+        raise ValueError(
+            f"unknown rule profile(s): {', '.join(sorted(unknown))}; "
+            f"known: {', '.join(sorted(PROFILES))}"
+        )
     return [r for r in RULES if r.profile is None or r.profile in wanted]
 
 
-def run_rules(doc, profiles: Iterable[str] = (), today: str | None = None, *,
-              progress: Callable[[int, int], None] | None = None,
-              cancel: Callable[[], bool] | None = None) -> list[Finding]:
+def run_rules(
+    doc,
+    profiles: Iterable[str] = (),
+    today: str | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> list[Finding]:
     """All business-rule findings for a loaded document, in file order.
 
     ``today`` (CCYYMMDD) is the reference date for birth-date checks when a transaction's BGN03 is
@@ -61,9 +79,13 @@ def run_rules(doc, profiles: Iterable[str] = (), today: str | None = None, *,
     return found
 
 
-def _run(doc, profiles: tuple[str, ...], today: str | None,
-         progress: Callable[[int, int], None] | None,
-         cancel: Callable[[], bool] | None) -> list[Finding]:
+def _run(
+    doc,
+    profiles: tuple[str, ...],
+    today: str | None,
+    progress: Callable[[int, int], None] | None,
+    cancel: Callable[[], bool] | None,
+) -> list[Finding]:
     rules = active_rules(profiles)
     member_rules = [(r, r.member) for r in rules if r.member is not None]
     # INS01=Y members get the rules for all members and for subscribers; others the rest
@@ -98,15 +120,21 @@ def _run(doc, profiles: tuple[str, ...], today: str | None,
             m = p.member
         o = p.segment
         value = store.decode(p.value) if p.value is not None else None
-        add(Finding(
-            severity=p.severity or r.severity,  # type: ignore[arg-type]
-            code=r.code, message=p.message, segment=o,
-            segment_id=ids[o - 1] if o and 1 <= o <= len(ids) else None,
-            element=p.element, value=value,
-            subscriber_id=(m.sub_id or None) if m is not None else None,
-            member_pos=m.pos if m is not None else None,
-            source="business-rule", extra=p.extra or {},
-        ))
+        add(
+            Finding(
+                severity=p.severity or r.severity,  # type: ignore[arg-type]
+                code=r.code,
+                message=p.message,
+                segment=o,
+                segment_id=ids[o - 1] if o and 1 <= o <= len(ids) else None,
+                element=p.element,
+                value=value,
+                subscriber_id=(m.sub_id or None) if m is not None else None,
+                member_pos=m.pos if m is not None else None,
+                source="business-rule",
+                extra=p.extra or {},
+            )
+        )
 
     for tx in doc.structure.transactions:
         tv = TransactionView(ctx, tx)
@@ -120,14 +148,23 @@ def _run(doc, profiles: tuple[str, ...], today: str | None,
                     progress(index, total)
             first, last = first_col[index], last_col[index]
             # one slice and split per member; the pieces between terminators are its segments
-            m = MemberView(tv, index, pos_col[index], sub_col[index], first, last,
-                           text[m_start[index]:m_end[index]], seps, loops)
+            m = MemberView(
+                tv,
+                index,
+                pos_col[index],
+                sub_col[index],
+                first,
+                last,
+                text[m_start[index] : m_end[index]],
+                seps,
+                loops,
+            )
             m.prev, m.head = prev, head
             if m.is_sub:
                 if head is not None:
                     head.forget_address()
                 head = m
-            for r, fn in (sub_rules if m.is_sub else dep_rules):
+            for r, fn in sub_rules if m.is_sub else dep_rules:
                 found = fn(m)
                 if found:
                     for p in found:
@@ -164,7 +201,7 @@ def _splitter(store) -> tuple[str, bool]:
     width = int(gaps[0])
     if width <= 2 and (gaps == width).all():
         arr = np.frombuffer(store.data, dtype=np.uint8)
-        gap = store.data[int(ends[0]) + 1:int(starts[1])]
+        gap = store.data[int(ends[0]) + 1 : int(starts[1])]
         if all((arr[ends[:-1] + 1 + k] == gap[k]).all() for k in range(width)):
             return term + gap.decode("latin-1"), False
     return term, True
@@ -172,5 +209,7 @@ def _splitter(store) -> tuple[str, bool]:
 
 def rules_table() -> list[dict[str, str | None]]:
     """The registered rules as plain rows (for the README and the GUI's rule list)."""
-    return [{"code": r.code, "severity": r.severity, "profile": r.profile, "title": r.title}
-            for r in RULES]
+    return [
+        {"code": r.code, "severity": r.severity, "profile": r.profile, "title": r.title}
+        for r in RULES
+    ]

@@ -10,18 +10,19 @@ into :class:`~inspector.core.findings.Finding` objects carrying the rule's code 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from inspector.core.records.dates import MONTHS, date_problem  # noqa: F401  (re-exported to rules)
+from inspector.core.records.dates import MONTHS, date_problem
 
 if TYPE_CHECKING:
     from inspector.core.validation.rules.views import MemberView, TransactionView
 
 PROFILES: dict[str, str] = {
     "ffe": "CMS Federally-facilitated Exchange (HealthCare.gov) companion-guide checks on the "
-           "2750 reporting categories: rating-area format, DTP*007 dates on financial "
-           "categories, PRE AMT TOT = sum of PRE AMT 1, subscriber-only categories.",
+    "2750 reporting categories: rating-area format, DTP*007 dates on financial "
+    "categories, PRE AMT TOT = sum of PRE AMT 1, subscriber-only categories.",
 }
 
 
@@ -33,7 +34,7 @@ class Problem(NamedTuple):
     value: str | None
     message: str
     severity: str | None = None  # None = the rule's severity
-    member: "MemberView | None" = None  # for transaction rules: the member it concerns
+    member: MemberView | None = None  # for transaction rules: the member it concerns
     extra: dict | None = None
 
 
@@ -45,8 +46,8 @@ class Rule:
     severity: str
     profile: str | None
     title: str
-    member: Callable[["MemberView"], Iterable[Problem] | None] | None = None
-    transaction: Callable[["TransactionView"], Iterable[Problem] | None] | None = None
+    member: Callable[[MemberView], Iterable[Problem] | None] | None = None
+    transaction: Callable[[TransactionView], Iterable[Problem] | None] | None = None
     extra_severities: tuple[str, ...] = field(default=())
     applies_to: str = "members"  # member functions: "members", "subscribers" or "dependents"
     uses: tuple[str, ...] = ()  # member fields a transaction function needs kept (see release)
@@ -56,9 +57,17 @@ RULES: list[Rule] = []
 _BY_CODE: dict[str, Rule] = {}
 
 
-def rule(code: str, *, severity: str, title: str, profile: str | None = None,
-         scope: str = "member", also: tuple[str, ...] = (),
-         applies_to: str = "members", uses: tuple[str, ...] = ()) -> Callable:
+def rule(
+    code: str,
+    *,
+    severity: str,
+    title: str,
+    profile: str | None = None,
+    scope: str = "member",
+    also: tuple[str, ...] = (),
+    applies_to: str = "members",
+    uses: tuple[str, ...] = (),
+) -> Callable:
     """Register a rule function. ``scope`` is ``"member"`` or ``"transaction"``.
 
     The same code may be registered twice (once per scope) with identical metadata; ``also``
@@ -155,7 +164,15 @@ def name_key(text: str) -> str:
 
 
 #: 2750 categories that carry money (whatever REF qualifier carries them).
-FINANCIAL_CATEGORIES = frozenset({
-    "PRE AMT 1", "PRE AMT TOT", "APTC AMT", "CSR AMT", "TOT RES AMT", "TOT EMP RES AMT",
-    "OTH PAY AMT 1", "OTH PAY AMT 2",
-})
+FINANCIAL_CATEGORIES = frozenset(
+    {
+        "PRE AMT 1",
+        "PRE AMT TOT",
+        "APTC AMT",
+        "CSR AMT",
+        "TOT RES AMT",
+        "TOT EMP RES AMT",
+        "OTH PAY AMT 1",
+        "OTH PAY AMT 2",
+    }
+)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from inspector.core.records.structure import M, Transaction
 from inspector.core.validation.rules.base import is_date
@@ -52,8 +53,11 @@ class TransactionView:
             found = []
             if same_id:
                 mine = s.policies
-                found = list(same_id) if not mine else [
-                    d for d in same_id if not (d.policies and mine.isdisjoint(d.policies))]
+                found = (
+                    list(same_id)
+                    if not mine
+                    else [d for d in same_id if not (d.policies and mine.isdisjoint(d.policies))]
+                )
             adopted = self.adopted.get(s)
             if adopted:
                 found += adopted
@@ -108,8 +112,10 @@ class RuleContext:
         cols = member_columns(doc.structure, ("subscriber_id", "is_subscriber"))
         #: REF*0F values of every subscriber (INS01=Y) in the file, in any transaction.
         self.subscriber_ids = {
-            sid for sid, flag in zip(cols["subscriber_id"], cols["is_subscriber"])
-            if flag == "Y" and sid}
+            sid
+            for sid, flag in zip(cols["subscriber_id"], cols["is_subscriber"])
+            if flag == "Y" and sid
+        }
 
     def decode(self, value: str) -> str:
         return self.store.decode(value)

@@ -9,8 +9,21 @@ from inspector.core.validation.rules.context import TransactionView
 from inspector.core.validation.rules.views import MemberView
 
 # Coverage levels that say dependents are covered along with the subscriber.
-_WITH_DEPENDENTS = {"FAM", "ESP", "ECH", "E1D", "E2D", "E3D", "E5D", "E6D", "E7D", "E8D",
-                    "E9D", "SPC", "TWO"}
+_WITH_DEPENDENTS = {
+    "FAM",
+    "ESP",
+    "ECH",
+    "E1D",
+    "E2D",
+    "E3D",
+    "E5D",
+    "E6D",
+    "E7D",
+    "E8D",
+    "E9D",
+    "SPC",
+    "TWO",
+}
 _ALONE = {"IND", "EMP"}
 # Audit code; an empty code is an implementation-guide error, reported there.
 _AUDIT = ("030", "")
@@ -25,25 +38,43 @@ def _level(code: str) -> str:
     return f"{code} ({name.lower()})" if name else code
 
 
-@rule("RULE-SUB-NOT-SELF", applies_to="subscribers", severity="error",
-      title="A subscriber (INS01=Y) must have relationship INS02=18 (self)")
+@rule(
+    "RULE-SUB-NOT-SELF",
+    applies_to="subscribers",
+    severity="error",
+    title="A subscriber (INS01=Y) must have relationship INS02=18 (self)",
+)
 def subscriber_not_self(m: MemberView):
     rel = m.rel
     if m.is_sub and rel != "18":
         meaning = RELATIONSHIP.get(rel, "unknown code")
-        yield Problem(m.ins_o, "INS02", rel, f"This member is the subscriber (INS01=Y) but its "
-                      f"relationship INS02 is {rel or 'empty'} ({meaning}) instead of 18 (self). "
-                      "Set INS02 to 18, or INS01 to N if this person is a dependent.")
+        yield Problem(
+            m.ins_o,
+            "INS02",
+            rel,
+            f"This member is the subscriber (INS01=Y) but its "
+            f"relationship INS02 is {rel or 'empty'} ({meaning}) instead of 18 (self). "
+            "Set INS02 to 18, or INS01 to N if this person is a dependent.",
+        )
 
 
-@rule("RULE-DEP-IS-SELF", applies_to="dependents", severity="warning",
-      title="A dependent (INS01=N) with relationship INS02=18 (self)")
+@rule(
+    "RULE-DEP-IS-SELF",
+    applies_to="dependents",
+    severity="warning",
+    title="A dependent (INS01=N) with relationship INS02=18 (self)",
+)
 def dependent_is_self(m: MemberView):
     if m.ins_el(1) == "N" and m.rel == "18":
-        yield Problem(m.ins_o, "INS02", "18", "This member is a dependent (INS01=N) but its "
-                      "relationship INS02 is 18 (self), which only the subscriber can have. Set "
-                      "INS01 to Y if this is the subscriber, or INS02 to the relationship to the "
-                      "subscriber (01 spouse, 19 child, ...).")
+        yield Problem(
+            m.ins_o,
+            "INS02",
+            "18",
+            "This member is a dependent (INS01=N) but its "
+            "relationship INS02 is 18 (self), which only the subscriber can have. Set "
+            "INS01 to Y if this is the subscriber, or INS02 to the relationship to the "
+            "subscriber (01 spouse, 19 child, ...).",
+        )
 
 
 def _ref0f(m: MemberView) -> int:
@@ -70,7 +101,8 @@ def family_of(m: MemberView) -> MemberView | None:
         elif family_of(prev) is head:
             mine = m.address
             if (mine and mine == head.address) or (
-                    not mine and m.last_name and m.last_name == head.last_name):
+                not mine and m.last_name and m.last_name == head.last_name
+            ):
                 found = head
     m.family = found
     return found
@@ -84,34 +116,63 @@ def belongs_elsewhere(m: MemberView) -> MemberView | None:
     return head if head is not None and head.sub_id != m.sub_id else None
 
 
-@rule("RULE-DEP-NO-SUBSCRIBER", applies_to="dependents", severity="warning",
-      title="Dependent whose REF*0F matches no subscriber in the file")
+@rule(
+    "RULE-DEP-NO-SUBSCRIBER",
+    applies_to="dependents",
+    severity="warning",
+    title="Dependent whose REF*0F matches no subscriber in the file",
+)
 def dependent_without_subscriber(m: MemberView):
-    if (m.ins_el(1) == "N" and m.sub_id and m.sub_id not in m.tx.ctx.subscriber_ids
-            and belongs_elsewhere(m) is None):
-        yield Problem(_ref0f(m), "REF02", m.sub_id, f"No subscriber with id {m.sub_id} (REF*0F) "
-                      "is in this file. That is fine if the subscriber was sent in an earlier "
-                      "file; otherwise check the dependent's REF*0F, which must repeat the "
-                      "subscriber's own REF*0F value.")
+    if (
+        m.ins_el(1) == "N"
+        and m.sub_id
+        and m.sub_id not in m.tx.ctx.subscriber_ids
+        and belongs_elsewhere(m) is None
+    ):
+        yield Problem(
+            _ref0f(m),
+            "REF02",
+            m.sub_id,
+            f"No subscriber with id {m.sub_id} (REF*0F) "
+            "is in this file. That is fine if the subscriber was sent in an earlier "
+            "file; otherwise check the dependent's REF*0F, which must repeat the "
+            "subscriber's own REF*0F value.",
+        )
 
 
-@rule("RULE-DEP-REF0F-DIFFERS", applies_to="dependents", severity="warning",
-      title="Dependent inside a family whose REF*0F differs from that subscriber's")
+@rule(
+    "RULE-DEP-REF0F-DIFFERS",
+    applies_to="dependents",
+    severity="warning",
+    title="Dependent inside a family whose REF*0F differs from that subscriber's",
+)
 def dependent_ref0f_differs(m: MemberView):
     head = belongs_elsewhere(m)
     if head is not None:
-        elsewhere = ("another subscriber in this file" if m.sub_id in m.tx.ctx.subscriber_ids
-                     else "no subscriber in this file")
-        yield Problem(_ref0f(m), "REF02", m.sub_id, f"This dependent follows the family of "
-                      f"subscriber {head.sub_id} ({head.label()}) and shares its "
-                      f"{'address' if m.address else 'last name'}, but its REF*0F is {m.sub_id}, "
-                      f"which belongs to {elsewhere}. A dependent's REF*0F must be its "
-                      f"subscriber's id: probably {head.sub_id}.",
-                      extra={"expected": head.sub_id})
+        elsewhere = (
+            "another subscriber in this file"
+            if m.sub_id in m.tx.ctx.subscriber_ids
+            else "no subscriber in this file"
+        )
+        yield Problem(
+            _ref0f(m),
+            "REF02",
+            m.sub_id,
+            f"This dependent follows the family of "
+            f"subscriber {head.sub_id} ({head.label()}) and shares its "
+            f"{'address' if m.address else 'last name'}, but its REF*0F is {m.sub_id}, "
+            f"which belongs to {elsewhere}. A dependent's REF*0F must be its "
+            f"subscriber's id: probably {head.sub_id}.",
+            extra={"expected": head.sub_id},
+        )
 
 
-@rule("RULE-COVERAGE-LEVEL", severity="warning", scope="transaction",
-      title="Subscriber's coverage level (HD05) does not fit the dependents in the file")
+@rule(
+    "RULE-COVERAGE-LEVEL",
+    severity="warning",
+    scope="transaction",
+    title="Subscriber's coverage level (HD05) does not fit the dependents in the file",
+)
 def coverage_level(t: TransactionView):
     for s in t.subscribers:
         if s.maintenance == "024" or not s.coverages or not s.sub_id:
@@ -124,36 +185,70 @@ def coverage_level(t: TransactionView):
             if family is None:
                 family = t.family(s)
             if lvl in _ALONE:
-                covered = [d for d in family if d.maintenance != "024" and any(
-                    dc.line == c.line and dc.maintenance != "024" for dc in d.coverages)]
+                covered = [
+                    d
+                    for d in family
+                    if d.maintenance != "024"
+                    and any(dc.line == c.line and dc.maintenance != "024" for dc in d.coverages)
+                ]
                 if covered:
-                    yield Problem(c.hd, "HD05", lvl, f"The subscriber's {c.line or ''} coverage "
-                                  f"level is {_level(lvl)}, but {len(covered)} dependent(s) "
-                                  f"enrolled in the same coverage are in this file (first: "
-                                  f"{covered[0].label()}). Use a level that includes them (e.g. "
-                                  "ESP, ECH or FAM), or check whether they belong to another "
-                                  "subscriber.", member=s)
-            elif lvl in _WITH_DEPENDENTS and not family and (
-                    t.full_file or c.maintenance == "030"
-                    or (s.maintenance == "021" and c.maintenance == "021")):
-                why = ("this is a full file that lists every member" if t.full_file
-                       or c.maintenance == "030" else "the subscriber is a new enrollment")
-                yield Problem(c.hd, "HD05", lvl, f"The subscriber's {c.line or ''} coverage level "
-                              f"is {_level(lvl)}, but no dependent of this subscriber (REF*0F "
-                              f"{s.sub_id}) is in the file although {why}. Use IND or EMP if the "
-                              "subscriber is covered alone, or add the dependents.", member=s)
+                    yield Problem(
+                        c.hd,
+                        "HD05",
+                        lvl,
+                        f"The subscriber's {c.line or ''} coverage "
+                        f"level is {_level(lvl)}, but {len(covered)} dependent(s) "
+                        f"enrolled in the same coverage are in this file (first: "
+                        f"{covered[0].label()}). Use a level that includes them (e.g. "
+                        "ESP, ECH or FAM), or check whether they belong to another "
+                        "subscriber.",
+                        member=s,
+                    )
+            elif (
+                lvl in _WITH_DEPENDENTS
+                and not family
+                and (
+                    t.full_file
+                    or c.maintenance == "030"
+                    or (s.maintenance == "021" and c.maintenance == "021")
+                )
+            ):
+                why = (
+                    "this is a full file that lists every member"
+                    if t.full_file or c.maintenance == "030"
+                    else "the subscriber is a new enrollment"
+                )
+                yield Problem(
+                    c.hd,
+                    "HD05",
+                    lvl,
+                    f"The subscriber's {c.line or ''} coverage level "
+                    f"is {_level(lvl)}, but no dependent of this subscriber (REF*0F "
+                    f"{s.sub_id}) is in the file although {why}. Use IND or EMP if the "
+                    "subscriber is covered alone, or add the dependents.",
+                    member=s,
+                )
 
 
-@rule("RULE-COVERAGE-LEVEL-DEPENDENT", applies_to="dependents", severity="warning",
-      title="Coverage level (HD05) sent on a dependent's coverage")
+@rule(
+    "RULE-COVERAGE-LEVEL-DEPENDENT",
+    applies_to="dependents",
+    severity="warning",
+    title="Coverage level (HD05) sent on a dependent's coverage",
+)
 def coverage_level_on_dependent(m: MemberView):
     if m.ins_el(1) == "N":
         for c in m.coverages:
             if c.level:
-                yield Problem(c.hd, "HD05", c.level, f"A coverage level ({_level(c.level)}) is "
-                              "sent on a dependent's coverage. The level belongs on the "
-                              "subscriber's HD; remove HD05 here, or make sure it matches the "
-                              "subscriber's level.")
+                yield Problem(
+                    c.hd,
+                    "HD05",
+                    c.level,
+                    f"A coverage level ({_level(c.level)}) is "
+                    "sent on a dependent's coverage. The level belongs on the "
+                    "subscriber's HD; remove HD05 here, or make sure it matches the "
+                    "subscriber's level.",
+                )
 
 
 _BGN_TITLE = "BGN08 (change/verify/replace) disagrees with the members' INS03/HD01"
@@ -166,8 +261,7 @@ def bgn_action_member(m: MemberView):
     if action == "2":  # a change file must not carry audit codes
         bad = m.maintenance == "030" or any(c.maintenance == "030" for c in m.coverages)
     elif action == "4":  # verify: INS03 and HD01 are 030
-        bad = m.maintenance not in _AUDIT or any(c.maintenance not in _AUDIT
-                                                  for c in m.coverages)
+        bad = m.maintenance not in _AUDIT or any(c.maintenance not in _AUDIT for c in m.coverages)
     elif action == "RX":  # replace: INS03 is 030
         bad = m.maintenance not in _AUDIT
     else:
@@ -186,41 +280,69 @@ def bgn_action_mismatch(t: TransactionView):
     first = bad[0]
     count = f"{len(bad)} member(s)" if len(bad) > 1 else "1 member"
     if action == "2":
-        msg = (f"BGN08 is 2 (change file) but {count} use maintenance type 030 (audit or compare), "
-               f"which belongs in a full file; first: {first.label()} at segment {first.ins_o}. "
-               "Use BGN08=4 (verify) or RX (replace) for a full file, or the change codes "
-               "001/021/024/025 for an update.")
+        msg = (
+            f"BGN08 is 2 (change file) but {count} use maintenance type 030 (audit or compare), "
+            f"which belongs in a full file; first: {first.label()} at segment {first.ins_o}. "
+            "Use BGN08=4 (verify) or RX (replace) for a full file, or the change codes "
+            "001/021/024/025 for an update."
+        )
     else:
         kind = "4 (verify/audit" if action == "4" else "RX (replace"
         what = "INS03 and HD01" if action == "4" else "INS03"
-        msg = (f"BGN08 is {kind} file) but {count} have {what} other than 030; first: "
-               f"{first.label()} at segment {first.ins_o} (INS03={first.maintenance or 'empty'}). "
-               f"A full file sends every member with {what}=030; for adds and terminations use "
-               "BGN08=2 (change).")
-    yield Problem(o, "BGN08", action, msg,
-                  extra={"members": [m.pos for m in bad[:100]], "count": len(bad)})
+        msg = (
+            f"BGN08 is {kind} file) but {count} have {what} other than 030; first: "
+            f"{first.label()} at segment {first.ins_o} (INS03={first.maintenance or 'empty'}). "
+            f"A full file sends every member with {what}=030; for adds and terminations use "
+            "BGN08=2 (change)."
+        )
+    yield Problem(
+        o, "BGN08", action, msg, extra={"members": [m.pos for m in bad[:100]], "count": len(bad)}
+    )
 
 
-@rule("RULE-SUB-NO-ADDRESS", applies_to="subscribers", severity="warning", also=("error",),
-      title="Subscriber added (error) or in a full-file audit record (warning) without N3/N4 "
-            "address in 2100A")
+@rule(
+    "RULE-SUB-NO-ADDRESS",
+    applies_to="subscribers",
+    severity="warning",
+    also=("error",),
+    title="Subscriber added (error) or in a full-file audit record (warning) without N3/N4 "
+    "address in 2100A",
+)
 def subscriber_without_address(m: MemberView):
     if m.maintenance not in _ADDRESS_EXPECTED or (m.n3 is not None and m.n4 is not None):
         return
-    missing = ("N3 (street) and N4 (city, state, ZIP)" if m.n3 is None and m.n4 is None
-               else "N3 (street)" if m.n3 is None else "N4 (city, state, ZIP)")
+    missing = (
+        "N3 (street) and N4 (city, state, ZIP)"
+        if m.n3 is None and m.n4 is None
+        else "N3 (street)"
+        if m.n3 is None
+        else "N4 (city, state, ZIP)"
+    )
     add = m.maintenance == "021"
     need = "A new enrollment needs" if add else "Send"
-    yield Problem(m.nm1_o or m.ins_o, None, None,
-                  f"The subscriber has no {missing} in the member name loop 2100A. {need} the "
-                  "residential address: add the address segments after the NM1*IL (and PER) "
-                  "segment.", severity="error" if add else None)
+    yield Problem(
+        m.nm1_o or m.ins_o,
+        None,
+        None,
+        f"The subscriber has no {missing} in the member name loop 2100A. {need} the "
+        "residential address: add the address segments after the NM1*IL (and PER) "
+        "segment.",
+        severity="error" if add else None,
+    )
 
 
-@rule("RULE-ADD-NO-COVERAGE", severity="warning",
-      title="Member added (INS03=021) without any 2300 coverage loop")
+@rule(
+    "RULE-ADD-NO-COVERAGE",
+    severity="warning",
+    title="Member added (INS03=021) without any 2300 coverage loop",
+)
 def add_without_coverage(m: MemberView):
     if m.maintenance == "021" and not m.coverages:
-        yield Problem(m.ins_o, "INS03", "021", "This member is an addition (INS03=021) but has "
-                      "no coverage: there is no HD segment (loop 2300). Add the health coverage "
-                      "the member enrols in (HD*021, DTP*348 and the plan references).")
+        yield Problem(
+            m.ins_o,
+            "INS03",
+            "021",
+            "This member is an addition (INS03=021) but has "
+            "no coverage: there is no HD segment (loop 2300). Add the health coverage "
+            "the member enrols in (HD*021, DTP*348 and the plan references).",
+        )

@@ -28,8 +28,10 @@ def ssn_problem(v: str) -> tuple[str, str] | None:
     if not v:
         return bad_format, "it is empty although NM108=34 says an SSN follows"
     if any(ch in "Xx*#" for ch in v):
-        return bad_format, ("it looks masked (some digits are replaced by X or *); the file "
-                            "must carry the full nine-digit SSN")
+        return bad_format, (
+            "it looks masked (some digits are replaced by X or *); the file "
+            "must carry the full nine-digit SSN"
+        )
     if any(ch.isalpha() for ch in v):
         return bad_format, "it contains letters; an SSN is nine digits"
     digits = "".join(ch for ch in v if ch.isdigit())
@@ -43,6 +45,7 @@ def ssn_problem(v: str) -> tuple[str, str] | None:
 
 def ssn_problems(m: MemberView) -> list[tuple[int, str, str, str]]:
     """(ordinal, value, code, reason) for every bad SSN in the member's NM1s (computed once)."""
+
     def make() -> list[tuple[int, str, str, str]]:
         found = []
         for o, els in m.names:
@@ -61,19 +64,27 @@ def _ssn_rule(code: str):
         for o, v, c, reason in ssn_problems(m):
             if c == code:
                 who = "member's" if o == m.nm1_o else "person's"
-                fix = ("Correct the SSN, or if it is not known send NM108/NM109 empty or "
-                       "use NM108=ZZ with the member id.")
-                yield Problem(o, "NM109", v, f"The {who} SSN in NM109 ({v}) is not valid: "
-                              f"{reason}. {fix}")
+                fix = (
+                    "Correct the SSN, or if it is not known send NM108/NM109 empty or "
+                    "use NM108=ZZ with the member id."
+                )
+                yield Problem(
+                    o, "NM109", v, f"The {who} SSN in NM109 ({v}) is not valid: {reason}. {fix}"
+                )
+
     return check
 
 
-rule("RULE-SSN-FORMAT", severity="error",
-     title="SSN (NM108=34) must be nine digits (no dashes, not masked)",
-     )(_ssn_rule("RULE-SSN-FORMAT"))
-rule("RULE-SSN-IMPOSSIBLE", severity="error",
-     title="SSN has an area, group or serial number that is never issued",
-     )(_ssn_rule("RULE-SSN-IMPOSSIBLE"))
+rule(
+    "RULE-SSN-FORMAT",
+    severity="error",
+    title="SSN (NM108=34) must be nine digits (no dashes, not masked)",
+)(_ssn_rule("RULE-SSN-FORMAT"))
+rule(
+    "RULE-SSN-IMPOSSIBLE",
+    severity="error",
+    title="SSN has an area, group or serial number that is never issued",
+)(_ssn_rule("RULE-SSN-IMPOSSIBLE"))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -87,8 +98,12 @@ def _keys(m: MemberView) -> list[tuple]:
                 if v:
                     keys.append(("id", m.sub_id, q, v))
     nm1 = m.nm1
-    if len(nm1) > 9 and nm1[8] == "34" and nm1[9] and not any(
-            o == m.nm1_o for o, *_ in ssn_problems(m)):
+    if (
+        len(nm1) > 9
+        and nm1[8] == "34"
+        and nm1[9]
+        and not any(o == m.nm1_o for o, *_ in ssn_problems(m))
+    ):
         keys.append(("ssn", nm1[9]))
     dob = m.birth_ok
     if dob and len(nm1) > 4 and nm1[3] and nm1[4]:
@@ -103,16 +118,19 @@ def _person_ids(m: MemberView) -> dict[str, str] | None:
 
 def _terminates(m: MemberView) -> bool:
     return m.maintenance == "024" or (
-        bool(m.coverages) and all(c.maintenance == "024" for c in m.coverages))
+        bool(m.coverages) and all(c.maintenance == "024" for c in m.coverages)
+    )
 
 
 def _adds(m: MemberView) -> bool:
-    return m.maintenance in ("021", "025") or any(c.maintenance in ("021", "025")
-                                                   for c in m.coverages)
+    return m.maintenance in ("021", "025") or any(
+        c.maintenance in ("021", "025") for c in m.coverages
+    )
 
 
-def _same_person(a: MemberView, ia: dict[str, str] | None, b: MemberView,
-                 ib: dict[str, str] | None) -> bool:
+def _same_person(
+    a: MemberView, ia: dict[str, str] | None, b: MemberView, ib: dict[str, str] | None
+) -> bool:
     """False when the two INS loops are clearly different people or different enrollments
     (``ia``/``ib``: their person ids by REF qualifier)."""
     if a.ssn and b.ssn and a.ssn != b.ssn:
@@ -125,17 +143,18 @@ def _same_person(a: MemberView, ia: dict[str, str] | None, b: MemberView,
     pa, pb = a.policies, b.policies
     if pa and pb and not pa & pb:
         return False  # two different policies
-    if (_terminates(a) and _adds(b)) or (_adds(a) and _terminates(b)):
-        return False  # end one enrollment, start another
-    return True
+    # end one enrollment, start another: not a duplicate
+    return not ((_terminates(a) and _adds(b)) or (_adds(a) and _terminates(b)))
 
 
-_KEY_TEXT = {"id": "same subscriber id and member id", "ssn": "same SSN",
-             "name": "same name and date of birth"}
+_KEY_TEXT = {
+    "id": "same subscriber id and member id",
+    "ssn": "same SSN",
+    "name": "same name and date of birth",
+}
 
 
-@rule("RULE-DUP-MEMBER", severity="error",
-      title="The same member is sent twice in one transaction")
+@rule("RULE-DUP-MEMBER", severity="error", title="The same member is sent twice in one transaction")
 def duplicate_member(m: MemberView):
     # Looks back only, so it runs per member (while the member is at hand) with the keys seen
     # so far in the transaction kept in the transaction's scratch space.
@@ -163,9 +182,15 @@ def duplicate_member(m: MemberView):
             name = t.ctx.decode(f"{k[2]} {k[1]}").title()
             how = f"same name {name} and birth date {show_date(k[3])}"
         yield Problem(
-            m.ins_o, None, None,
+            m.ins_o,
+            None,
+            None,
             f"This member is already in transaction set {t.control}: {first.label()} at "
             f"segment {first.ins_o} has the {how}. Remove the repeated member loop (from this INS "
             "to the segment before the next INS), or merge the two if they carry different data.",
-            extra={"first_member_pos": first.pos, "first_segment": first.ins_o,
-                   "match": _KEY_TEXT[k[0]]})
+            extra={
+                "first_member_pos": first.pos,
+                "first_segment": first.ins_o,
+                "match": _KEY_TEXT[k[0]],
+            },
+        )

@@ -18,8 +18,16 @@ from inspector.core.validation.rules.base import (
 )
 from inspector.core.validation.rules.views import Category, MemberView
 
-MONEY_CATEGORIES = ("PRE AMT 1", "PRE AMT TOT", "APTC AMT", "CSR AMT", "TOT RES AMT",
-                    "TOT EMP RES AMT", "OTH PAY AMT 1", "OTH PAY AMT 2")
+MONEY_CATEGORIES = (
+    "PRE AMT 1",
+    "PRE AMT TOT",
+    "APTC AMT",
+    "CSR AMT",
+    "TOT RES AMT",
+    "TOT EMP RES AMT",
+    "OTH PAY AMT 1",
+    "OTH PAY AMT 2",
+)
 _MONEY = FINANCIAL_CATEGORIES
 assert set(MONEY_CATEGORIES) == FINANCIAL_CATEGORIES
 # Subtracted from PRE AMT TOT to give TOT RES AMT.
@@ -29,7 +37,7 @@ _OTHER_PAYERS = ("APTC AMT", "OTH PAY AMT 1", "OTH PAY AMT 2", "TOT EMP RES AMT"
 class MoneyInfo:
     """A member's financial categories, parsed once and shared by the money rules."""
 
-    __slots__ = ("cats", "by_name", "not_numbers", "negatives", "long_decimals")
+    __slots__ = ("by_name", "cats", "long_decimals", "negatives", "not_numbers")
 
     def __init__(self, cats: list[Category]) -> None:
         self.cats = cats  # financial categories that carry a REF value
@@ -61,9 +69,11 @@ def money_info(m: MemberView) -> MoneyInfo:
     """The member's :class:`MoneyInfo` (computed on first use)."""
     info = m.money
     if info is None:
-        info = m.money = MoneyInfo(
-            [c for c in m.categories if c.name in _MONEY and c.value is not None]
-        ) if m.categories else _NO_MONEY
+        info = m.money = (
+            MoneyInfo([c for c in m.categories if c.name in _MONEY and c.value is not None])
+            if m.categories
+            else _NO_MONEY
+        )
     return info
 
 
@@ -77,8 +87,9 @@ def amounts_by_name(m: MemberView) -> dict[str, list[tuple[Category, float]]]:
     return money_info(m).by_name
 
 
-def pick(cands: list[tuple[Category, float]] | None, date: str,
-         carry: bool = True) -> tuple[Category, float] | None:
+def pick(
+    cands: list[tuple[Category, float]] | None, date: str, carry: bool = True
+) -> tuple[Category, float] | None:
     """The amount in effect on ``date``: same DTP*007 date, else (``carry``) the latest earlier
     date, else an undated one; a lone amount pairs with anything when dates are missing."""
     if not cands:
@@ -108,8 +119,11 @@ def _not_number_hint(v: str) -> str:
         return "it is empty"
     cleaned = v.replace("$", "").replace(",", "").strip()
     if cleaned != v and parse_amount(cleaned) is not None:
-        what = [w for w, ch in (("dollar sign", "$"), ("thousands comma", ","),
-                                ("spaces", " ")) if ch in v]
+        what = [
+            w
+            for w, ch in (("dollar sign", "$"), ("thousands comma", ","), ("spaces", " "))
+            if ch in v
+        ]
         return f"remove the {' and '.join(what) or 'extra characters'} and send {cleaned}"
     if cleaned.endswith("-") and parse_amount("-" + cleaned[:-1]) is not None:
         return f"the minus sign must come first: -{cleaned[:-1]}"
@@ -119,33 +133,60 @@ def _not_number_hint(v: str) -> str:
     return "it must be a plain decimal number such as 412.50 (digits and a decimal point only)"
 
 
-@rule("RULE-AMOUNT-NOT-NUMBER", severity="error",
-      title="Premium/APTC/CSR/responsibility amounts must be plain decimal numbers")
+@rule(
+    "RULE-AMOUNT-NOT-NUMBER",
+    severity="error",
+    title="Premium/APTC/CSR/responsibility amounts must be plain decimal numbers",
+)
 def amount_not_number(m: MemberView):
     for c in money_info(m).not_numbers:
-        yield Problem(c.ref, "REF02", c.value, f"The {c.name} amount '{c.value}'{_when(c)} is "
-                      f"not a number: {_not_number_hint(c.value)}.")
+        yield Problem(
+            c.ref,
+            "REF02",
+            c.value,
+            f"The {c.name} amount '{c.value}'{_when(c)} is "
+            f"not a number: {_not_number_hint(c.value)}.",
+        )
 
 
-@rule("RULE-AMOUNT-DECIMALS", severity="warning",
-      title="Amounts should have at most two decimal places")
+@rule(
+    "RULE-AMOUNT-DECIMALS",
+    severity="warning",
+    title="Amounts should have at most two decimal places",
+)
 def amount_decimals(m: MemberView):
     for c, _x in money_info(m).long_decimals:
-        yield Problem(c.ref, "REF02", c.value, f"The {c.name} amount {c.value} has more than two "
-                      "decimal places; dollar amounts carry cents only. Round it to cents.")
+        yield Problem(
+            c.ref,
+            "REF02",
+            c.value,
+            f"The {c.name} amount {c.value} has more than two "
+            "decimal places; dollar amounts carry cents only. Round it to cents.",
+        )
 
 
-@rule("RULE-AMOUNT-NEGATIVE", severity="error",
-      title="Premium/APTC/CSR/responsibility amounts must not be negative")
+@rule(
+    "RULE-AMOUNT-NEGATIVE",
+    severity="error",
+    title="Premium/APTC/CSR/responsibility amounts must not be negative",
+)
 def amount_negative(m: MemberView):
     for c, _x in money_info(m).negatives:
-        yield Problem(c.ref, "REF02", c.value, f"The {c.name} amount {c.value}{_when(c)} is "
-                      "negative; premiums, credits and responsibility amounts are never below "
-                      "zero. Check the amount with the exchange.")
+        yield Problem(
+            c.ref,
+            "REF02",
+            c.value,
+            f"The {c.name} amount {c.value}{_when(c)} is "
+            "negative; premiums, credits and responsibility amounts are never below "
+            "zero. Check the amount with the exchange.",
+        )
 
 
-@rule("RULE-APTC-OVER-PREMIUM", severity="error",
-      title="APTC AMT is more than the total premium PRE AMT TOT")
+@rule(
+    "RULE-APTC-OVER-PREMIUM",
+    severity="error",
+    title="APTC AMT is more than the total premium PRE AMT TOT",
+)
 def aptc_over_premium(m: MemberView):
     found = amounts_by_name(m)
     tots = found.get("PRE AMT TOT")
@@ -154,14 +195,22 @@ def aptc_over_premium(m: MemberView):
     for c, aptc in found.get("APTC AMT", ()):
         tot = pick(tots, c.date)
         if tot is not None and aptc > tot[1] + 0.005:
-            yield Problem(c.ref, "REF02", c.value, f"APTC AMT {money(aptc)}{_when(c)} is more "
-                          f"than the total premium PRE AMT TOT {money(tot[1])}"
-                          f"{_when(tot[0])} (segment {tot[0].ref}); the tax credit cannot exceed "
-                          "the premium. Check the APTC amount with the exchange.")
+            yield Problem(
+                c.ref,
+                "REF02",
+                c.value,
+                f"APTC AMT {money(aptc)}{_when(c)} is more "
+                f"than the total premium PRE AMT TOT {money(tot[1])}"
+                f"{_when(tot[0])} (segment {tot[0].ref}); the tax credit cannot exceed "
+                "the premium. Check the APTC amount with the exchange.",
+            )
 
 
-@rule("RULE-TOT-RES-MISMATCH", severity="error",
-      title="TOT RES AMT differs from PRE AMT TOT - APTC AMT - other payers")
+@rule(
+    "RULE-TOT-RES-MISMATCH",
+    severity="error",
+    title="TOT RES AMT differs from PRE AMT TOT - APTC AMT - other payers",
+)
 def tot_res_mismatch(m: MemberView):
     info = money_info(m)
     found = info.by_name
@@ -178,8 +227,13 @@ def tot_res_mismatch(m: MemberView):
         expected = tot[1] - sum(x for _, x in others)
         if abs(owed - expected) > 0.01 + 1e-9:
             parts = [f"PRE AMT TOT {money(tot[1])}"] + [f"{n} {money(x)}" for n, x in others]
-            yield Problem(c.ref, "REF02", c.value, f"TOT RES AMT {money(owed)}{_when(c)} should be "
-                          f"{money(expected)} ({' - '.join(parts)}). The enrollee's "
-                          "responsibility is the total premium minus the credits and other "
-                          "payments; correct whichever amount is wrong.",
-                          extra={"expected": round(expected, 2)})
+            yield Problem(
+                c.ref,
+                "REF02",
+                c.value,
+                f"TOT RES AMT {money(owed)}{_when(c)} should be "
+                f"{money(expected)} ({' - '.join(parts)}). The enrollee's "
+                "responsibility is the total premium minus the credits and other "
+                "payments; correct whichever amount is wrong.",
+                extra={"expected": round(expected, 2)},
+            )

@@ -10,7 +10,8 @@ transaction rules do not need, so that a large file does not keep every element 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from inspector.core.records.structure import LOOPS
 from inspector.core.validation.rules.base import _DATE_OK, is_date, name_key
@@ -19,13 +20,14 @@ if TYPE_CHECKING:
     from inspector.core.validation.rules.context import TransactionView
 
 _L2000, _L2100A, _L2300, _L2700, _L2750 = (
-    LOOPS.index(n) for n in ("2000", "2100A", "2300", "2700", "2750"))
+    LOOPS.index(n) for n in ("2000", "2100A", "2300", "2700", "2750")
+)
 
 
 class Category:
     """One 2750 reporting category of a member: N1*75 name, REF value, DTP*007 date."""
 
-    __slots__ = ("name", "n1", "qualifier", "value", "ref", "date", "dtp")
+    __slots__ = ("date", "dtp", "n1", "name", "qualifier", "ref", "value")
 
     def __init__(self, name: str, n1: int) -> None:
         self.name = name  # upper-case, single-spaced N102
@@ -43,7 +45,7 @@ class Category:
 class Coverage:
     """One 2300 loop: HD01/HD03/HD05, its DTP dates by qualifier, its REF*1L policy numbers."""
 
-    __slots__ = ("hd", "maintenance", "line", "level", "dates", "policies")
+    __slots__ = ("dates", "hd", "level", "line", "maintenance", "policies")
 
     def __init__(self, hd: int, els: list[str]) -> None:
         n = len(els)
@@ -69,12 +71,14 @@ def _area_pattern(sep: str, term: str) -> re.Pattern:
         pat = _AREA_PATTERNS[(sep, term)] = re.compile(
             f"LX{e}{rest}N1{e}75{e}{field_}{rest}"
             f"(?:REF{e}{field_}{e}{field_}{rest})?"
-            f"(?:DTP{e}007{e}{field_}{e}{field_}{rest})?")
+            f"(?:DTP{e}007{e}{field_}{e}{field_}{rest})?"
+        )
     return pat
 
 
-def _read_categories(text: str, at: int, o: int, last: int, sep: str, term: str,
-                     categories: list, odd_dtps: list) -> bool:
+def _read_categories(
+    text: str, at: int, o: int, last: int, sep: str, term: str, categories: list, odd_dtps: list
+) -> bool:
     """Read the LS..LE area starting at ``text[at]`` (the LS, ordinal ``o``) into categories.
 
     True when the area is exactly LS, regular 2700 loops and a final LE ending the member.
@@ -116,14 +120,53 @@ class MemberView:
     """
 
     __slots__ = (
-        "tx", "index", "pos", "first", "last", "ins", "ins_o", "is_sub", "rel", "maintenance",
-        "sub_id", "refs", "policy_refs", "odd_dtps", "mdates", "names", "nm1", "nm1_o", "dmg",
-        "dmg_o", "birth", "birth_ok", "n3", "n4", "coverages", "categories", "prev", "head",
-        "family", "money", "_cache", "_policies", "_address",
+        "_address",
+        "_cache",
+        "_policies",
+        "birth",
+        "birth_ok",
+        "categories",
+        "coverages",
+        "dmg",
+        "dmg_o",
+        "family",
+        "first",
+        "head",
+        "index",
+        "ins",
+        "ins_o",
+        "is_sub",
+        "last",
+        "maintenance",
+        "mdates",
+        "money",
+        "n3",
+        "n4",
+        "names",
+        "nm1",
+        "nm1_o",
+        "odd_dtps",
+        "policy_refs",
+        "pos",
+        "prev",
+        "refs",
+        "rel",
+        "sub_id",
+        "tx",
     )
 
-    def __init__(self, tx: TransactionView, index: int, pos: int, sub_id: str, first: int,
-                 last: int, text: str, seps: tuple[str, str, bool], loops: bytearray) -> None:
+    def __init__(
+        self,
+        tx: TransactionView,
+        index: int,
+        pos: int,
+        sub_id: str,
+        first: int,
+        last: int,
+        text: str,
+        seps: tuple[str, str, bool],
+        loops: bytearray,
+    ) -> None:
         """``text`` runs from the INS to the end of the member's last segment; ``seps`` is
         (element separator, what segments are split on, whether pieces need left-stripping)."""
         self.tx = tx
@@ -135,7 +178,7 @@ class MemberView:
         self.head: MemberView | None = None  # last subscriber before this member
         #: The subscriber whose family block this member sits in (set by the family rules;
         #: False until computed).
-        self.family: MemberView | None | bool = False
+        self.family: MemberView | bool | None = False
         self._cache: dict[str, Any] | None = None  # see cached()
         self.money: Any = None  # the money rules' parsed amounts (rules_money.MoneyInfo)
         self._policies: set[str] | None = None
@@ -164,8 +207,9 @@ class MemberView:
             at = text.find(term + "LS" + sep)
             if at >= 0:
                 pieces = text[:at].split(term)
-                if not _read_categories(text, at + len(term), first + len(pieces), last, sep,
-                                        term, categories, odd_dtps):
+                if not _read_categories(
+                    text, at + len(term), first + len(pieces), last, sep, term, categories, odd_dtps
+                ):
                     pieces = None
                     del categories[:], odd_dtps[:]
         if pieces is None:
@@ -177,7 +221,7 @@ class MemberView:
                 pieces = [store.raw(k) for k in range(first, last + 1)]
         # Dispatch on the loop first (the structure pass labelled every segment), then on the
         # segment's first letter; only segments a rule looks at are split.
-        for piece, lp, o in zip(pieces, loops[first - 1:last], range(first, last + 1)):
+        for piece, lp, o in zip(pieces, loops[first - 1 : last], range(first, last + 1)):
             if lp == _L2750:  # N1*75 (category name), REF (value), DTP*007 (date)
                 c = piece[:1]
                 if c == "R":
@@ -245,9 +289,8 @@ class MemberView:
                 elif c == "N3":
                     if n3 is None:
                         n3 = piece.split(sep)
-                elif c == "N4":
-                    if n4 is None:
-                        n4 = piece.split(sep)
+                elif c == "N4" and n4 is None:
+                    n4 = piece.split(sep)
             else:  # other loops: names (2100B-H, 2310, 2330) and dates (2200, 2320, ...)
                 c = piece[:1]
                 if c == "N":
@@ -256,8 +299,9 @@ class MemberView:
                         names.append((o, els))
                 elif c == "D":
                     els = piece.split(sep)
-                    if els[0] == "DTP" and (len(els) < 4 or els[2] != "D8"
-                                            or not date_ok.get(els[3])):
+                    if els[0] == "DTP" and (
+                        len(els) < 4 or els[2] != "D8" or not date_ok.get(els[3])
+                    ):
                         odd_dtps.append((o, els))
         ins = pieces[0].split(sep) if pieces else ["INS"]
         n = len(ins)
@@ -304,8 +348,9 @@ class MemberView:
         """Every segment of the member as ``(ordinal, loop name, elements)`` (split on demand)."""
         store = self.tx.ctx.store
         loops = self.tx.ctx.structure.loops
-        return [(o, LOOPS[loops[o - 1]], store.elements(o))
-                for o in range(self.first, self.last + 1)]
+        return [
+            (o, LOOPS[loops[o - 1]], store.elements(o)) for o in range(self.first, self.last + 1)
+        ]
 
     def loop_of(self, ordinal: int) -> str:
         return LOOPS[self.tx.ctx.structure.loops[ordinal - 1]]
@@ -360,8 +405,14 @@ class MemberView:
 
     def label(self) -> str:
         """'member 3 (DOE, JANE)' for messages."""
-        name = ", ".join(p for p in (self.nm1[3] if len(self.nm1) > 3 else "",
-                                     self.nm1[4] if len(self.nm1) > 4 else "") if p)
+        name = ", ".join(
+            p
+            for p in (
+                self.nm1[3] if len(self.nm1) > 3 else "",
+                self.nm1[4] if len(self.nm1) > 4 else "",
+            )
+            if p
+        )
         name = self.tx.ctx.decode(name)
         return f"member {self.pos} ({name})" if name else f"member {self.pos}"
 
