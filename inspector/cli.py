@@ -212,14 +212,15 @@ def _summary_text(s: dict) -> str:
 
 
 def _findings(doc, args: argparse.Namespace, pyx12_results: list | None = None):
-    from inspector.core.validation.run import validate_document
+    from inspector.core.findings import sort_key
+    from inspector.core.validation.run import validation_stream
 
-    return validate_document(
-        doc,
-        profiles=args.profile,
-        use_pyx12=not args.no_pyx12,
-        on_pyx12_result=None if pyx12_results is None else pyx12_results.append,
-    )
+    found = []
+    for batch in validation_stream(doc, profiles=args.profile, use_pyx12=not args.no_pyx12):
+        found.extend(batch.findings)
+        if batch.pyx12_result is not None and pyx12_results is not None:
+            pyx12_results.append(batch.pyx12_result)  # the 999 comes from this same run
+    return sorted(found, key=sort_key)
 
 
 def _cmd_export(args: argparse.Namespace) -> int:

@@ -1,10 +1,11 @@
 """Runs one check (pyx12 or business rules) in a child process, streaming findings to the GUI.
 
-The child (see :mod:`inspector.gui.checks_child`) is started with the 'spawn' method, which works
+The child (see :mod:`inspector.core.validation.check_process`) is started with the 'spawn' method, which works
 the same on Linux, macOS, Windows and in a PyInstaller bundle (the app calls
 ``multiprocessing.freeze_support()`` at start). A QTimer drains the result queue a few times a
 second with a small time budget per tick, so the window never waits on the child. Cancelling
-terminates the child.
+terminates the child. The findings are passed on raw; the session's
+:class:`~inspector.core.validation.run.BatchMerger` orders, de-duplicates and locates them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from inspector.gui import checks_child
+from inspector.core.validation import check_process
+from inspector.core.validation.check_process import SharedBytes
 
 POLL_MS = 100
 TICK_BUDGET_S = 0.015
@@ -24,7 +26,7 @@ _DEAD_POLLS = 5  # polls with an empty queue after the child died before we call
 
 
 class CheckRunner(QObject):
-    """One check (``checks_child.PYX12`` or ``RULES``) of one file."""
+    """One check (``check_process.PYX12``, ``RULES`` or ``ACK``) of the bytes in ``shared``."""
 
     findings_found = Signal(list)
     progressed = Signal(int, int)
@@ -35,15 +37,15 @@ class CheckRunner(QObject):
     def __init__(
         self,
         kind: str,
+        shared: SharedBytes,
         path: str,
-        size: int,
-        crc32: int,
         profiles: tuple[str, ...] = (),
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.kind = kind
-        self._job = (path, size, crc32)
+        self._shared: SharedBytes | None = shared.acquire()  # released once the child copied it
+        self._job = shared.job(path)
         self._profiles = tuple(profiles)
         self._process = None
         self._results = None
@@ -61,7 +63,7 @@ class CheckRunner(QObject):
         ctx = multiprocessing.get_context("spawn")
         self._results = ctx.Queue()
         self._process = ctx.Process(
-            target=checks_child.run,
+            target=check_process.run_check,
             args=(self.kind, self._profiles, self._job, self._results),
             name=f"inspector-{self.kind}",
             daemon=True,
@@ -70,6 +72,7 @@ class CheckRunner(QObject):
             self._process.start()
         except OSError as exc:
             self._process = None
+            self._let_go_of_bytes()
             self.failed.emit(f"A background check could not start ({exc}).")
             return
         self._running = True
@@ -109,6 +112,8 @@ class CheckRunner(QObject):
                 self.progressed.emit(message[1], message[2])
             elif kind == "ack":
                 self.ack_built.emit(message[1], str(message[2]))
+            elif kind == "read":
+                self._let_go_of_bytes()
             else:
                 final = message
                 break
@@ -149,7 +154,13 @@ class CheckRunner(QObject):
         process.join(0.5)
         self._release()
 
+    def _let_go_of_bytes(self) -> None:
+        if self._shared is not None:
+            self._shared.release()
+            self._shared = None
+
     def _release(self) -> None:
+        self._let_go_of_bytes()
         if self._results is not None:
             self._results.cancel_join_thread()  # never wait at exit for a child that is gone
             self._results.close()

@@ -9,7 +9,6 @@ from pathlib import Path
 from inspector.core.editing.journal import Journal
 from inspector.core.records.document import Document, load
 from inspector.core.validation.locate import Locator
-from inspector.gui.checks_child import checksum
 from inspector.gui.models.finding_index import FindingIndex, RowFindings
 from inspector.gui.models.table_data import (
     TableData,
@@ -29,7 +28,6 @@ class PreparedDocument:
     coverage: TableData
     index: FindingIndex
     locator: Locator
-    crc32: int  # of the bytes loaded; the check processes verify they read the same file
     journal: Journal | None = None  # where this file's corrections are journalled
     recoverable: list = field(default_factory=list)  # edits an earlier session did not save
 
@@ -68,7 +66,6 @@ def prepare(
         coverage,
         index,
         Locator(doc),
-        checksum(store.data),
         journal,
         recoverable or [],
     )

@@ -2,8 +2,11 @@
 
 The session lives in the GUI thread and owns the workers: the load runs on a QThread, the business
 rules and pyx12 each in a child process (both are CPU-bound pure Python; in a thread they would
-compete with the window for the GIL). It reports by signals and never touches widgets. Findings
-from every source are located (loop, member) before they are passed on.
+compete with the window for the GIL). The children check the bytes the session holds (handed over
+in shared memory), and what they send goes through the core's
+:class:`~inspector.core.validation.run.BatchMerger`, so the app gets the same ordered,
+de-duplicated, located batches as ``inspector validate``. It reports by signals and never touches
+widgets.
 """
 
 from __future__ import annotations
@@ -12,13 +15,17 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from inspector.core.findings import Finding
-from inspector.core.validation.run import Deduplicator
+from inspector.core.findings import Source
+from inspector.core.validation.check_process import ACK, PYX12, RULES, SharedBytes
+from inspector.core.validation.run import ENVELOPE, GUIDE, Batch, BatchMerger
+from inspector.core.validation.run import RULES as RULE_SOURCE
 from inspector.gui import gc_guard
 from inspector.gui.check_runner import CheckRunner
-from inspector.gui.checks_child import ACK, PYX12, RULES
 from inspector.gui.prepared import PreparedDocument
 from inspector.gui.workers import LoadWorker, start_in_thread, wait_for_thread
+
+#: The part of the validation stream each check process runs.
+_SOURCE_OF: dict[str, Source] = {RULES: RULE_SOURCE, PYX12: GUIDE}
 
 
 class DocumentSession(QObject):
@@ -59,15 +66,14 @@ class DocumentSession(QObject):
         self.use_rules = use_rules
         self.profiles = profiles
         self.prepared: PreparedDocument | None = None
+        self._received = b""  # the bytes as loaded: what the checks and the 999 are about
         self._threads: list[QThread] = []
         self._workers: list[QObject] = []
         self._load_worker: LoadWorker | None = None
         self._runners: list[CheckRunner] = []  # checks still running
         self._validating = False
         self._closed = False
-        self._duplicates = Deduplicator()
-        self._rules_running = False
-        self._held_pyx12: list[Finding] = []
+        self._merger: BatchMerger | None = None
 
     # -- control ----------------------------------------------------------------------------
     def start(self) -> None:
@@ -171,6 +177,7 @@ class DocumentSession(QObject):
         if self._closed:
             return
         self.prepared = prepared
+        self._received = prepared.doc.store.data
         self.loaded.emit(prepared)
         self._start_validation()
 
@@ -189,41 +196,54 @@ class DocumentSession(QObject):
         prepared = self.prepared
         assert prepared is not None
         self._validating = True
-        self._deliver(prepared.doc.problems)
-        # pyx12 findings that repeat an envelope or rule finding are dropped; rules finish in
-        # seconds, so pyx12's first findings wait for them instead of being retracted later.
-        self._duplicates = Deduplicator(prepared.doc.problems)
-        self._rules_running = self.use_rules
-        self._held_pyx12: list[Finding] = []
-        kinds = [
-            kind for kind, wanted in ((RULES, self.use_rules), (PYX12, self.use_pyx12)) if wanted
-        ]
-        size = len(prepared.doc.store.data)
-        for kind in kinds:
-            runner = CheckRunner(
-                kind, str(prepared.doc.path), size, prepared.crc32, self.profiles, self
-            )
+        kinds = [k for k, wanted in ((RULES, self.use_rules), (PYX12, self.use_pyx12)) if wanted]
+        merger = BatchMerger(prepared.doc, [_SOURCE_OF[k] for k in kinds], prepared.locator)
+        self._merger = merger
+        self._deliver(merger.add(ENVELOPE, prepared.doc.problems) + merger.finish(ENVELOPE))
+        shared = self._share(kinds)
+        if shared is not None:
+            try:
+                for kind in kinds:
+                    self._runners.append(self._runner(kind, shared, self.profiles))
+            finally:
+                shared.release()  # the runners hold it until their child has copied the bytes
+            for runner in list(self._runners):
+                runner.start()
+        if not self._runners:
+            self._runner_done(None)
+
+    def _share(self, kinds: list[str]) -> SharedBytes | None:
+        if not kinds:
+            return None
+        try:
+            return SharedBytes(self._received)
+        except OSError as exc:
+            self.validation_note.emit(f"The background checks could not start ({exc}).")
+            return None
+
+    def _runner(self, kind: str, shared: SharedBytes, profiles: tuple[str, ...]) -> CheckRunner:
+        assert self.prepared is not None
+        runner = CheckRunner(kind, shared, str(self.prepared.doc.path), profiles, self)
+        runner.ack_built.connect(self._on_runner_ack_built)
+        if kind == ACK:
+            runner.progressed.connect(self.ack_progressed)
+            runner.finished.connect(self._on_ack_runner_finished)
+            runner.failed.connect(self._on_ack_runner_failed)
+        else:
             runner.findings_found.connect(self._on_runner_findings_found)
             runner.progressed.connect(self._on_runner_progressed)
             runner.finished.connect(self._on_runner_finished)
             runner.failed.connect(self._on_runner_failed)
-            runner.ack_built.connect(self._on_runner_ack_built)
-            self._runners.append(runner)
-        for runner in list(self._runners):
-            runner.start()
-        if not kinds:
-            self._runner_done(None)
+        return runner
 
-    def _deliver(self, findings: list[Finding]) -> None:
-        if findings and not self._closed and self.prepared is not None:
-            locate = self.prepared.locator
-            self.findings_arrived.emit([locate(f) for f in findings])
+    def _deliver(self, batches: list[Batch]) -> None:
+        found = [f for batch in batches for f in batch.findings]
+        if found and not self._closed:
+            self.findings_arrived.emit(found)
 
-    def _runner_done(self, runner: QObject) -> None:
-        if getattr(runner, "kind", None) == RULES:
-            self._rules_running = False
-            held, self._held_pyx12 = self._held_pyx12, []
-            self._deliver([f for f in held if not self._duplicates.is_duplicate(f)])
+    def _runner_done(self, runner: CheckRunner | None) -> None:
+        if runner is not None and self._merger is not None and self._validating:
+            self._deliver(self._merger.finish(_SOURCE_OF[runner.kind]))
         self._runners = [r for r in self._runners if r is not runner]
         if not self._runners and self._validating and not self._closed:
             self._validating = False
@@ -231,16 +251,9 @@ class DocumentSession(QObject):
 
     @Slot(list)
     def _on_runner_findings_found(self, batch: list) -> None:
-        if not self._validating:
-            return
-        if getattr(self.sender(), "kind", None) == PYX12:
-            if self._rules_running:
-                self._held_pyx12.extend(batch)
-                return
-            batch = [f for f in batch if not self._duplicates.is_duplicate(f)]
-        else:
-            self._duplicates.know(batch)
-        self._deliver(batch)
+        runner = self.sender()
+        if self._validating and self._merger is not None and isinstance(runner, CheckRunner):
+            self._deliver(self._merger.add(_SOURCE_OF[runner.kind], batch))
 
     @Slot(int, int)
     def _on_runner_progressed(self, done: int, total: int) -> None:
@@ -284,17 +297,16 @@ class DocumentSession(QObject):
         self._start_ack_runner()
 
     def _start_ack_runner(self) -> None:
-        prepared = self.prepared
-        assert prepared is not None
-        runner = CheckRunner(
-            ACK, str(prepared.doc.path), len(prepared.doc.store.data), prepared.crc32, (), self
-        )
-        runner.ack_built.connect(self._on_runner_ack_built)
-        runner.progressed.connect(self.ack_progressed)
-        runner.finished.connect(self._on_ack_runner_finished)
-        runner.failed.connect(self._on_ack_runner_failed)
-        self._ack_runner = runner
-        runner.start()
+        shared = self._share([ACK])
+        if shared is None:
+            self._ack_wanted = False
+            self.ack_failed.emit("No 999 acknowledgment could be built: the check could not start.")
+            return
+        try:
+            self._ack_runner = self._runner(ACK, shared, ())
+        finally:
+            shared.release()
+        self._ack_runner.start()
 
     @Slot(object, str)
     def _on_runner_ack_built(self, text: object, why_not: str) -> None:

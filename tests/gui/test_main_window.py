@@ -289,13 +289,25 @@ def test_tab_moves_through_filters_then_tables(qtbot, window, small_file):
 
 
 def test_a_file_changed_after_loading_is_not_checked_against_other_bytes(
-    qtbot, make_window, findings_file, monkeypatch
+    qtbot, make_window, findings_file, tmp_path
 ):
-    monkeypatch.setattr("inspector.gui.prepared.checksum", lambda data: 12345)
+    """The check processes get the bytes the app loaded, not the file on disk: overwritten as
+    soon as it is loaded (before the checks start), it is still checked as it was loaded."""
+    from inspector.core.records.document import load
+    from inspector.core.validation.run import validate_document
+
+    path = tmp_path / findings_file.name
+    path.write_bytes(findings_file.read_bytes())
     window = make_window(use_pyx12=True)
-    tab = open_and_wait(qtbot, window, findings_file, validated=True)
-    assert "changed on disk" in tab.banner.text
-    assert tab.banner.isVisible()
+    window.document_loaded.connect(lambda p: p.write_bytes(b"ISA*garbage~"))
+    tab = open_and_wait(qtbot, window, path, validated=True)
+    assert path.read_bytes() == b"ISA*garbage~"
+    shown = sorted((f.segment, f.code, f.element) for f in tab.findings.model.findings)
+    expected = sorted(
+        (f.segment, f.code, f.element) for f in validate_document(load(findings_file))
+    )
+    assert shown == expected
+    assert not tab.notes  # no check failed or was skipped
     # the reader's own envelope findings are still there
     assert any(f.source == "envelope" for f in tab.findings.model.findings)
 

@@ -503,7 +503,11 @@ class EditSession(ElementChecks):
         return self._full_doc
 
     def revalidate_member(
-        self, member_pos: int, profiles: Iterable[str] = (), use_pyx12: bool = True
+        self,
+        member_pos: int,
+        profiles: Iterable[str] = (),
+        use_pyx12: bool = True,
+        use_rules: bool = True,
     ) -> list[Finding]:
         """Findings for one member at once: envelope/reader checks, business rules and (optionally)
         pyx12, run on the member's family cut out as a small file; ordinals are file ordinals.
@@ -527,7 +531,9 @@ class EditSession(ElementChecks):
         lo, hi = int(mini.members["seg_first"].iat[k]), int(mini.members["seg_last"].iat[k])
         sub_id = str(self.doc.members["subscriber_id"].iat[r]) or None
         out = []
-        for f in validate_document(mini, profiles=profiles, use_pyx12=use_pyx12):
+        for f in validate_document(
+            mini, profiles=profiles, use_pyx12=use_pyx12, use_rules=use_rules
+        ):
             inside = f.segment is not None and lo <= f.segment <= hi
             if not inside and f.member_pos != mpos:
                 continue

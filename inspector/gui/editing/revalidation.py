@@ -1,7 +1,8 @@
 """Re-checking edited members off the GUI thread.
 
-A member's re-check (:meth:`EditSession.revalidate_member`) takes 40-170 ms with pyx12, enough to
-make typing stutter, so it runs on a worker thread. Edits happen on the GUI thread meanwhile; every
+A member's re-check (:meth:`EditSession.revalidate_member`: the core's validation stream over the
+member's family cut out as a small file) takes 40-170 ms with pyx12, enough to make typing
+stutter, so it runs on a worker thread. Edits happen on the GUI thread meanwhile; every
 edit bumps a generation number, and a result computed while the generation changed is thrown away
 and the member queued again, so a result read from a half-edited document is never shown.
 """
@@ -96,12 +97,9 @@ class Revalidator(QObject):
 
     def check(self, pos: int) -> list[Finding]:
         """Findings of one member now (also used synchronously, e.g. before an export)."""
-        found = self.session.revalidate_member(
-            pos, profiles=self.profiles, use_pyx12=self.use_pyx12
+        return self.session.revalidate_member(
+            pos, profiles=self.profiles, use_pyx12=self.use_pyx12, use_rules=self.use_rules
         )
-        if not self.use_rules:
-            found = [f for f in found if f.source != "business-rule"]
-        return found
 
     def shutdown(self) -> None:
         self._closed = True
