@@ -130,6 +130,7 @@ class SegmentStore:
                 self.utf8 = False
         self._ids: SegmentIds | None = None
         self._lines: np.ndarray | None = None
+        self._joint: str | None = None  # see _segment_joint()
 
     # -- size and addressing -------------------------------------------------------------------
     def __len__(self) -> int:
@@ -152,6 +153,41 @@ class SegmentStore:
         """The segment's text without its terminator (latin-1 view; byte = character)."""
         i = self._index(ordinal)
         return self.data[self.starts[i] : self.ends[i]].decode("latin-1")
+
+    def raw_span(self, first: int, last: int) -> list[str]:
+        """:meth:`raw` of every segment ``first..last`` (inclusive), read in one slice.
+
+        When every terminator is followed by the same characters (the usual "~\\n" or "~\\r\\n",
+        or nothing) one split of the slice gives the segments; otherwise they are cut from the
+        slice at their offsets.
+        """
+        if last < first:
+            return []
+        a, b = self._index(first), self._index(last)
+        start = int(self.starts[a])
+        text = self.data[start : int(self.ends[b])].decode("latin-1")
+        joint = self._joint if self._joint is not None else self._segment_joint()
+        if joint:
+            pieces = text.split(joint)
+            if len(pieces) == b - a + 1:
+                return pieces
+        cuts = zip(self.starts[a : b + 1].tolist(), self.ends[a : b + 1].tolist())
+        return [text[s - start : e - start] for s, e in cuts]
+
+    def _segment_joint(self) -> str:
+        """What separates every two segments (terminator + the same blanks), or "" if it varies."""
+        starts, ends, joint = self.starts, self.ends, ""
+        gaps = starts[1:] - ends[:-1] - 1
+        width = int(gaps[0]) if len(gaps) else 0
+        if not len(gaps) or not gaps.any():
+            joint = self.delimiters.segment
+        elif (gaps == width).all():
+            arr = np.frombuffer(self.data, dtype=np.uint8)
+            gap = self.data[int(ends[0]) + 1 : int(starts[1])]
+            if all((arr[ends[:-1] + 1 + k] == gap[k]).all() for k in range(width)):
+                joint = self.delimiters.segment + gap.decode("latin-1")
+        self._joint = joint
+        return joint
 
     def display(self, ordinal: int) -> str:
         """The segment's text for showing to a person (UTF-8 decoded where the file is UTF-8)."""

@@ -6,6 +6,8 @@ short plain-English names.
 
 from __future__ import annotations
 
+import re
+
 INS01 = {"Y": "Subscriber", "N": "Dependent"}
 
 RELATIONSHIP = {
@@ -262,6 +264,27 @@ REF_QUALIFIER = {
     "ZX": "County code",
     "ZZ": "Mutually defined",
 }
+
+
+#: 2750 reporting categories (N102, upper-case) whose REF02 is a dollar amount, whatever REF01
+#: qualifier carries it (9X, 9V, ZZ ...).
+FINANCIAL_CATEGORIES = frozenset(
+    {
+        "PRE AMT 1",
+        "PRE AMT TOT",
+        "APTC AMT",
+        "CSR AMT",
+        "TOT RES AMT",
+        "TOT EMP RES AMT",
+        "OTH PAY AMT 1",
+        "OTH PAY AMT 2",
+    }
+)
+
+#: An amount as the 834 sends it (X12 type R): optional minus, digits, optional decimal point.
+AMOUNT_PATTERN = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)\Z")
+#: What an amount editor lets a clerk type (the same shape, at most 12 digits and cents).
+AMOUNT_INPUT_PATTERN = r"-?\d{0,12}(\.\d{0,2})?"
 
 
 def decode(code: str, table: dict[str, str]) -> str:

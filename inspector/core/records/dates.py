@@ -21,6 +21,21 @@ MONTHS = (
 _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
+def show_date(value: str) -> str:
+    """CCYYMMDD → CCYY-MM-DD for showing to a person; anything else unchanged (so bad dates
+    stay visible)."""
+    if len(value) == 8 and value.isdigit():
+        return f"{value[:4]}-{value[4:6]}-{value[6:]}"
+    return value
+
+
+def show_period(value: str) -> str:
+    """:func:`show_date`, and an RD8 range CCYYMMDD-CCYYMMDD as CCYY-MM-DD..CCYY-MM-DD."""
+    if len(value) == 17 and value[8] == "-" and value[:8].isdigit() and value[9:].isdigit():
+        return f"{show_date(value[:8])}..{show_date(value[9:])}"
+    return show_date(value)
+
+
 @lru_cache(maxsize=8192)
 def date_problem(value: str) -> str | None:
     """Why a CCYYMMDD value is not a real date (plain English), or None when it is one."""

@@ -703,3 +703,50 @@ def test_progress_and_cancel():
     assert seen[-1] == (5000, 5000) and len(seen) > 1
     with pytest.raises(Cancelled):
         run_rules(doc, cancel=lambda: True)
+
+
+def _layouts(data: bytes) -> dict[str, bytes]:
+    """The same file with other blanks after its terminators (the rules read them all alike)."""
+    segments = data.split(b"~\n")[:-1]
+    irregular = b"".join(s + (b"~\n" if k % 3 else b"~ \t\r\n") for k, s in enumerate(segments))
+    return {
+        "one line": data.replace(b"~\n", b"~"),
+        "CRLF": data.replace(b"~\n", b"~\r\n"),
+        "irregular blanks": irregular,
+    }
+
+
+def test_findings_do_not_depend_on_the_line_breaks_after_terminators():
+    wanted = [d for d in synthetic.DEFECTS if d in DEFECT_RULES]
+    text = synthetic.generate_834_with_manifest(120, seed=5, defects=wanted)[0]
+    data = text.encode("ascii")
+
+    def seen(raw: bytes) -> list[tuple]:
+        found = run_rules(load_store(read_bytes(raw)), profiles=["ffe"], today=TODAY)
+        return [(f.code, f.segment, f.element, f.value, f.message) for f in found]
+
+    expected = seen(data)
+    assert len({c for c, *_ in expected}) > 10
+    for name, variant in _layouts(data).items():
+        assert seen(variant) == expected, name
+
+
+def test_an_irregular_reporting_category_area_is_read_segment_by_segment():
+    # a category without value, a REF before any N1 (ignored), a stray segment inside a 2750
+    area = "~".join(
+        [
+            "LX*1",
+            "N1*75*SEP REASON",
+            "LX*2",
+            "REF*9X*999",
+            "N1*75*pre  amt 1",
+            "AMT*P3*1",
+            "REF*9X*12.5O",
+            "DTP*007*D8*20250201",
+        ]
+    )
+    doc, found = check(sub(cats=area), profiles=["ffe"])
+    f = one(found, "RULE-AMOUNT-NOT-NUMBER")
+    assert (f.segment, f.element, f.value) == (at(doc, "REF*9X*12.5O"), "REF02", "12.5O")
+    assert "PRE AMT 1" in f.message and "12.50 was probably meant" in f.message
+    assert not of(found, "RULE-FFE-FINANCIAL-NO-DATE")

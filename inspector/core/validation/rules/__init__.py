@@ -15,8 +15,6 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable, Iterable
 
-import numpy as np
-
 from inspector.core.errors import Cancelled
 from inspector.core.findings import Finding, sort_key
 from inspector.core.progress import gc_paused
@@ -29,7 +27,7 @@ from inspector.core.validation.rules import ids as _ids  # noqa: F401
 from inspector.core.validation.rules import money as _money  # noqa: F401
 from inspector.core.validation.rules.base import PROFILES, RULES, Problem, Rule, rule
 from inspector.core.validation.rules.context import RuleContext, TransactionView, member_columns
-from inspector.core.validation.rules.views import MemberView
+from inspector.core.validation.rules.views import MemberReader, MemberView
 
 __all__ = [
     "PROFILES",
@@ -79,47 +77,31 @@ def run_rules(
     return found
 
 
-def _run(
-    doc,
-    profiles: tuple[str, ...],
-    today: str | None,
-    progress: Callable[[int, int], None] | None,
-    cancel: Callable[[], bool] | None,
-) -> list[Finding]:
-    rules = active_rules(profiles)
-    member_rules = [(r, r.member) for r in rules if r.member is not None]
-    # INS01=Y members get the rules for all members and for subscribers; others the rest
-    sub_rules = [(r, f) for r, f in member_rules if r.applies_to != "dependents"]
-    dep_rules = [(r, f) for r, f in member_rules if r.applies_to != "subscribers"]
-    tx_rules = [(r, r.transaction) for r in rules if r.transaction is not None]
-    keep = frozenset(u for r, _ in tx_rules for u in r.uses)
-    ctx = RuleContext(doc, profiles, today or _dt.date.today().strftime("%Y%m%d"))
-    store = doc.store
-    data = store.data
-    sep = store.delimiters.element
-    term, strip = _splitter(store)
-    seps = (sep, term, strip)
-    text = data.decode("latin-1")  # one character per byte: byte offsets are text offsets
-    loops = doc.structure.loops
-    cols = member_columns(doc.structure, ("member_pos", "subscriber_id", "seg_first", "seg_last"))
-    pos_col, sub_col = cols["member_pos"], cols["subscriber_id"]
-    first_col = np.asarray(cols["seg_first"], dtype=np.int64)
-    last_col = np.asarray(cols["seg_last"], dtype=np.int64)
-    # byte range of every member (INS start .. end of its last segment), as plain ints
-    if len(first_col):
-        m_start = store.starts[first_col - 1].tolist()
-        m_end = store.ends[last_col - 1].tolist()
-    first_col, last_col = first_col.tolist(), last_col.tolist()
+class _Plan:
+    """The active rules, sorted by what they are run on."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        member = [(r, r.member) for r in rules if r.member is not None]
+        # INS01=Y members get the rules for all members and for subscribers; others the rest
+        self.subscriber = [(r, f) for r, f in member if r.applies_to != "dependents"]
+        self.dependent = [(r, f) for r, f in member if r.applies_to != "subscribers"]
+        self.transaction = [(r, r.transaction) for r in rules if r.transaction is not None]
+        #: member fields that transaction rules need kept (see MemberView.release)
+        self.keep = frozenset(u for r, _ in self.transaction for u in r.uses)
+
+
+Emit = Callable[[Rule, Problem, "MemberView | None"], None]
+
+
+def _emitter(store, out: list[Finding]) -> Emit:
+    """A function that turns a rule's :class:`Problem` into a Finding appended to ``out``."""
     ids = store.ids
-    total = len(first_col)
-    out: list[Finding] = []
     add = out.append
 
     def emit(r: Rule, p: Problem, m: MemberView | None) -> None:
         if p.member is not None:
             m = p.member
         o = p.segment
-        value = store.decode(p.value) if p.value is not None else None
         add(
             Finding(
                 severity=p.severity or r.severity,  # type: ignore[arg-type]
@@ -128,7 +110,7 @@ def _run(
                 segment=o,
                 segment_id=ids[o - 1] if o and 1 <= o <= len(ids) else None,
                 element=p.element,
-                value=value,
+                value=store.decode(p.value) if p.value is not None else None,
                 subscriber_id=(m.sub_id or None) if m is not None else None,
                 member_pos=m.pos if m is not None else None,
                 source="business-rule",
@@ -136,75 +118,67 @@ def _run(
             )
         )
 
+    return emit
+
+
+def _run(
+    doc,
+    profiles: tuple[str, ...],
+    today: str | None,
+    progress: Callable[[int, int], None] | None,
+    cancel: Callable[[], bool] | None,
+) -> list[Finding]:
+    plan = _Plan(active_rules(profiles))
+    ctx = RuleContext(doc, profiles, today or _dt.date.today().strftime("%Y%m%d"))
+    reader = MemberReader(doc, member_columns(doc.structure, MemberReader.COLUMNS))
+    out: list[Finding] = []
+    emit = _emitter(doc.store, out)
+    total = len(reader.first)
+
+    def tick(index: int) -> None:
+        if cancel is not None and cancel():
+            raise Cancelled()
+        if progress is not None:
+            progress(index, total)
+
     for tx in doc.structure.transactions:
-        tv = TransactionView(ctx, tx)
-        prev: MemberView | None = None
-        head: MemberView | None = None
-        for index in range(tx.first_member, tx.first_member + tx.member_count):
-            if not index & 4095 and index:
-                if cancel is not None and cancel():
-                    raise Cancelled()
-                if progress is not None:
-                    progress(index, total)
-            first, last = first_col[index], last_col[index]
-            # one slice and split per member; the pieces between terminators are its segments
-            m = MemberView(
-                tv,
-                index,
-                pos_col[index],
-                sub_col[index],
-                first,
-                last,
-                text[m_start[index] : m_end[index]],
-                seps,
-                loops,
-            )
-            m.prev, m.head = prev, head
-            if m.is_sub:
-                if head is not None:
-                    head.forget_address()
-                head = m
-            for r, fn in sub_rules if m.is_sub else dep_rules:
-                found = fn(m)
-                if found:
-                    for p in found:
-                        emit(r, p, m)
-            m.release(keep)  # transaction rules need only the summary fields
-            tv.add(m)
-            prev = m
-        for r, fn in tx_rules:
-            found = fn(tv)
-            if found:
-                for p in found:
-                    emit(r, p, None)
-        # break the member <-> transaction cycles so that memory is freed at once
-        tv.clear()
+        _run_transaction(TransactionView(ctx, tx), reader, plan, emit, tick)
     if progress is not None:
         progress(total, total)
     return out
 
 
-def _splitter(store) -> tuple[str, bool]:
-    """What to split a member's text on, and whether pieces still need their left side stripped.
-
-    Most files put the same line break after every terminator ("~\\n" or "~\\r\\n"); splitting on
-    terminator + break then yields the segments directly. Otherwise split on the terminator and
-    strip the whitespace that follows it.
-    """
-    term = store.delimiters.segment
-    starts, ends = store.starts, store.ends
-    if len(starts) < 2:
-        return term, False
-    gaps = starts[1:] - ends[:-1] - 1
-    if not gaps.any():
-        return term, False
-    width = int(gaps[0])
-    if width <= 2 and (gaps == width).all():
-        arr = np.frombuffer(store.data, dtype=np.uint8)
-        gap = store.data[int(ends[0]) + 1 : int(starts[1])]
-        if all((arr[ends[:-1] + 1 + k] == gap[k]).all() for k in range(width)):
-            return term + gap.decode("latin-1"), False
-    return term, True
+def _run_transaction(
+    tv: TransactionView, reader: MemberReader, plan: _Plan, emit: Emit, tick: Callable[[int], None]
+) -> None:
+    """Member rules on each member as it is read, then the transaction rules."""
+    tx = tv.tx
+    prev: MemberView | None = None
+    head: MemberView | None = None
+    for index in range(tx.first_member, tx.first_member + tx.member_count):
+        if not index & 4095 and index:
+            tick(index)
+        m = reader.read(tv, index)
+        m.prev, m.head = prev, head
+        if m.is_sub:
+            if head is not None:
+                head.forget_address()
+            head = m
+        for r, fn in plan.subscriber if m.is_sub else plan.dependent:
+            found = fn(m)
+            if found:
+                for p in found:
+                    emit(r, p, m)
+        m.release(plan.keep)  # transaction rules need only the summary fields
+        tv.add(m)
+        prev = m
+    for r, fn in plan.transaction:
+        found = fn(tv)
+        if found:
+            for p in found:
+                emit(r, p, None)
+    # break the member <-> transaction cycles so that memory is freed at once
+    tv.clear()
 
 
 def rules_table() -> list[dict[str, str | None]]:

@@ -9,15 +9,16 @@ into :class:`~inspector.core.findings.Finding` objects carrying the rule's code 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-from inspector.core.records.dates import MONTHS, date_problem
+from inspector.core.records.codes import AMOUNT_PATTERN
+from inspector.core.records.dates import date_problem
 
 if TYPE_CHECKING:
-    from inspector.core.validation.rules.views import MemberView, TransactionView
+    from inspector.core.validation.rules.context import TransactionView
+    from inspector.core.validation.rules.views import MemberView
 
 PROFILES: dict[str, str] = {
     "ffe": "CMS Federally-facilitated Exchange (HealthCare.gov) companion-guide checks on the "
@@ -106,9 +107,6 @@ def rule(
 # ----------------------------------------------------------------------------------------------
 # Small helpers shared by rules
 # ----------------------------------------------------------------------------------------------
-_MONTHS = MONTHS
-
-
 _DATE_OK: dict[str, bool] = {}
 
 
@@ -122,16 +120,6 @@ def is_date(value: str) -> bool:
     return ok
 
 
-def show_date(value: str) -> str:
-    """20250131 → 2025-01-31 (other text unchanged)."""
-    if len(value) == 8 and value.isdigit():
-        return f"{value[:4]}-{value[4:6]}-{value[6:]}"
-    return value
-
-
-_AMOUNT = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)\Z")
-
-
 _AMOUNTS: dict[str, float | None] = {}
 
 
@@ -140,7 +128,7 @@ def parse_amount(value: str) -> float | None:
     try:
         return _AMOUNTS[value]
     except KeyError:
-        x = float(value) if _AMOUNT.match(value) else None
+        x = float(value) if AMOUNT_PATTERN.match(value) else None
         if len(_AMOUNTS) < 100_000:
             _AMOUNTS[value] = x
         return x
@@ -161,18 +149,3 @@ def name_key(text: str) -> str:
         if len(_NAMES) < 100_000:
             _NAMES[text] = key
     return key
-
-
-#: 2750 categories that carry money (whatever REF qualifier carries them).
-FINANCIAL_CATEGORIES = frozenset(
-    {
-        "PRE AMT 1",
-        "PRE AMT TOT",
-        "APTC AMT",
-        "CSR AMT",
-        "TOT RES AMT",
-        "TOT EMP RES AMT",
-        "OTH PAY AMT 1",
-        "OTH PAY AMT 2",
-    }
-)

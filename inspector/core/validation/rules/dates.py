@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from inspector.core.records.codes import DATE_QUALIFIER
-from inspector.core.validation.rules.base import Problem, date_problem, is_date, rule, show_date
+from inspector.core.records.dates import date_problem, show_date
+from inspector.core.validation.rules.base import Problem, is_date, rule
 from inspector.core.validation.rules.context import TransactionView
 from inspector.core.validation.rules.views import MemberView
 

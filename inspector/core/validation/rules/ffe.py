@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import re
 
-from inspector.core.validation.rules.base import Problem, is_date, money, rule, show_date
+from inspector.core.records.codes import FINANCIAL_CATEGORIES
+from inspector.core.records.dates import show_date
+from inspector.core.validation.rules.base import Problem, is_date, money, rule
 from inspector.core.validation.rules.context import TransactionView
-from inspector.core.validation.rules.money import (
-    MONEY_CATEGORIES,
-    amounts_by_name,
-    money_categories,
-    pick,
-)
+from inspector.core.validation.rules.money import amounts_by_name, money_categories, pick
 from inspector.core.validation.rules.views import MemberView
 
 _RATING_AREA = re.compile(r"R-[A-Z]{2}\d{3}\Z")
@@ -35,7 +32,6 @@ SUBSCRIBER_ONLY = frozenset(
         "SEP REASON",
     }
 )
-_FINANCIAL = frozenset(MONEY_CATEGORIES)
 
 
 @rule(
@@ -65,7 +61,7 @@ def rating_area(m: MemberView):
 )
 def financial_without_date(m: MemberView):
     for c in m.categories:
-        if c.name in _FINANCIAL and not c.dtp:
+        if c.name in FINANCIAL_CATEGORIES and not c.dtp:
             yield Problem(
                 c.n1,
                 None,

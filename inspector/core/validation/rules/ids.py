@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from inspector.core.validation.rules.base import Problem, name_key, rule, show_date
+from inspector.core.records.dates import show_date
+from inspector.core.validation.rules.base import Problem, name_key, rule
 from inspector.core.validation.rules.views import MemberView
 
 # Numbers the SSA says were never (validly) issued, beyond the area/group/serial rules.

@@ -6,30 +6,18 @@ The amounts are REF02 values of the 2750 loop whatever REF01 qualifier carries t
 
 from __future__ import annotations
 
+from inspector.core.records.codes import FINANCIAL_CATEGORIES
+from inspector.core.records.dates import show_date
 from inspector.core.validation.rules.base import (
     _AMOUNTS,
-    FINANCIAL_CATEGORIES,
     Problem,
     is_date,
     money,
     parse_amount,
     rule,
-    show_date,
 )
 from inspector.core.validation.rules.views import Category, MemberView
 
-MONEY_CATEGORIES = (
-    "PRE AMT 1",
-    "PRE AMT TOT",
-    "APTC AMT",
-    "CSR AMT",
-    "TOT RES AMT",
-    "TOT EMP RES AMT",
-    "OTH PAY AMT 1",
-    "OTH PAY AMT 2",
-)
-_MONEY = FINANCIAL_CATEGORIES
-assert set(MONEY_CATEGORIES) == FINANCIAL_CATEGORIES
 # Subtracted from PRE AMT TOT to give TOT RES AMT.
 _OTHER_PAYERS = ("APTC AMT", "OTH PAY AMT 1", "OTH PAY AMT 2", "TOT EMP RES AMT")
 
@@ -70,7 +58,9 @@ def money_info(m: MemberView) -> MoneyInfo:
     info = m.money
     if info is None:
         info = m.money = (
-            MoneyInfo([c for c in m.categories if c.name in _MONEY and c.value is not None])
+            MoneyInfo(
+                [c for c in m.categories if c.name in FINANCIAL_CATEGORIES and c.value is not None]
+            )
             if m.categories
             else _NO_MONEY
         )

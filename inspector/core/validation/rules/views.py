@@ -1,27 +1,27 @@
-"""The view business rules read for each member (2000 loop); see also ``rules_context``.
+"""The view business rules read for each member (2000 loop); see also ``context``.
 
-A :class:`MemberView` is built in one pass over the member's segments: each segment is split at
-most once, only if a rule looks at it, and the LS..LE reporting-category area is read with one
-regular expression. All rules together therefore stay linear in the size of the file (under two
-seconds for 50,000 members). Once the member rules have run, :meth:`MemberView.release` drops what
+A :class:`MemberReader` builds one :class:`MemberView` per member from what the earlier stages
+know: the segment store gives the member's segments (:meth:`SegmentStore.raw_span`, one slice
+per member) and their segment ids, the structure gives the member's span and 2100A segments (its
+member table) and the loop of every segment. Which segments a rule looks at is a table over
+(loop, segment id), computed for the whole file at once; only those segments are split, each
+once. All rules together therefore stay linear in the size of the file (about two seconds for
+50,000 members). Once the member rules have run, :meth:`MemberView.release` drops what
 transaction rules do not need, so that a large file does not keep every element string alive.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from inspector.core.records.structure import LOOPS
 from inspector.core.validation.rules.base import _DATE_OK, is_date, name_key
 
 if TYPE_CHECKING:
     from inspector.core.validation.rules.context import TransactionView
-
-_L2000, _L2100A, _L2300, _L2700, _L2750 = (
-    LOOPS.index(n) for n in ("2000", "2100A", "2300", "2700", "2750")
-)
 
 
 class Category:
@@ -57,71 +57,19 @@ class Coverage:
         self.policies: list[str] = []
 
 
-_WS = " \t\r\n\x0b\x0c"
-_AREA_PATTERNS: dict[tuple[str, str], re.Pattern] = {}
-
-
-def _area_pattern(sep: str, term: str) -> re.Pattern:
-    """One 2700 loop: LX, N1*75 name, optional REF qualifier/value, optional DTP*007 date."""
-    pat = _AREA_PATTERNS.get((sep, term))
-    if pat is None:
-        e, t, t0 = re.escape(sep), re.escape(term), re.escape(term[0])
-        field_ = f"([^{e}{t0}]*)"
-        rest = f"[^{t0}]*{t}"
-        pat = _AREA_PATTERNS[(sep, term)] = re.compile(
-            f"LX{e}{rest}N1{e}75{e}{field_}{rest}"
-            f"(?:REF{e}{field_}{e}{field_}{rest})?"
-            f"(?:DTP{e}007{e}{field_}{e}{field_}{rest})?"
-        )
-    return pat
-
-
-def _read_categories(
-    text: str, at: int, o: int, last: int, sep: str, term: str, categories: list, odd_dtps: list
-) -> bool:
-    """Read the LS..LE area starting at ``text[at]`` (the LS, ordinal ``o``) into categories.
-
-    True when the area is exactly LS, regular 2700 loops and a final LE ending the member.
-    """
-    end = text.find(term, at)
-    if end < 0:
-        return False
-    match = _area_pattern(sep, term).match
-    date_ok = _DATE_OK
-    pos = end + len(term)
-    o += 1  # the first LX
-    while True:
-        mt = match(text, pos)
-        if mt is None:
-            break
-        name, qualifier, value, fmt, date = mt.groups()
-        cat = Category(name_key(name), o + 1)
-        k = o + 2
-        if qualifier is not None:
-            cat.qualifier, cat.value, cat.ref = qualifier, value, k
-            k += 1
-        if fmt is not None:
-            cat.date, cat.dtp = date, k
-            if fmt != "D8" or not date_ok.get(date):
-                odd_dtps.append((k, ["DTP", "007", fmt, date]))
-            k += 1
-        categories.append(cat)
-        o = k
-        pos = mt.end()
-    return o == last and text.startswith("LE" + sep, pos) and text.find(term, pos) < 0
-
-
 class MemberView:
-    """One 2000 loop (INS up to the next INS/SE), parsed in a single pass.
+    """One 2000 loop (INS up to the next INS/SE), as business rules see it.
 
     Fields hold what rules look at: INS, 2000 REFs and dates, every DTP and NM1, the 2100A
     NM1/DMG/N3/N4, the 2300 coverages and the 2750 categories, each with its segment ordinal.
     ``segments`` gives every segment as ``(ordinal, loop name, elements)``, split on first use.
+    A :class:`MemberReader` fills the fields.
     """
 
     __slots__ = (
         "_address",
         "_cache",
+        "_category",
         "_policies",
         "birth",
         "birth_ok",
@@ -156,168 +104,42 @@ class MemberView:
     )
 
     def __init__(
-        self,
-        tx: TransactionView,
-        index: int,
-        pos: int,
-        sub_id: str,
-        first: int,
-        last: int,
-        text: str,
-        seps: tuple[str, str, bool],
-        loops: bytearray,
+        self, tx: TransactionView, index: int, pos: int, sub_id: str, first: int, last: int
     ) -> None:
-        """``text`` runs from the INS to the end of the member's last segment; ``seps`` is
-        (element separator, what segments are split on, whether pieces need left-stripping)."""
         self.tx = tx
         self.index = index  # 0-based member index in the file
         self.pos = pos  # 1-based INS position in the file
         self.sub_id = sub_id  # REF*0F as the structure pass read it
         self.first, self.last = first, last  # ordinals of the INS and of the member's last segment
+        self.ins_o = first
         self.prev: MemberView | None = None  # previous member of the transaction
         self.head: MemberView | None = None  # last subscriber before this member
         #: The subscriber whose family block this member sits in (set by the family rules;
         #: False until computed).
         self.family: MemberView | bool | None = False
         self._cache: dict[str, Any] | None = None  # see cached()
-        self.money: Any = None  # the money rules' parsed amounts (rules_money.MoneyInfo)
+        self.money: Any = None  # the money rules' parsed amounts (rules.money.MoneyInfo)
         self._policies: set[str] | None = None
         self._address: tuple[str, ...] | None = None
-        refs: list[tuple[str, str, int]] = []  # 2000 REF: (qualifier, value, ordinal)
-        policy_refs: list[str] = []  # 2000 REF*1L values
+        self._category: Category | None = None  # the 2750 being read (reader only)
+        self.refs: list[tuple[str, str, int]] = []  # 2000 REF: (qualifier, value, ordinal)
+        self.policy_refs: tuple[str, ...] = ()  # 2000 REF*1L values
         # DTPs other than D8 with a date already seen to be valid (RD8, malformed, first seen);
         # the dates themselves are in mdates (2000), Coverage.dates (2300), Category (2750)
-        odd_dtps: list[tuple[int, list[str]]] = []
-        date_ok = _DATE_OK
-        mdates: dict[str, tuple[int, str, str]] = {}  # 2000 DTP: qualifier -> (o, DTP02, DTP03)
-        names: list[tuple[int, list[str]]] = []  # every NM1: (ordinal, elements)
-        coverages: list[Coverage] = []
-        categories: list[Category] = []
-        nm1: list[str] = []
-        dmg: list[str] = []
-        nm1_o = dmg_o = 0
-        n3 = n4 = None
-        cov: Coverage | None = None
-        cat: Category | None = None
-        sep, term, strip = seps
-        pieces = None
-        if not strip:
-            # The LS..LE reporting-category area (half of an exchange file) is read with one
-            # pattern; anything unexpected in it falls back to the segment-by-segment loop.
-            at = text.find(term + "LS" + sep)
-            if at >= 0:
-                pieces = text[:at].split(term)
-                if not _read_categories(
-                    text, at + len(term), first + len(pieces), last, sep, term, categories, odd_dtps
-                ):
-                    pieces = None
-                    del categories[:], odd_dtps[:]
-        if pieces is None:
-            pieces = text.split(term)
-            if strip:
-                pieces = [p.lstrip(_WS) for p in pieces]
-            if len(pieces) != last - first + 1:  # not expected; fall back to the offsets
-                store = tx.ctx.store
-                pieces = [store.raw(k) for k in range(first, last + 1)]
-        # Dispatch on the loop first (the structure pass labelled every segment), then on the
-        # segment's first letter; only segments a rule looks at are split.
-        for piece, lp, o in zip(pieces, loops[first - 1 : last], range(first, last + 1)):
-            if lp == _L2750:  # N1*75 (category name), REF (value), DTP*007 (date)
-                c = piece[:1]
-                if c == "R":
-                    if cat is not None and not cat.ref:
-                        els = piece.split(sep)
-                        if len(els) > 2 and els[0] == "REF":
-                            cat.qualifier, cat.value, cat.ref = els[1], els[2], o
-                elif c == "D":
-                    els = piece.split(sep)
-                    if els[0] == "DTP":
-                        if len(els) < 4 or els[2] != "D8" or not date_ok.get(els[3]):
-                            odd_dtps.append((o, els))
-                        if cat is not None and not cat.dtp and len(els) > 3 and els[1] == "007":
-                            cat.date, cat.dtp = els[3], o
-                elif c == "N":
-                    els = piece.split(sep)
-                    if els[0] == "N1":
-                        cat = Category(name_key(els[2]) if len(els) > 2 else "", o)
-                        categories.append(cat)
-            elif lp == _L2700:  # LX
-                cat = None
-            elif lp == _L2300:  # HD, DTP, REF*1L (AMT, IDC, other REFs: not needed)
-                c = piece[:1]
-                if c == "H":
-                    els = piece.split(sep)
-                    if els[0] == "HD":
-                        cov = Coverage(o, els)
-                        coverages.append(cov)
-                elif c == "D":
-                    els = piece.split(sep)
-                    if els[0] == "DTP":
-                        if len(els) < 4 or els[2] != "D8" or not date_ok.get(els[3]):
-                            odd_dtps.append((o, els))
-                        if cov is not None and len(els) > 3 and els[1] not in cov.dates:
-                            cov.dates[els[1]] = (o, els[2], els[3])
-                elif c == "R" and cov is not None:
-                    els = piece.split(sep)
-                    if len(els) > 2 and els[1] == "1L" and els[0] == "REF":
-                        cov.policies.append(els[2])
-            elif lp == _L2000:  # INS, REF, DTP
-                c = piece[:1]
-                if c == "R":
-                    els = piece.split(sep)
-                    if len(els) > 2 and els[0] == "REF":
-                        refs.append((els[1], els[2], o))
-                        if els[1] == "1L":
-                            policy_refs.append(els[2])
-                elif c == "D":
-                    els = piece.split(sep)
-                    if els[0] == "DTP":
-                        if len(els) < 4 or els[2] != "D8" or not date_ok.get(els[3]):
-                            odd_dtps.append((o, els))
-                        if len(els) > 3 and els[1] not in mdates:
-                            mdates[els[1]] = (o, els[2], els[3])
-            elif lp == _L2100A:  # NM1, DMG, N3, N4 (PER, EC, ICM ...: not needed)
-                c = piece[:2]
-                if c == "NM":
-                    els = piece.split(sep)
-                    names.append((o, els))
-                    if not nm1_o:
-                        nm1, nm1_o = els, o
-                elif c == "DM":
-                    if not dmg_o:
-                        dmg, dmg_o = piece.split(sep), o
-                elif c == "N3":
-                    if n3 is None:
-                        n3 = piece.split(sep)
-                elif c == "N4" and n4 is None:
-                    n4 = piece.split(sep)
-            else:  # other loops: names (2100B-H, 2310, 2330) and dates (2200, 2320, ...)
-                c = piece[:1]
-                if c == "N":
-                    els = piece.split(sep)
-                    if els[0] == "NM1":
-                        names.append((o, els))
-                elif c == "D":
-                    els = piece.split(sep)
-                    if els[0] == "DTP" and (
-                        len(els) < 4 or els[2] != "D8" or not date_ok.get(els[3])
-                    ):
-                        odd_dtps.append((o, els))
-        ins = pieces[0].split(sep) if pieces else ["INS"]
-        n = len(ins)
-        self.ins = ins
-        self.ins_o = first
-        self.is_sub = n > 1 and ins[1] == "Y"
-        self.rel = ins[2] if n > 2 else ""  # INS02
-        self.maintenance = ins[3] if n > 3 else ""  # INS03
-        self.refs, self.mdates, self.names = refs, mdates, names
-        self.policy_refs = policy_refs or ()
-        self.odd_dtps = odd_dtps
-        self.coverages, self.categories = coverages, categories
-        self.nm1, self.nm1_o, self.dmg, self.dmg_o = nm1, nm1_o, dmg, dmg_o
-        self.n3, self.n4 = n3, n4
-        self.birth = birth = dmg[2] if len(dmg) > 2 else ""  # DMG02 as sent
-        self.birth_ok = birth if birth and is_date(birth) else ""  # DMG02 if a real date
+        self.odd_dtps: list[tuple[int, list[str]]] = []
+        self.mdates: dict[str, tuple[int, str, str]] = {}  # 2000 DTP: qualifier -> (o, 02, 03)
+        self.names: list[tuple[int, list[str]]] = []  # every NM1: (ordinal, elements)
+        self.coverages: list[Coverage] = []
+        self.categories: list[Category] = []
+        self.ins: list[str] = ["INS"]
+        self.is_sub = False
+        self.rel = self.maintenance = ""  # INS02, INS03
+        self.nm1: list[str] = []
+        self.dmg: list[str] = []
+        self.nm1_o = self.dmg_o = 0
+        self.n3: list[str] | None = None
+        self.n4: list[str] | None = None
+        self.birth = self.birth_ok = ""  # DMG02 as sent; DMG02 if a real date
 
     def release(self, keep: frozenset[str] | set[str] = frozenset()) -> None:
         """Drop what transaction rules do not use, once the member rules have run.
@@ -425,3 +247,179 @@ class MemberView:
             return cache[key]
         value = cache[key] = make()
         return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading members: which segments matter, and what each kind of segment contributes
+# ---------------------------------------------------------------------------------------------
+#: A segment handler: (member being read, ordinal, segment text) -> None.
+Handler = Callable[[MemberView, int, str], None]
+
+# The segment ids rules read, by column of the dispatch table (0: any other id).
+_IDS = ("DTP", "NM1", "REF", "N1", "HD")
+# (loop, segment id) -> handler name. Loops not listed use the "*" row; "*" as an id: any id.
+# 2100A is read from the structure's member table (NM1/DMG/N3/N4 ordinals), except that its
+# NM1 is one of the member's names; its DTPs are not read (no date belongs in 2100A).
+_DISPATCH: dict[str, dict[str, str]] = {
+    "*": {"DTP": "odd_date", "NM1": "name"},
+    "2000": {"DTP": "member_date", "REF": "member_ref"},
+    "2100A": {"NM1": "name"},
+    "2300": {"DTP": "coverage_date", "REF": "coverage_ref", "HD": "coverage"},
+    "2700": {"*": "end_category"},
+    "2750": {"DTP": "category_date", "REF": "category_ref", "N1": "category"},
+}
+
+
+class _Handlers:
+    """What each kind of segment contributes to a member; methods are :data:`Handler` s."""
+
+    __slots__ = ("sep",)
+
+    def __init__(self, sep: str) -> None:
+        self.sep = sep  # the file's element separator
+
+    def by_name(self) -> dict[str, Handler]:
+        return {
+            name: getattr(self, name) for names in _DISPATCH.values() for name in names.values()
+        }
+
+    def odd_date(self, m: MemberView, o: int, text: str) -> list[str]:
+        els = text.split(self.sep)
+        if len(els) < 4 or els[2] != "D8" or not _DATE_OK.get(els[3]):
+            m.odd_dtps.append((o, els))
+        return els
+
+    def member_date(self, m: MemberView, o: int, text: str) -> None:
+        els = self.odd_date(m, o, text)
+        if len(els) > 3 and els[1] not in m.mdates:
+            m.mdates[els[1]] = (o, els[2], els[3])
+
+    def coverage_date(self, m: MemberView, o: int, text: str) -> None:
+        els = self.odd_date(m, o, text)
+        dates = m.coverages[-1].dates  # a 2300 segment always follows its HD
+        if len(els) > 3 and els[1] not in dates:
+            dates[els[1]] = (o, els[2], els[3])
+
+    def category_date(self, m: MemberView, o: int, text: str) -> None:
+        els = self.odd_date(m, o, text)
+        cat = m._category
+        if cat is not None and not cat.dtp and len(els) > 3 and els[1] == "007":
+            cat.date, cat.dtp = els[3], o
+
+    def name(self, m: MemberView, o: int, text: str) -> None:
+        m.names.append((o, text.split(self.sep)))
+
+    def member_ref(self, m: MemberView, o: int, text: str) -> None:
+        els = text.split(self.sep)
+        if len(els) > 2:
+            m.refs.append((els[1], els[2], o))
+            if els[1] == "1L":
+                m.policy_refs = (*m.policy_refs, els[2])
+
+    def coverage(self, m: MemberView, o: int, text: str) -> None:
+        m.coverages.append(Coverage(o, text.split(self.sep)))
+
+    def coverage_ref(self, m: MemberView, o: int, text: str) -> None:
+        els = text.split(self.sep)
+        if len(els) > 2 and els[1] == "1L":
+            m.coverages[-1].policies.append(els[2])
+
+    def category(self, m: MemberView, o: int, text: str) -> None:
+        els = text.split(self.sep)
+        cat = m._category = Category(name_key(els[2]) if len(els) > 2 else "", o)
+        m.categories.append(cat)
+
+    def category_ref(self, m: MemberView, o: int, text: str) -> None:
+        cat = m._category
+        if cat is not None and not cat.ref:
+            els = text.split(self.sep)
+            if len(els) > 2:
+                cat.qualifier, cat.value, cat.ref = els[1], els[2], o
+
+    def end_category(self, m: MemberView, o: int, text: str) -> None:
+        m._category = None
+
+
+def _dispatch_codes(store: Any, loops: bytearray, handlers: list[str]) -> bytes:
+    """Handler number (1-based index into ``handlers``, 0: not read) of every segment."""
+    ids = store.ids
+    column = {sid: k for k, sid in enumerate(_IDS, 1)}
+    table = np.zeros((len(LOOPS), len(_IDS) + 1), dtype=np.uint8)
+    for k, loop in enumerate(LOOPS):
+        row = _DISPATCH.get(loop, _DISPATCH["*"])
+        for sid, what in row.items():
+            cols = range(len(_IDS) + 1) if sid == "*" else (column[sid],)
+            for c in cols:
+                table[k, c] = handlers.index(what) + 1
+    id_column = np.array([column.get(n, 0) for n in ids.names], dtype=np.uint8)
+    loop_codes = np.frombuffer(bytes(loops), dtype=np.uint8)
+    if not len(loop_codes):
+        return b""
+    return table[loop_codes, id_column[ids.code_array()]].tobytes()
+
+
+class MemberReader:
+    """Builds the :class:`MemberView` of each member of a document, in file order."""
+
+    def __init__(self, doc: Any, columns: dict[str, Any]) -> None:
+        store = doc.store
+        self.store = store
+        self.sep = store.delimiters.element
+        by_name = _Handlers(self.sep).by_name()
+        names = list(by_name)
+        self.handlers: list[Handler | None] = [None, *by_name.values()]
+        self.codes = _dispatch_codes(store, doc.structure.loops, names)
+        self.pos, self.sub_id = columns["member_pos"], columns["subscriber_id"]
+        self.first, self.last = columns["seg_first"], columns["seg_last"]
+        self.nm1, self.dmg = columns["seg_nm1"], columns["seg_dmg"]
+        self.n3, self.n4 = columns["seg_n3"], columns["seg_n4"]
+
+    #: Member-table columns the reader needs (see :func:`~.context.member_columns`).
+    COLUMNS = (
+        "member_pos",
+        "subscriber_id",
+        "seg_first",
+        "seg_last",
+        "seg_nm1",
+        "seg_dmg",
+        "seg_n3",
+        "seg_n4",
+    )
+
+    def read(self, tx: TransactionView, index: int) -> MemberView:
+        """The view of member ``index`` (0-based) of transaction ``tx``."""
+        first, last = self.first[index], self.last[index]
+        m = MemberView(tx, index, self.pos[index], self.sub_id[index], first, last)
+        texts = self.store.raw_span(first, last)
+        handlers = self.handlers
+        for o, code, text in zip(range(first, last + 1), self.codes[first - 1 : last], texts):
+            if code:
+                handlers[code](m, o, text)  # type: ignore[misc]
+        m._category = None
+        self._member_segments(m, index, texts)
+        return m
+
+    def _member_segments(self, m: MemberView, index: int, texts: list[str]) -> None:
+        """INS and the 2100A NM1/DMG/N3/N4 the structure found for the member."""
+        sep, first = self.sep, m.first
+        ins = m.ins = texts[0].split(sep) if texts else ["INS"]
+        n = len(ins)
+        m.is_sub = n > 1 and ins[1] == "Y"
+        m.rel = ins[2] if n > 2 else ""
+        m.maintenance = ins[3] if n > 3 else ""
+        o = self.nm1[index]
+        if o:
+            m.nm1_o = o
+            m.nm1 = next(els for k, els in m.names if k == o)
+        o = self.dmg[index]
+        if o:
+            m.dmg_o = o
+            m.dmg = texts[o - first].split(sep)
+            m.birth = birth = m.dmg[2] if len(m.dmg) > 2 else ""
+            m.birth_ok = birth if birth and is_date(birth) else ""
+        o = self.n3[index]
+        if o:
+            m.n3 = texts[o - first].split(sep)
+        o = self.n4[index]
+        if o:
+            m.n4 = texts[o - first].split(sep)
