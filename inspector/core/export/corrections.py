@@ -23,7 +23,7 @@ import pandas as pd
 from inspector.core.editing.session import EditSession
 from inspector.core.errors import InspectorError
 from inspector.core.export.tables import findings_frame, write_csv
-from inspector.core.findings import SEVERITY_RANK, Finding
+from inspector.core.findings import SEVERITY_RANK, Finding, sort_key
 from inspector.core.records.document import Document
 from inspector.core.records.frames import COVERAGE_FIELDS, MEMBER_FIELDS, display_columns
 
@@ -264,13 +264,17 @@ def write_corrected_834(session: EditSession, path: str | Path) -> Path:
     return path
 
 
-def write_ack(session: EditSession, path: str | Path) -> Path:
-    """Write the 999 acknowledgment of the file as received (not of the corrections)."""
+def write_ack(session: EditSession, path: str | Path, *, result: Any = None) -> Path:
+    """Write the 999 acknowledgment of the file as received (not of the corrections).
+
+    ``result`` is pyx12's result for exactly the original bytes, when a validation already has
+    it (the 999 is then built without running pyx12 again).
+    """
     from inspector.core.validation.pyx12.adapter import write_999
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_999(session.original, path)
+    write_999(session.original, path, result=result)
     return path
 
 
@@ -298,16 +302,22 @@ def export_all(
     corrections.csv (by default when anything was corrected), and optionally the corrected 834
     and the 999 of the original file.
     """
-    from inspector.core.validation.run import validate_document
+    from inspector.core.validation.run import validation_stream
 
     out_dir = Path(out_dir)
     if corrected_834 is not None:
         check_output_path(session, corrected_834)
-    profiles = tuple(profiles)
     doc = session.full_document(cancel=cancel)
-    found = validate_document(
-        doc, profiles=profiles, use_pyx12=use_pyx12, progress=progress, cancel=cancel
-    )
+    found: list[Finding] = []
+    pyx12_result = None
+    for batch in validation_stream(
+        doc, profiles=tuple(profiles), use_pyx12=use_pyx12, progress=progress, cancel=cancel
+    ):
+        found.extend(batch.findings)
+        pyx12_result = batch.pyx12_result or pyx12_result
+    found.sort(key=sort_key)
+    # pyx12 checked the corrected bytes; they are the original bytes when nothing was corrected
+    unchanged = doc.store.data == session.original
     result = ExportResult(findings=found, members=len(doc.members), coverages=len(doc.coverage))
     result.written.append(write_members_csv(doc, out_dir / "members.csv"))
     result.written.append(write_coverage_csv(doc, out_dir / "coverage.csv"))
@@ -317,5 +327,5 @@ def export_all(
     if corrected_834 is not None:
         result.written.append(write_corrected_834(session, corrected_834))
     if ack is not None:
-        result.written.append(write_ack(session, ack))
+        result.written.append(write_ack(session, ack, result=pyx12_result if unchanged else None))
     return result
