@@ -8,15 +8,14 @@ is not a plain decimal, a code is not in the guide's list, or an ISA element los
 from __future__ import annotations
 
 from inspector.core.editing.edits import (
-    AMOUNT_PATTERN,
     SHOWN_DATE_PATTERN,
     Edit,
     EditRejected,
     parse_element,
 )
+from inspector.core.records.codes import AMOUNT_PATTERN, FINANCIAL_CATEGORIES
 from inspector.core.records.dates import date_problem
 from inspector.core.records.frames import (
-    AMOUNT_CATEGORIES,
     MEMBER_FIELDS,
     FieldSpec,
     coverage_field,
@@ -182,7 +181,7 @@ class ElementChecks:
                 return "ssn", None, "a Social Security number (NM108 is 34)"
             if sid == "REF" and k == 2 and self.doc.structure.loop_of(o) == "2750":
                 category = self._category_of(o)
-                if category in AMOUNT_CATEGORIES:
+                if category in FINANCIAL_CATEGORIES:
                     return "amount", None, f"the {category} amount"
             r = self.member_row(o)
             if r is not None:

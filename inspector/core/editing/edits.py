@@ -11,7 +11,6 @@ from typing import Any, Protocol
 from inspector.core.errors import InspectorError
 
 ELEMENT_ID = re.compile(r"([A-Z][A-Z0-9]{1,2})(\d{2})(?:-(\d{1,2}))?\Z")
-AMOUNT_PATTERN = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)\Z")
 SHOWN_DATE_PATTERN = re.compile(r"(\d{4})-(\d{2})-(\d{2})\Z")
 FAMILY_CAP = 25  # members taken on either side of an edited member as rule context
 

@@ -123,17 +123,6 @@ COVERAGE_FIELDS: dict[str, FieldSpec] = {
     ]
 }
 
-AMOUNT_CATEGORIES = {
-    "PRE AMT 1",
-    "PRE AMT TOT",
-    "APTC AMT",
-    "CSR AMT",
-    "TOT RES AMT",
-    "TOT EMP RES AMT",
-    "OTH PAY AMT 1",
-    "OTH PAY AMT 2",
-}
-
 
 def category_segment_column(category: str) -> str:
     """Name of the ordinal column behind a 2750 reporting-category column."""
@@ -198,7 +187,7 @@ def coverage_field(column: str) -> FieldSpec | None:
     """FieldSpec of a coverage column, including dynamic 2750 category columns."""
     spec = COVERAGE_FIELDS.get(column)
     if spec is None and not column.startswith("seg_"):
-        kind = "amount" if column in AMOUNT_CATEGORIES else "text"
+        kind = "amount" if column in codes.FINANCIAL_CATEGORIES else "text"
         spec = FieldSpec(column, column.title(), category_segment_column(column), "REF", 2, kind)
     return spec
 

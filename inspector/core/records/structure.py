@@ -18,6 +18,7 @@ from inspector.core.errors import Cancelled, NotAn834Error
 from inspector.core.findings import Finding
 from inspector.core.progress import CancelCheck, Progress
 from inspector.core.reading.source import TRANSACTION_NAMES, SegmentIds, SegmentStore
+from inspector.core.records.dates import show_period
 from inspector.core.records.table import ColumnTable, RowView
 
 # Loop labels, indexed by the code stored per segment in Structure.loops.
@@ -338,20 +339,11 @@ class _Decoded(dict):
 
 
 class _Dates(dict):
-    """Cache of :func:`fmt_date`: files repeat the same few dates thousands of times."""
+    """Cache of :func:`show_period`: files repeat the same few dates thousands of times."""
 
     def __missing__(self, value: str) -> str:
-        shown = self[value] = fmt_date(value)
+        shown = self[value] = show_period(value)
         return shown
-
-
-def fmt_date(value: str) -> str:
-    """CCYYMMDD → CCYY-MM-DD for display; anything else unchanged (so bad dates stay visible)."""
-    if len(value) == 8 and value.isdigit():
-        return f"{value[:4]}-{value[4:6]}-{value[6:]}"
-    if len(value) == 17 and value[8] == "-" and value[:8].isdigit() and value[9:].isdigit():
-        return f"{fmt_date(value[:8])}..{fmt_date(value[9:])}"
-    return value
 
 
 def build_structure(

@@ -7,8 +7,6 @@ The model says what a cell holds (:data:`EDIT_HINT_ROLE`) and its value as in th
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import (
     QAbstractItemModel,
     QModelIndex,
@@ -25,19 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector.core.records.codes import AMOUNT_INPUT_PATTERN
+from inspector.core.records.dates import show_date
 from inspector.gui.models.roles import EDIT_HINT_ROLE, EditHint
 
 _EDIT = Qt.ItemDataRole.EditRole
-_RAW_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})\Z")
 DATE_PATTERN = r"\d{0,4}-?\d{0,2}-?\d{0,2}"
-AMOUNT_PATTERN = r"-?\d{0,12}(\.\d{0,2})?"
 NOT_VALID = " (not a valid code)"
-
-
-def shown_date(raw: str) -> str:
-    """``19810231`` → ``1981-02-31`` (anything else unchanged)."""
-    m = _RAW_DATE.match(raw)
-    return "-".join(m.groups()) if m else raw
+#: ``19810231`` → ``1981-02-31`` (anything else unchanged): the core's display of a date.
+shown_date = show_date
 
 
 def stored_date(text: str) -> str:
@@ -64,13 +58,15 @@ def make_editor(hint: EditHint, current: str, parent: QWidget) -> QWidget:
         return combo
     edit = QLineEdit(parent)
     edit.setObjectName(f"{hint.kind}Editor")
-    if hint.kind == "date" and (not current or _RAW_DATE.match(current)):
+    if hint.kind == "date" and (not current or show_date(current) != current):
         edit.setValidator(QRegularExpressionValidator(QRegularExpression(DATE_PATTERN), edit))
         edit.setPlaceholderText("CCYY-MM-DD")
         edit.setToolTip("A date as CCYY-MM-DD, e.g. 1981-02-28")
         edit.setText(shown_date(current))
     elif hint.kind == "amount":
-        edit.setValidator(QRegularExpressionValidator(QRegularExpression(AMOUNT_PATTERN), edit))
+        edit.setValidator(
+            QRegularExpressionValidator(QRegularExpression(AMOUNT_INPUT_PATTERN), edit)
+        )
         edit.setPlaceholderText("0.00")
         edit.setToolTip("An amount with up to two decimals, e.g. 125.50")
         edit.setText(current)
