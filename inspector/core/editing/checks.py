@@ -15,16 +15,51 @@ from inspector.core.editing.edits import (
 )
 from inspector.core.records.codes import AMOUNT_PATTERN, FINANCIAL_CATEGORIES
 from inspector.core.records.dates import date_problem
+from inspector.core.records.document import Document
 from inspector.core.records.frames import (
     MEMBER_FIELDS,
     FieldSpec,
     coverage_field,
 )
 
+#: (segment id, element) -> (qualifier element, {qualifier value: (kind, description)}):
+#: what an element holds when another element of the same segment says so.
+_QUALIFIED: dict[tuple[str, int], tuple[int, dict[str, tuple[str, str]]]] = {
+    ("DTP", 3): (
+        2,
+        {
+            "D8": ("date", "a date (DTP02 is D8)"),
+            "RD8": ("range", "a date range (DTP02 is RD8)"),
+        },
+    ),
+    ("DMG", 2): (1, {"D8": ("date", "the birth date"), "": ("date", "the birth date")}),
+    ("INS", 12): (11, {"D8": ("date", "the death date (INS11 is D8)")}),
+    ("NM1", 9): (8, {"34": ("ssn", "a Social Security number (NM108 is 34)")}),
+}
+
+
+def _qualified_kind(sid: str, k: int, els: list[str]) -> tuple[str, str] | None:
+    """(kind, description) that element ``k``'s qualifier in the same segment implies, or None."""
+    rule = _QUALIFIED.get((sid, k))
+    if rule is None:
+        return None
+    qualifier, kinds = rule
+    return kinds.get(els[qualifier] if qualifier < len(els) else "")
+
 
 class ElementChecks:
     """Planning and checking of one edit; mixed into :class:`~inspector.core.editing.session.EditSession`
     (uses its ``doc``, ``member_row`` and ``coverage_rows_of``)."""
+
+    doc: Document
+
+    def member_row(self, ordinal: int) -> int | None:
+        """0-based row in ``doc.members`` of the member holding a segment (the session's)."""
+        raise NotImplementedError
+
+    def coverage_rows_of(self, row: int) -> range:
+        """Rows in ``doc.coverage`` of member row ``row`` (the session's)."""
+        raise NotImplementedError
 
     def _plan(self, edit: Edit) -> tuple[int, str, str, str, str]:
         """Validate ``edit``; return (ordinal, old value, new value, old raw, new raw)."""
@@ -163,35 +198,32 @@ class ElementChecks:
         self, o: int, sid: str, k: int, c: int | None, els: list[str]
     ) -> tuple[str, dict[str, str] | None, str]:
         """(kind, code table, description) expected for an element; kind '' when unknown."""
+        if c is not None and c != 1:
+            return "", None, ""
+        implied = _qualified_kind(sid, k, els)
+        if implied is not None:
+            return implied[0], None, implied[1]
+        if sid == "REF" and k == 2 and self.doc.structure.loop_of(o) == "2750":
+            category = self._category_of(o)
+            if category in FINANCIAL_CATEGORIES:
+                return "amount", None, f"the {category} amount"
+        r = self.member_row(o)
+        if r is None:
+            return "", None, ""
+        return self._column_expectation(r, o, sid, k)
 
-        def el(i: int) -> str:
-            return els[i] if i < len(els) else ""
-
-        if c is None or c == 1:
-            if sid == "DTP" and k == 3:
-                if el(2) == "D8":
-                    return "date", None, "a date (DTP02 is D8)"
-                if el(2) == "RD8":
-                    return "range", None, "a date range (DTP02 is RD8)"
-            if sid == "DMG" and k == 2 and el(1) in ("D8", ""):
-                return "date", None, "the birth date"
-            if sid == "INS" and k == 12 and el(11) == "D8":
-                return "date", None, "the death date (INS11 is D8)"
-            if sid == "NM1" and k == 9 and el(8) == "34":
-                return "ssn", None, "a Social Security number (NM108 is 34)"
-            if sid == "REF" and k == 2 and self.doc.structure.loop_of(o) == "2750":
-                category = self._category_of(o)
-                if category in FINANCIAL_CATEGORIES:
-                    return "amount", None, f"the {category} amount"
-            r = self.member_row(o)
-            if r is not None:
-                specs = [s for _, s, _ in self._specs(r, o, sid, k)]
-                for s in specs:
-                    if s.kind == "code" and s.codes and (c is None or c == 1):
-                        return "code", s.codes, s.label.lower()
-                for s in specs:
-                    if s.kind in ("date", "amount"):
-                        return s.kind, None, s.label.lower()
+    def _column_expectation(
+        self, r: int, o: int, sid: str, k: int
+    ) -> tuple[str, dict[str, str] | None, str]:
+        """What the table columns showing element ``k`` of segment ``o`` expect: a code list
+        first, then a date or an amount; kind '' when no column says."""
+        specs = [s for _, s, _ in self._specs(r, o, sid, k)]
+        for s in specs:
+            if s.kind == "code" and s.codes:
+                return "code", s.codes, s.label.lower()
+        for s in specs:
+            if s.kind in ("date", "amount"):
+                return s.kind, None, s.label.lower()
         return "", None, ""
 
     def _check_kind(
@@ -269,19 +301,19 @@ class ElementChecks:
         rows = self.coverage_rows_of(r)
         if len(rows):
             for col in cov.columns:
-                spec = coverage_field(str(col))
+                cov_spec = coverage_field(str(col))
                 if (
-                    spec is None
-                    or spec.segment_id != sid
-                    or spec.element != k
-                    or not spec.segment_column
-                    or spec.segment_column not in cov.columns
+                    cov_spec is None
+                    or cov_spec.segment_id != sid
+                    or cov_spec.element != k
+                    or not cov_spec.segment_column
+                    or cov_spec.segment_column not in cov.columns
                 ):
                     continue
-                ords = cov[spec.segment_column].iloc[rows.start : rows.stop].to_numpy()
+                ords = cov[cov_spec.segment_column].iloc[rows.start : rows.stop].to_numpy()
                 for j, v in enumerate(ords.tolist()):
                     if v == o:
-                        out.append(("coverage", spec, rows.start + j))
+                        out.append(("coverage", cov_spec, rows.start + j))
         return out
 
     # -- writing and re-deriving -------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Splicing one segment into the store and patching table rows after an edit."""
+"""Patching table rows after an edit (the store itself is spliced by
+:meth:`~inspector.core.reading.source.SegmentStore.with_segment`)."""
 
 from __future__ import annotations
 
@@ -7,35 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from inspector.core.reading.source import SegmentStore
-
-
-def splice(store: SegmentStore, o: int, new: bytes) -> bytes:
-    s, e = int(store.starts[o - 1]), int(store.ends[o - 1])
-    return b"".join((store.data[:s], new, store.data[e:]))
-
-
-def splice_store(store: SegmentStore, o: int, new: bytes) -> SegmentStore:
-    """A store with segment ``o`` replaced by ``new`` (same segments, offsets shifted)."""
-    i = o - 1
-    s, e = int(store.starts[i]), int(store.ends[i])
-    delta = len(new) - (e - s)
-    starts, ends = store.starts, store.ends  # never written to: shared when nothing moves
-    if delta:
-        starts, ends = starts.copy(), ends.copy()
-        starts[i + 1 :] += delta
-        ends[i:] += delta
-    out = SegmentStore(
-        splice(store, o, new), store.path, store.delimiters, starts, ends, list(store.problems)
-    )
-    # Segment ids never change (element 00 cannot be edited) and line numbers only change when
-    # a line break enters or leaves the segment: carry both caches over instead of rebuilding
-    # them for every segment of the file.
-    out._ids = store._ids
-    old = store.data[s:e]
-    if b"\n" not in old and b"\r" not in old and b"\n" not in new and b"\r" not in new:
-        out._lines = store._lines
-    return out
+from inspector.core.records.table import ColumnTable
 
 
 def row_updates(
@@ -49,8 +22,10 @@ def row_updates(
     """
     mini_index = {str(c): j for j, c in enumerate(mini.columns)}
     full = {str(c) for c in df.columns}
-    for name, mj in mini_index.items():
-        if name not in full and any(mini.iat[k, mj] not in ("", 0, None) for k in mini_rows):
+    for mini_name, mini_j in mini_index.items():
+        if mini_name not in full and any(
+            mini.iat[k, mini_j] not in ("", 0, None) for k in mini_rows
+        ):
             return None
     updates: list[tuple[int, int, Any]] = []
     for j, col in enumerate(df.columns):
@@ -70,7 +45,7 @@ def row_updates(
     return updates
 
 
-def sync_rows(table, df: pd.DataFrame, rows: list[int]) -> None:
+def sync_rows(table: ColumnTable, df: pd.DataFrame, rows: list[int]) -> None:
     """Copy rows of a DataFrame back into the structure's column table of the same layout."""
     columns = [c for c in table.columns if c in df.columns]
     for r in rows:

@@ -27,7 +27,7 @@ import bisect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -42,19 +42,22 @@ from inspector.core.editing.edits import (
     now_stamp,
     parse_element,
 )
-from inspector.core.editing.rederive import (
-    assign_cells,
-    row_updates,
-    splice,
-    splice_store,
-    sync_rows,
-)
+from inspector.core.editing.rederive import assign_cells, row_updates, sync_rows
 from inspector.core.errors import InspectorError, NotAn834Error
 from inspector.core.findings import Finding, sort_key
 from inspector.core.reading.source import SegmentStore, read_bytes
 from inspector.core.records.document import Document, load, load_store
 from inspector.core.records.frames import MEMBER_FIELDS, coverage_field
 from inspector.core.records.structure import span_containing
+
+
+class Rederived(NamedTuple):
+    """What writing one segment re-derived: the row fields of a :class:`Change`."""
+
+    member_rows: tuple[int, ...] = ()
+    coverage_rows: tuple[int, ...] = ()
+    member_positions: tuple[int, ...] = ()
+    reset: bool = False
 
 
 class EditSession(ElementChecks):
@@ -93,8 +96,24 @@ class EditSession(ElementChecks):
 
     @property
     def history(self) -> list[Change]:
-        """Applied edits, oldest first (each with its when/before/after)."""
+        """Applied edits, oldest first (each with its when/before/after): what Undo steps back
+        through, newest last."""
         return list(self._undo)
+
+    @property
+    def undone(self) -> list[Change]:
+        """Undone edits that Redo re-applies, the next one last (as applied: before → after)."""
+        return list(self._redo)
+
+    @property
+    def undo_entry(self) -> Change | None:
+        """The applied change Undo would revert, or None."""
+        return self._undo[-1] if self._undo else None
+
+    @property
+    def redo_entry(self) -> Change | None:
+        """The undone change Redo would re-apply, or None."""
+        return self._redo[-1] if self._redo else None
 
     @property
     def dirty(self) -> bool:
@@ -123,21 +142,11 @@ class EditSession(ElementChecks):
         except EditRejected as exc:
             raise EditRejected(exc.reason, edit) from None
         applied = replace(edit, old=before, new=after, when=edit.when or now_stamp())
+        values = (before, after, before_raw, after_raw)
         if before_raw == after_raw:
-            return Change("apply", applied, o, before, after, before_raw, after_raw)
+            return _change("apply", applied, o, values, Rederived(), ())
         rows, recheck = self._write_noting_neighbours(o, after_raw, edit)
-        change = Change(
-            "apply",
-            applied,
-            o,
-            before,
-            after,
-            before_raw,
-            after_raw,
-            *rows,
-            when=applied.when or now_stamp(),
-            recheck_positions=recheck,
-        )
+        change = _change("apply", applied, o, values, rows, recheck)
         self._undo.append(change)
         self._redo.clear()
         self._journal("apply", applied)
@@ -164,17 +173,7 @@ class EditSession(ElementChecks):
         rows, recheck = self._write_noting_neighbours(done.segment, new_raw, done.edit)
         target.append(done)
         self._journal(action)
-        return Change(
-            action,
-            done.edit,
-            done.segment,
-            old,
-            new,
-            old_raw,
-            new_raw,
-            *rows,
-            recheck_positions=recheck,
-        )
+        return _change(action, done.edit, done.segment, (old, new, old_raw, new_raw), rows, recheck)
 
     def _journal(self, op: str, edit: Edit | None = None) -> None:
         if self.journal is None:
@@ -290,7 +289,9 @@ class EditSession(ElementChecks):
         self._cov_pos = c["member_pos"].to_numpy(dtype=np.int64)
 
     # -- checking an edit --------------------------------------------------------------------------
-    def _write_noting_neighbours(self, o: int, new_raw: str, edit: Edit) -> tuple[tuple, tuple]:
+    def _write_noting_neighbours(
+        self, o: int, new_raw: str, edit: Edit
+    ) -> tuple[Rederived, tuple[int, ...]]:
         """:meth:`_write`, plus the positions of members to re-check (see Change)."""
         r = self.member_row(o)
         rows = set(self._neighbour_rows(r)) if r is not None else set()
@@ -332,8 +333,8 @@ class EditSession(ElementChecks):
         mask[r] = False
         return np.flatnonzero(mask)[:50].tolist()
 
-    def _write(self, o: int, new_raw: str, edit: Edit) -> tuple:
-        """Replace segment ``o``'s text; re-derive. Returns the Change row fields."""
+    def _write(self, o: int, new_raw: str, edit: Edit) -> Rederived:
+        """Replace segment ``o``'s text; re-derive what depends on it."""
         self._original_raw.setdefault(o, self.doc.store.raw(o))
         self._full_doc = None
         r = self.member_row(o)
@@ -360,9 +361,9 @@ class EditSession(ElementChecks):
                 [doc.coverage.iloc[j].to_dict() for j in self.coverage_rows_of(r)],
             )
 
-    def _reload(self, o: int, new_raw: str, edit: Edit) -> tuple:
+    def _reload(self, o: int, new_raw: str, edit: Edit) -> Rederived:
         store = self.doc.store
-        data = splice(store, o, new_raw.encode("latin-1"))
+        data = store.spliced(o, new_raw.encode("latin-1"))
         try:
             fresh = load_store(read_bytes(data, store.path))
         except NotAn834Error as exc:
@@ -373,11 +374,11 @@ class EditSession(ElementChecks):
         self.doc.members, self.doc.coverage = fresh.members, fresh.coverage
         self._fully_derived = True
         self._index()
-        return (), (), (), True
+        return Rederived(reset=True)
 
-    def _rederive_member(self, o: int, new_raw: str, r: int) -> tuple | None:
+    def _rederive_member(self, o: int, new_raw: str, r: int) -> Rederived | None:
         doc = self.doc
-        store = splice_store(doc.store, o, new_raw.encode("latin-1"))
+        store = doc.store.with_segment(o, new_raw.encode("latin-1"))
         built = self._mini_document(store, r)
         if built is None:
             return None
@@ -408,7 +409,7 @@ class EditSession(ElementChecks):
         sync_rows(doc.structure.members, doc.members, [r])
         sync_rows(doc.structure.coverages, doc.coverage, list(cov_rows))
         self._fully_derived = False
-        return (r,), tuple(cov_rows), (pos,), False
+        return Rederived((r,), tuple(cov_rows), (pos,))
 
     def _family(self, r: int, lo: int, hi: int) -> tuple[int, int]:
         """Rows of the family around member row ``r`` (from its subscriber to the next one)."""
@@ -551,3 +552,29 @@ class EditSession(ElementChecks):
 
 
 # ---------------------------------------------------------------------------------------------
+def _change(
+    action: str,
+    edit: Edit,
+    segment: int,
+    values: tuple[str, str, str, str],
+    rows: Rederived,
+    recheck: tuple[int, ...],
+) -> Change:
+    """The Change of one apply/undo/redo: ``values`` are (before, after, before_raw, after_raw)
+    as the step leaves them; the time is the edit's own for an apply, now for undo/redo."""
+    before, after, before_raw, after_raw = values
+    return Change(
+        action,
+        edit,
+        segment,
+        before,
+        after,
+        before_raw,
+        after_raw,
+        member_rows=rows.member_rows,
+        coverage_rows=rows.coverage_rows,
+        member_positions=rows.member_positions,
+        reset=rows.reset,
+        when=(edit.when if action == "apply" else None) or now_stamp(),
+        recheck_positions=recheck,
+    )

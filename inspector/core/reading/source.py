@@ -250,6 +250,39 @@ class SegmentStore:
         i = int(np.searchsorted(self.starts, offset, side="right")) - 1
         return max(1, min(len(self), i + 1))
 
+    # -- edits -----------------------------------------------------------------------------------
+    def spliced(self, ordinal: int, new: bytes) -> bytes:
+        """The file's bytes with segment ``ordinal``'s text (terminator excluded) set to ``new``."""
+        i = self._index(ordinal)
+        view = memoryview(self.data)  # slices of a view are not copies: one copy of the file
+        return b"".join((view[: int(self.starts[i])], new, view[int(self.ends[i]) :]))
+
+    def with_segment(self, ordinal: int, new: bytes) -> SegmentStore:
+        """A new store with segment ``ordinal``'s text set to ``new``: the same segments, later
+        offsets shifted. ``self`` is unchanged (its offset arrays are shared when nothing moves).
+
+        The segment id must stay the same (element 00 is never edited): the id cache is carried
+        over, and so are the line numbers unless a line break enters or leaves the segment.
+        """
+        i = self._index(ordinal)
+        s, e = int(self.starts[i]), int(self.ends[i])
+        delta = len(new) - (e - s)
+        starts, ends = self.starts, self.ends
+        if delta:
+            starts, ends = starts.copy(), ends.copy()
+            starts[i + 1 :] += delta
+            ends[i:] += delta
+        out = SegmentStore(
+            self.spliced(ordinal, new), self.path, self.delimiters, starts, ends, list(self.problems)
+        )
+        out._ids = self._ids
+        old = self.data[s:e]
+        if b"\n" not in old and b"\r" not in old and b"\n" not in new and b"\r" not in new:
+            out._lines = self._lines
+        # the bytes between segments are untouched, and so is what joins them
+        out._joint = self._joint
+        return out
+
 
 # ---------------------------------------------------------------------------------------------
 def read_file(path: str | Path) -> SegmentStore:

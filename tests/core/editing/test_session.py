@@ -179,6 +179,60 @@ def test_undo_redo_and_dirty(defect_file):
     assert not session.can_redo and len(session.history) == 2
 
 
+def test_undo_redo_state_is_public(defect_file):
+    """What Undo and Redo would do next, read from the session (the GUI keeps no stack)."""
+    data, defects = defect_file
+    o = defects["bad_birth_date"]["segment_pos"]
+    session = _session(data)
+    assert session.undo_entry is None and session.redo_entry is None and not session.undone
+    first = session.apply({"segment": o, "element": "DMG02", "value": "19810228"})
+    second = session.apply({"segment": o - 4, "element": "NM104", "value": "JULIANA"})
+    assert session.undo_entry is second and session.history == [first, second]
+
+    session.undo()
+    assert session.undo_entry is first and session.redo_entry is second
+    assert session.undone == [second] and session.history == [first]
+    session.undo()
+    assert session.undo_entry is None and session.undone == [second, first]
+    assert session.redo_entry is first  # the next Redo re-applies the oldest undone edit
+
+    redone = session.redo()
+    assert redone.action == "redo" and redone.edit == first.edit
+    assert session.undo_entry is first and session.redo_entry is second
+    session.apply({"segment": o, "element": "DMG03", "value": "M"})
+    assert session.redo_entry is None and not session.undone and not session.can_redo
+    # the lists handed out are copies: changing them does not change the session
+    session.history.clear()
+    session.undone.append(first)
+    assert session.can_undo and not session.can_redo
+
+
+def test_change_rows_and_times(defect_file):
+    """Each Change names the re-derived rows by field, and an apply carries its edit's time."""
+    data, defects = defect_file
+    hit = defects["bad_birth_date"]
+    o, pos = hit["segment_pos"], hit["member_pos"]
+    se = defects["wrong_se_count"]["segment_pos"]
+    session = _session(data)
+    when = "2025-03-04T05:06:07+00:00"
+    change = session.apply(Edit(o, "DMG02", "19810228", when=when))
+    assert change.when == when and change.edit.when == when
+    assert change.member_rows == (pos - 1,) and change.member_positions == (pos,)
+    assert change.coverage_rows == tuple(session.coverage_rows_of(pos - 1))
+    assert not change.reset and pos in change.recheck_positions
+    undone = session.undo()
+    assert undone.member_rows == (pos - 1,) and undone.when and not undone.reset
+    assert pos in undone.recheck_positions
+
+    reloaded = session.apply(Edit(se, "SE01", "1052", when=when))
+    assert reloaded.reset and reloaded.when == when
+    assert (reloaded.member_rows, reloaded.coverage_rows, reloaded.member_positions) == ((), (), ())
+    # an edit that changes nothing is not recorded, but its Change is dated like any other
+    same = session.apply(Edit(se, "SE01", "1052", when=when))
+    assert not same.changed and same.when == when and not same.reset
+    assert len(session.history) == 1
+
+
 def test_several_edits_touch_only_their_elements(defect_file):
     data, defects = defect_file
     store = read_bytes(data)
