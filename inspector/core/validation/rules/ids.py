@@ -112,8 +112,12 @@ def _keys(m: MemberView) -> list[tuple]:
     return keys
 
 
-def _person_ids(m: MemberView) -> dict[str, str] | None:
-    found = {q: v.strip() for q, v, _o in m.refs if q in PERSON_ID_QUALIFIERS and v.strip()}
+_Ids = tuple[tuple[str, str], ...]
+
+
+def _person_ids(m: MemberView) -> tuple[tuple[str, str], ...] | None:
+    """The member's person ids as (REF qualifier, value) pairs (a tuple: kept per member)."""
+    found = tuple((q, v.strip()) for q, v, _o in m.refs if q in PERSON_ID_QUALIFIERS and v.strip())
     return found or None
 
 
@@ -129,15 +133,15 @@ def _adds(m: MemberView) -> bool:
     )
 
 
-def _same_person(
-    a: MemberView, ia: dict[str, str] | None, b: MemberView, ib: dict[str, str] | None
-) -> bool:
+def _same_person(a: MemberView, ia: _Ids | None, b: MemberView, ib: _Ids | None) -> bool:
     """False when the two INS loops are clearly different people or different enrollments
-    (``ia``/``ib``: their person ids by REF qualifier)."""
+    (``ia``/``ib``: their person ids, see :func:`_person_ids`)."""
     if a.ssn and b.ssn and a.ssn != b.ssn:
         return False
-    if ia and ib and any(q in ib and ib[q] != v for q, v in ia.items()):
-        return False
+    if ia and ib:
+        by_q = dict(ib)
+        if any(q in by_q and by_q[q] != v for q, v in dict(ia).items()):
+            return False
     la, lb = a.lines, b.lines
     if la and lb and not la & lb:
         return False  # e.g. the same person's health and dental enrollments
@@ -159,7 +163,7 @@ _KEY_TEXT = {
 def duplicate_member(m: MemberView):
     # Looks back only, so it runs per member (while the member is at hand) with the keys seen
     # so far in the transaction kept in the transaction's scratch space.
-    seen: dict[tuple, tuple[MemberView, dict | None]] = m.tx.scratch.setdefault("dup-keys", {})
+    seen: dict[tuple, tuple[MemberView, _Ids | None]] = m.tx.scratch.setdefault("dup-keys", {})
     keys = _keys(m)
     if not keys:
         return
@@ -170,8 +174,9 @@ def duplicate_member(m: MemberView):
         if earlier is not None and _same_person(earlier[0], earlier[1], m, ids):
             hit = (k, earlier[0])
             break
+    entry = (m, ids)  # one tuple for all the member's keys (kept for the whole transaction)
     for k in keys:
-        seen.setdefault(k, (m, ids))
+        seen.setdefault(k, entry)
     if hit is not None:
         k, first = hit
         t = m.tx

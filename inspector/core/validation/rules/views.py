@@ -13,6 +13,7 @@ transaction rules do not need, so that a large file does not keep every element 
 from __future__ import annotations
 
 from collections.abc import Callable
+from sys import intern
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -50,11 +51,12 @@ class Coverage:
     def __init__(self, hd: int, els: list[str]) -> None:
         n = len(els)
         self.hd = hd  # ordinal of the HD
-        self.maintenance = els[1] if n > 1 else ""  # HD01
-        self.line = els[3] if n > 3 else ""  # HD03
-        self.level = els[5] if n > 5 else ""  # HD05
+        # codes, kept until the end of the transaction: one string object per distinct code
+        self.maintenance = intern(els[1]) if n > 1 else ""  # HD01
+        self.line = intern(els[3]) if n > 3 else ""  # HD03
+        self.level = intern(els[5]) if n > 5 else ""  # HD05
         self.dates: dict[str, tuple[int, str, str]] = {}  # qualifier -> (ordinal, DTP02, DTP03)
-        self.policies: list[str] = []
+        self.policies: list[str] | tuple[str, ...] = []  # a tuple once released
 
 
 class MemberView:
@@ -146,7 +148,7 @@ class MemberView:
 
         A 50,000-member file would otherwise keep hundreds of MB of element strings alive until
         the end of the transaction. Kept: pos, index, first/last, ins_o, is_sub, rel,
-        maintenance, sub_id, nm1/nm1_o, birth/birth_ok, coverages (HD01/HD03/HD05, ordinal,
+        maintenance, sub_id, nm1 (name and SSN)/nm1_o, birth/birth_ok, coverages (HD01/HD03/HD05, ordinal,
         policies) and ``policies``; a subscriber's n3/n4 until the next subscriber (see
         :meth:`forget_address`); categories and money only if ``"categories"`` is in ``keep``
         (transaction rules declare this with ``uses=``). Everything else becomes ``None``.
@@ -154,10 +156,14 @@ class MemberView:
         self.odd_dtps = self.mdates = self.names = self.dmg = None  # type: ignore[assignment]
         self.ins = self.prev = self.head = self.refs = None  # type: ignore[assignment]
         self._cache = None  # type: ignore[assignment]
+        nm1 = self.nm1
+        if len(nm1) > 5:  # keep NM103/NM104 (name) and NM108/NM109 (SSN) at their places
+            self.nm1 = ["", "", "", *nm1[3:5], "", "", "", *nm1[8:10]]
         if not self.is_sub:
             self.n3 = self.n4 = None
         for c in self.coverages:
             c.dates = None  # type: ignore[assignment]
+            c.policies = tuple(c.policies)
         if "categories" not in keep:
             self.categories = self.money = None  # type: ignore[assignment]
 
@@ -405,12 +411,15 @@ class MemberReader:
         ins = m.ins = texts[0].split(sep) if texts else ["INS"]
         n = len(ins)
         m.is_sub = n > 1 and ins[1] == "Y"
-        m.rel = ins[2] if n > 2 else ""
-        m.maintenance = ins[3] if n > 3 else ""
+        m.rel = intern(ins[2]) if n > 2 else ""  # codes: see Coverage
+        m.maintenance = intern(ins[3]) if n > 3 else ""
         o = self.nm1[index]
         if o:
             m.nm1_o = o
-            m.nm1 = next(els for k, els in m.names if k == o)
+            for k, els in m.names:  # the 2100A NM1 is one of the member's names
+                if k == o:
+                    m.nm1 = els
+                    break
         o = self.dmg[index]
         if o:
             m.dmg_o = o
