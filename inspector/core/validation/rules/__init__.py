@@ -172,8 +172,8 @@ def _run_transaction(
         m.release(plan.keep)  # transaction rules need only the summary fields
         tv.add(m)
         prev = m
-    for r, fn in plan.transaction:
-        found = fn(tv)
+    for r, check in plan.transaction:
+        found = check(tv)
         if found:
             for p in found:
                 emit(r, p, None)

@@ -139,9 +139,9 @@ def end_before_begin(m: MemberView):
             if begin_q is not None and begin_q in mdates:
                 yield from _compare(begin_q, mdates[begin_q], end_q, end)
     for c in m.coverages:
-        end = c.dates.get("349")
-        if end is not None and "348" in c.dates:
-            yield from _compare("348", c.dates["348"], "349", end)
+        benefit_end = c.dates.get("349")
+        if benefit_end is not None and "348" in c.dates:
+            yield from _compare("348", c.dates["348"], "349", benefit_end)
     for o, els in m.odd_dtps:  # RD8 ranges are never on the fast path
         if len(els) > 3 and els[2] == "RD8":
             parts = els[3].split("-")

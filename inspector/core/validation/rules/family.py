@@ -92,7 +92,7 @@ def family_of(m: MemberView) -> MemberView | None:
     if m.is_sub:
         return m
     if m.family is not False:  # computed already (False = not yet)
-        return m.family
+        return m.family  # type: ignore[return-value]
     found = None
     head, prev = m.head, m.prev
     if head is not None and prev is not None and m.sub_id and head.sub_id:

@@ -175,10 +175,11 @@ def premium_sum(t: TransactionView):
         complete = t.full_file or all(m.maintenance == "021" for m in family)
         for c, tot in tots:
             # a member without PRE AMT 1 for that date: the sum cannot be checked
-            shares = [pick(premiums.get(m, (None,))[0], c.date) for m in family]
-            if any(x is None for x in shares):
+            picked = [pick(premiums.get(m, (None,))[0], c.date) for m in family]
+            shares = [x for x in picked if x is not None]
+            if len(shares) < len(picked):
                 continue
-            total = sum(x[1] for x in shares)  # type: ignore[index]
+            total = sum(x[1] for x in shares)
             if abs(total - tot) <= 0.01 + 1e-9 or (total < tot and not complete):
                 continue
             yield Problem(

@@ -35,22 +35,20 @@ class MoneyInfo:
         self.long_decimals: list[tuple[Category, float]] = []
         cache = _AMOUNTS
         for c in cats:
-            x = cache.get(c.value, _UNSEEN)
-            if x is _UNSEEN:
-                x = parse_amount(c.value)
+            value: str = c.value  # type: ignore[assignment]  # only categories with a REF
+            x = cache[value] if value in cache else parse_amount(value)
             if x is None:
                 self.not_numbers.append(c)
                 continue
             self.by_name.setdefault(c.name, []).append((c, x))
             if x < 0:
                 self.negatives.append((c, x))
-            dot = c.value.find(".")
-            if dot >= 0 and len(c.value) - dot > 3:
+            dot = value.find(".")
+            if dot >= 0 and len(value) - dot > 3:
                 self.long_decimals.append((c, x))
 
 
 _NO_MONEY = MoneyInfo([])
-_UNSEEN = object()
 
 
 def money_info(m: MemberView) -> MoneyInfo:
@@ -135,7 +133,7 @@ def amount_not_number(m: MemberView):
             "REF02",
             c.value,
             f"The {c.name} amount '{c.value}'{_when(c)} is "
-            f"not a number: {_not_number_hint(c.value)}.",
+            f"not a number: {_not_number_hint(c.value or '')}.",
         )
 
 
@@ -212,8 +210,8 @@ def tot_res_mismatch(m: MemberView):
         tot = pick(tots, c.date, carry=False)
         if tot is None:
             continue
-        others = [(name, pick(found.get(name), c.date)) for name in _OTHER_PAYERS]
-        others = [(name, x[1]) for name, x in others if x is not None]
+        paid = [(name, pick(found.get(name), c.date)) for name in _OTHER_PAYERS]
+        others = [(name, x[1]) for name, x in paid if x is not None]
         expected = tot[1] - sum(x for _, x in others)
         if abs(owed - expected) > 0.01 + 1e-9:
             parts = [f"PRE AMT TOT {money(tot[1])}"] + [f"{n} {money(x)}" for n, x in others]

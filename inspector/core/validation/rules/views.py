@@ -56,7 +56,7 @@ class Coverage:
         self.line = intern(els[3]) if n > 3 else ""  # HD03
         self.level = intern(els[5]) if n > 5 else ""  # HD05
         self.dates: dict[str, tuple[int, str, str]] = {}  # qualifier -> (ordinal, DTP02, DTP03)
-        self.policies: list[str] | tuple[str, ...] = []  # a tuple once released
+        self.policies: list[str] = []  # a tuple once released
 
 
 class MemberView:
@@ -163,7 +163,7 @@ class MemberView:
             self.n3 = self.n4 = None
         for c in self.coverages:
             c.dates = None  # type: ignore[assignment]
-            c.policies = tuple(c.policies)
+            c.policies = tuple(c.policies)  # type: ignore[assignment]
         if "categories" not in keep:
             self.categories = self.money = None  # type: ignore[assignment]
 
