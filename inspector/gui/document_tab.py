@@ -9,8 +9,9 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from inspector.gui.banner import ActivityRow, Banner
+from inspector.gui.editing.controller import DocumentEditor
 from inspector.gui.editing.recovery_banner import RecoveryBanner
-from inspector.gui.editing.tab_editing import TabEditing
+from inspector.gui.editing.tab_editing import EditingViews, TabEditing
 from inspector.gui.message_pages import LoadingPage, MessagePage
 from inspector.gui.models.findings_model import FindingsModel
 from inspector.gui.models.record_model import RecordModel
@@ -149,15 +150,35 @@ class DocumentTab(QWidget):
     @property
     def dirty(self) -> bool:
         """The document has corrections that were not saved as a corrected 834."""
-        return self.editing is not None and self.editing.editor.dirty
+        return self.editing is not None and self.editing.dirty
 
     @property
     def can_undo(self) -> bool:
-        return self.editing is not None and self.editing.editor.can_undo
+        return self.editing is not None and self.editing.can_undo
 
     @property
     def can_redo(self) -> bool:
-        return self.editing is not None and self.editing.editor.can_redo
+        return self.editing is not None and self.editing.can_redo
+
+    @property
+    def edit_count(self) -> int:
+        """Corrections in effect (0 before the file is loaded)."""
+        return self.editing.edit_count if self.editing is not None else 0
+
+    @property
+    def editor(self) -> DocumentEditor | None:
+        """The corrections of the loaded document (None until it is loaded)."""
+        if self.state != "loaded" or self.editing is None:
+            return None
+        return self.editing.editor
+
+    def undo_text(self) -> str | None:
+        """Undo's menu text ("Undo Birth date (DMG02)"), or None when there is nothing to undo."""
+        return self.editing.undo_text() if self.editing is not None and self.can_undo else None
+
+    def redo_text(self) -> str | None:
+        """Redo's menu text, or None when there is nothing to redo."""
+        return self.editing.redo_text() if self.editing is not None and self.can_redo else None
 
     def undo(self) -> None:
         if self.editing is not None and self.state == "loaded":
@@ -295,11 +316,32 @@ class DocumentTab(QWidget):
         self.segments.set_model(SegmentsModel(prepared.doc, index, self))
         self.findings.set_model(FindingsModel(prepared.doc.store, self))
         self.sync = SelectionSync(self.members, self.coverage, self.segments, self.findings, self)
-        self.editing = TabEditing(
-            self, prepared, use_pyx12=self.use_pyx12, use_rules=self.use_rules
+        views = EditingViews(
+            self.members,
+            self.coverage,
+            self.segments,
+            self.findings.model,
+            self.history,
+            self.recovery,
+            dialog_parent=self,
         )
-        self.editing.edits_changed.connect(self.edits_changed)
-        self.editing.status_reported.connect(self.status_changed)
+        editing = TabEditing(
+            views,
+            prepared,
+            self.path.name,
+            use_pyx12=self.use_pyx12,
+            use_rules=self.use_rules,
+            parent=self,
+        )
+        editing.edits_changed.connect(self.edits_changed)
+        editing.status_reported.connect(self.status_changed)
+        editing.notice_requested.connect(self.show_notice)
+        editing.notice_withdrawn.connect(self.notice.hide)
+        editing.summary_changed.connect(self.summary.show_summary)
+        editing.findings_replaced.connect(self.findings_replaced)
+        editing.history_wanted.connect(self._on_editing_history_wanted)
+        self.editing = editing
+        editing.start()
         self.summary.show_summary(prepared.summary)
         self.summary.show_counts(0, 0, running=True)
         self._restore_headers()
@@ -399,6 +441,19 @@ class DocumentTab(QWidget):
         if not self._refresh.isActive():
             self._refresh.start()
 
+    @Slot(bool)
+    def _on_editing_history_wanted(self, wanted: bool) -> None:
+        if wanted and self.history.isHidden():
+            self.history.show()
+            sizes = self.bottom.sizes()
+            total = sum(sizes)
+            if total > 0 and sizes[-1] < 200:
+                # the findings keep two thirds: their messages matter more than the history
+                self.bottom.setSizes([total * 2 // 3, total - total * 2 // 3])
+        elif not wanted:
+            self.history.hide()
+
+    @Slot(str, str)
     def show_notice(self, text: str, tone: str = "info") -> None:
         """A message about edits or exports above the tables (replacing the previous one)."""
         self.notice.hide()

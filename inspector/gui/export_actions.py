@@ -27,6 +27,7 @@ from inspector.gui.settings import Settings
 
 if TYPE_CHECKING:
     from inspector.gui.document_tab import DocumentTab
+    from inspector.gui.editing.controller import DocumentEditor
 
 CSV_FILTER = "CSV files (*.csv);;All files (*)"
 X12_FILTER = "X12 files (*.834 *.edi *.txt *.x12);;All files (*)"
@@ -104,21 +105,11 @@ class Exporter(QObject):
         return path
 
     def export_members(self, tab: DocumentTab) -> Path | None:
-        return self._export_table(
-            tab,
-            tab.members.model if tab.state == "loaded" else None,
-            "members",
-            "members.csv",
-            write_members_csv,
-        )
+        return self._export_table(tab, "members", "members", "members.csv", write_members_csv)
 
     def export_coverage(self, tab: DocumentTab) -> Path | None:
         return self._export_table(
-            tab,
-            tab.coverage.model if tab.state == "loaded" else None,
-            "coverage rows",
-            "coverage.csv",
-            write_coverage_csv,
+            tab, "coverage", "coverage rows", "coverage.csv", write_coverage_csv
         )
 
     def export_findings(self, tab: DocumentTab) -> Path | None:
@@ -222,10 +213,13 @@ class Exporter(QObject):
         )
 
     # -- helpers ----------------------------------------------------------------------------
-    def _export_table(self, tab: DocumentTab, model, noun: str, name: str, write) -> Path | None:
+    def _export_table(
+        self, tab: DocumentTab, table: str, noun: str, name: str, write
+    ) -> Path | None:
         editor = self._editor(tab)
-        if editor is None or model is None:
+        if editor is None:
             return None
+        model = tab.members.model if table == "members" else tab.coverage.model
         scope = self._scope(model, noun)
         if scope is None:
             return None
@@ -262,11 +256,11 @@ class Exporter(QObject):
             return " (all rows, in file order)"
         return " (all rows, in the table's order)" if model.sort_column != NATURAL else ""
 
-    def _editor(self, tab: DocumentTab | None):
-        if tab is None or tab.state != "loaded" or tab.editing is None:
+    def _editor(self, tab: DocumentTab | None) -> DocumentEditor | None:
+        editor = tab.editor if tab is not None else None
+        if editor is None:
             self.export_failed.emit("Open an 834 file (and let it finish loading) to export.")
-            return None
-        return tab.editing.editor
+        return editor
 
     def _suggest(self, tab: DocumentTab, ending: str) -> Path:
         folder = self.settings.export_folder() or tab.path.parent

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QStackedWidget, QTabWidget
 
 from inspector.gui import dialogs, gc_guard
@@ -22,6 +23,9 @@ from inspector.resources import demo_path
 FILE_FILTER = "X12 834 files (*.834 *.edi *.txt *.x12 *.dat);;All files (*)"
 QUIT_WAIT_S = 5.0
 DIRTY = "\u2022 "  # marks a document with unsaved corrections (tab and window title)
+
+#: A command on the current document tab (run only when there is one).
+TabCommand = Callable[[DocumentTab], object]
 
 
 class MainWindow(QMainWindow):
@@ -126,8 +130,7 @@ class MainWindow(QMainWindow):
 
     def ask_unsaved_changes(self, tab: DocumentTab) -> str:
         """ "save", "discard" or "cancel" for a tab with unsaved corrections (tests replace it)."""
-        count = len(tab.editing.editor.history) if tab.editing is not None else 0
-        return dialogs.ask_unsaved(self, tab.path.name, count)
+        return dialogs.ask_unsaved(self, tab.path.name, tab.edit_count)
 
     def _settle_unsaved(self, tab: DocumentTab) -> bool:
         """True when the tab may close: nothing unsaved, saved now, or discarded."""
@@ -155,40 +158,45 @@ class MainWindow(QMainWindow):
         a.recent.file_chosen.connect(self._on_recent_file_chosen)
         a.close_tab.triggered.connect(self._on_close_tab_triggered)
         a.quit.triggered.connect(self.close)
-        for number, action in enumerate(a.view_actions):
-            action.triggered.connect(lambda _c=False, n=number: self._with_tab("focus_view", n))
-        a.next_view.triggered.connect(lambda: self._with_tab("cycle_view", 1))
-        a.previous_view.triggered.connect(lambda: self._with_tab("cycle_view", -1))
-        a.filter.triggered.connect(lambda: self._with_tab("focus_filter"))
         a.goto.triggered.connect(self._on_goto_triggered)
-        a.next_finding.triggered.connect(lambda: self._with_tab("step_finding", 1))
-        a.previous_finding.triggered.connect(lambda: self._with_tab("step_finding", -1))
         a.next_tab.triggered.connect(lambda: self._step_tab(1))
         a.previous_tab.triggered.connect(lambda: self._step_tab(-1))
         a.stop_checks.triggered.connect(self._on_stop_checks_triggered)
-        a.undo.triggered.connect(lambda: self._with_tab("undo"))
-        a.redo.triggered.connect(lambda: self._with_tab("redo"))
-        a.save_corrected.triggered.connect(lambda: self._export("save_corrected"))
-        for action, method in (
-            (a.export_corrections, "export_corrections"),
-            (a.export_members, "export_members"),
-            (a.export_coverage, "export_coverage"),
-            (a.export_findings, "export_findings"),
-            (a.export_834, "save_corrected"),
-            (a.export_ack, "export_ack"),
-        ):
-            action.triggered.connect(lambda _c=False, m=method: self._export(m))
         a.about.triggered.connect(self._on_about_triggered)
         a.shortcuts.triggered.connect(self._on_shortcuts_triggered)
         a.open_demo.setEnabled(demo_path().is_file())
+        for action, command in self._tab_commands():
+            action.triggered.connect(lambda _c=False, run=command: self._with_tab(run))
 
-    def _with_tab(self, method: str, *args) -> None:
+    def _tab_commands(self) -> list[tuple[QAction, TabCommand]]:
+        """The actions that act on the current tab, each with what it does."""
+        a, exporter = self.actions_, self.exporter
+        commands: list[tuple[QAction, TabCommand]] = [
+            (action, lambda tab, n=number: tab.focus_view(n))
+            for number, action in enumerate(a.view_actions)
+        ]
+        commands += [
+            (a.next_view, lambda tab: tab.cycle_view(1)),
+            (a.previous_view, lambda tab: tab.cycle_view(-1)),
+            (a.filter, DocumentTab.focus_filter),
+            (a.next_finding, lambda tab: tab.step_finding(1)),
+            (a.previous_finding, lambda tab: tab.step_finding(-1)),
+            (a.undo, DocumentTab.undo),
+            (a.redo, DocumentTab.redo),
+            (a.save_corrected, exporter.save_corrected),
+            (a.export_corrections, exporter.export_corrections),
+            (a.export_members, exporter.export_members),
+            (a.export_coverage, exporter.export_coverage),
+            (a.export_findings, exporter.export_findings),
+            (a.export_834, exporter.save_corrected),
+            (a.export_ack, exporter.export_ack),
+        ]
+        return commands
+
+    def _with_tab(self, command: TabCommand) -> None:
         tab = self.current_tab()
         if tab is not None:
-            getattr(tab, method)(*args)
-
-    def _export(self, method: str) -> None:
-        getattr(self.exporter, method)(self.current_tab())
+            command(tab)
 
     def _step_tab(self, delta: int) -> None:
         if self.tabs.count():
@@ -265,11 +273,7 @@ class MainWindow(QMainWindow):
             self.actions_.set_edit_state(None, None)
             return
         self.setWindowTitle(f"{DIRTY if tab.dirty else ''}{tab.path.name} \u2014 {APP_TITLE}")
-        editing = tab.editing
-        self.actions_.set_edit_state(
-            editing.undo_text() if editing is not None and tab.can_undo else None,
-            editing.redo_text() if editing is not None and tab.can_redo else None,
-        )
+        self.actions_.set_edit_state(tab.undo_text(), tab.redo_text())
 
     @Slot(str)
     def _on_exporter_exported(self, message: str) -> None:

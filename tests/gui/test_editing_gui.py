@@ -416,3 +416,27 @@ def test_coverage_cells_are_edited_with_editors_that_fit(qtbot, window, demo_cop
     assert amount.data() == "920.00"
     assert tab.segments.model.index(ordinal - 1, 3).data() == "REF*9X*920.00"
     assert tab.history.model.entry(0).what == "Pre Amt 1 (REF02)"
+
+
+def test_undo_and_redo_texts_follow_the_session(qtbot, window, demo_copy):
+    """The menu names what Undo and Redo would do next, read from the session's own stacks."""
+    tab = _open(qtbot, window, demo_copy)
+    undo, redo = window.actions_.undo, window.actions_.redo
+    assert _edit_birth_date(qtbot, tab)
+    with qtbot.waitSignal(tab.editing.editor.revalidation_finished, timeout=REVALIDATE_MS):
+        assert tab.members.model.setData(_cell(tab, BAD_ROW, "gender"), "M", EDIT)
+    assert undo.text() == "Undo Gender (DMG03)" and not redo.isEnabled()
+    for expected_undo, expected_redo in (
+        ("Undo Birth date (DMG02)", "Redo Gender (DMG03)"),
+        ("&Undo", "Redo Birth date (DMG02)"),
+    ):
+        with qtbot.waitSignal(tab.editing.editor.revalidation_finished, timeout=REVALIDATE_MS):
+            undo.trigger()
+        assert (undo.text(), redo.text()) == (expected_undo, expected_redo)
+    session = tab.editing.editor.session
+    assert tab.editing.editor.next_redo() is session.redo_entry
+    assert [c.edit.element for c in session.undone] == ["DMG03", "DMG02"]
+    with qtbot.waitSignal(tab.editing.editor.revalidation_finished, timeout=REVALIDATE_MS):
+        redo.trigger()
+    assert (undo.text(), redo.text()) == ("Undo Birth date (DMG02)", "Redo Gender (DMG03)")
+    assert tab.edit_count == 1 and tab.history.model.rowCount() == 1

@@ -59,7 +59,6 @@ class DocumentEditor(QObject):
         self.touched: set[int] = set()  # member positions whose findings come from re-checks
         self._rebase_journal = False
         self._journal_error_shown = False
-        self._undone: list[Change] = []  # what Redo would re-apply, last on top
         self.revalidator = Revalidator(
             self.session, use_pyx12=use_pyx12, use_rules=use_rules, profiles=profiles, parent=self
         )
@@ -89,12 +88,12 @@ class DocumentEditor(QObject):
         return self.session.history
 
     def last_change(self) -> Change | None:
-        history = self.session.history
-        return history[-1] if history else None
+        """The change Undo would revert (for the menu text)."""
+        return self.session.undo_entry
 
     def next_redo(self) -> Change | None:
         """The change Redo would re-apply (for the menu text)."""
-        return self._undone[-1] if self._undone and self.session.can_redo else None
+        return self.session.redo_entry
 
     # -- reading values ---------------------------------------------------------------------
     def element_value(self, segment: int, element: str) -> str:
@@ -185,13 +184,6 @@ class DocumentEditor(QObject):
         return change
 
     def _after(self, change: Change) -> None:
-        if change.action == "undo":
-            self._undone.append(change)
-        elif change.action == "redo":
-            if self._undone:
-                self._undone.pop()
-        else:
-            self._undone.clear()
         self.revalidator.document_changed()
         self._keep_journal()
         self.touched.update(change.member_positions)
@@ -244,7 +236,6 @@ class DocumentEditor(QObject):
         except Exception as exc:  # EditRejected, or a journal of another version of the file
             problem = getattr(exc, "reason", None) or str(exc)
         restored = self.session.history[before:]
-        self._undone.clear()
         self.revalidator.document_changed()
         positions: list[int] = []
         for change in restored:

@@ -3,14 +3,18 @@
 After every edit, undo or redo the touched member's rows are refreshed in the members, coverage
 and segments views (a model reset only when the core rebuilt the tables), the history is redrawn,
 and the member is re-checked in the background; its findings and row tints are then replaced.
+
+The tab hands over what corrections touch (:class:`EditingViews`) and hears back through
+signals (notices, the summary, the history panel's visibility, replaced findings); this object
+never reaches into the tab itself.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtWidgets import QAbstractItemView, QTableView, QToolTip
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QToolTip, QWidget
 
 from inspector.core.editing.session import Change, parse_element
 from inspector.core.findings import Finding
@@ -19,18 +23,20 @@ from inspector.core.validation.locate import Locator
 from inspector.gui.editing.controller import RECOVERY_FIRST, DocumentEditor
 from inspector.gui.editing.delegates import FieldDelegate, shown_date
 from inspector.gui.editing.element_names import element_name
+from inspector.gui.editing.recovery_banner import RecoveryBanner
 from inspector.gui.editing.segment_editor import SegmentEditor
 from inspector.gui.models.finding_index import FindingIndex, RowFindings
+from inspector.gui.models.findings_model import FindingsModel
 from inspector.gui.models.history_model import HistoryEntry, HistoryModel
 from inspector.gui.models.table_data import (
     build_coverage_table,
     build_member_table,
     coverage_extra_segments,
 )
+from inspector.gui.panels.history_panel import HistoryPanel
+from inspector.gui.panels.record_panels import RecordPanel
+from inspector.gui.panels.segments_panel import SegmentsPanel
 from inspector.gui.prepared import PreparedDocument
-
-if TYPE_CHECKING:
-    from inspector.gui.document_tab import DocumentTab
 
 _VERB = {"apply": "Changed", "undo": "Undid", "redo": "Redid"}
 _EDIT_TRIGGERS = (
@@ -38,18 +44,48 @@ _EDIT_TRIGGERS = (
 )
 
 
+@dataclass(frozen=True)
+class EditingViews:
+    """The parts of a document tab that corrections update (their models already set)."""
+
+    members: RecordPanel
+    coverage: RecordPanel
+    segments: SegmentsPanel
+    findings: FindingsModel
+    history: HistoryPanel
+    recovery: RecoveryBanner
+    dialog_parent: QWidget  # the segment editor opens over this widget
+
+
 class TabEditing(QObject):
     """Everything about correcting the document shown in one tab."""
 
     edits_changed = Signal()  # undo/redo availability or the unsaved state changed
     status_reported = Signal(str)
+    notice_requested = Signal(str, str)  # text, tone: replaces the notice above the tables
+    notice_withdrawn = Signal()  # the refusal the notice shows no longer applies
+    summary_changed = Signal(dict)  # the document's summary after a change
+    findings_replaced = Signal()  # a member's findings were replaced after a re-check
+    history_wanted = Signal(bool)  # whether the history panel should be shown
 
     def __init__(
-        self, tab: DocumentTab, prepared: PreparedDocument, *, use_pyx12: bool, use_rules: bool
+        self,
+        views: EditingViews,
+        prepared: PreparedDocument,
+        file_name: str,
+        *,
+        use_pyx12: bool,
+        use_rules: bool,
+        parent: QObject | None = None,
     ) -> None:
-        super().__init__(tab)
-        self.tab = tab
+        super().__init__(parent)
+        self.views = views
         self.prepared = prepared
+        self.file_name = file_name
+        self.members_model = views.members.model
+        self.coverage_model = views.coverage.model
+        self.segments_model = views.segments.model
+        self.findings_model = views.findings
         self.editor = DocumentEditor(
             prepared.doc,
             prepared.journal,
@@ -62,19 +98,19 @@ class TabEditing(QObject):
         self.last_rejection = ""
         self._showing_refusal = False  # the notice shows a refused value (gone after an edit)
         for panel, slot in (
-            (tab.members, self._on_members_model_edit_rejected),
-            (tab.coverage, self._on_coverage_model_edit_rejected),
+            (views.members, self._on_members_model_edit_rejected),
+            (views.coverage, self._on_coverage_model_edit_rejected),
         ):
             panel.model.set_editor(self.editor)
             panel.view.setItemDelegate(FieldDelegate(panel.view))
             panel.view.setEditTriggers(_EDIT_TRIGGERS)
             panel.model.edit_rejected.connect(slot)
-        tab.segments.segment_edit_requested.connect(self._on_segments_segment_edit_requested)
+        views.segments.segment_edit_requested.connect(self._on_segments_segment_edit_requested)
         self.history_model = HistoryModel(self.describe, self)
-        tab.history.set_model(self.history_model)
-        tab.history.segment_chosen.connect(self._on_history_segment_chosen)
-        tab.recovery.restore_requested.connect(self._on_recovery_restore_requested)
-        tab.recovery.discard_requested.connect(self._on_recovery_discard_requested)
+        views.history.set_model(self.history_model)
+        views.history.segment_chosen.connect(self._on_history_segment_chosen)
+        views.recovery.restore_requested.connect(self._on_recovery_restore_requested)
+        views.recovery.discard_requested.connect(self._on_recovery_discard_requested)
         editor = self.editor
         editor.change_applied.connect(self._on_editor_change_applied)
         editor.member_revalidated.connect(self._on_editor_member_revalidated)
@@ -83,8 +119,30 @@ class TabEditing(QObject):
         editor.journal_failed.connect(self._on_editor_journal_failed)
         if editor.recovery_pending:
             edits = prepared.recoverable
-            tab.recovery.offer(tab.path.name, len(edits), edits[-1].when if edits else None)
+            views.recovery.offer(file_name, len(edits), edits[-1].when if edits else None)
+
+    def start(self) -> None:
+        """Show the initial state (call once the signals are connected)."""
         self._on_editor_state_changed()
+
+    # -- state ------------------------------------------------------------------------------
+    @property
+    def dirty(self) -> bool:
+        """There are corrections not saved as a corrected 834."""
+        return self.editor.dirty
+
+    @property
+    def can_undo(self) -> bool:
+        return self.editor.can_undo
+
+    @property
+    def can_redo(self) -> bool:
+        return self.editor.can_redo
+
+    @property
+    def edit_count(self) -> int:
+        """Corrections in effect (what Undo can step back through)."""
+        return len(self.editor.history)
 
     # -- commands ---------------------------------------------------------------------------
     def undo(self) -> Change | None:
@@ -110,7 +168,11 @@ class TabEditing(QObject):
             self.dialog.close()
         named = [f.element for f in self.prepared.index.at_segment(ordinal) if f.element]
         dialog = SegmentEditor(
-            self.editor.doc.store, ordinal, self.editor, self.where(ordinal), self.tab
+            self.editor.doc.store,
+            ordinal,
+            self.editor,
+            self.where(ordinal),
+            self.views.dialog_parent,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(self._on_dialog_finished)
@@ -182,21 +244,21 @@ class TabEditing(QObject):
     # -- slots: the editor ------------------------------------------------------------------
     @Slot(object)
     def _on_editor_change_applied(self, change: Change) -> None:
-        tab, doc = self.tab, self.editor.doc
+        doc = self.editor.doc
         if change.reset:
             self._rebuild()
         else:
-            tab.members.model.rows_edited(change.member_rows)
-            tab.coverage.model.rows_edited(change.coverage_rows)
-            tab.segments.model.segments_edited(doc, [change.segment])
-            tab.findings.model.set_store(doc.store)
+            self.members_model.rows_edited(change.member_rows)
+            self.coverage_model.rows_edited(change.coverage_rows)
+            self.segments_model.segments_edited(doc, [change.segment])
+            self.findings_model.set_store(doc.store)
         self.history_model.set_history(self.editor.history)
-        tab.summary.show_summary(doc.summary())  # e.g. adds/terms after an INS03 change
+        self.summary_changed.emit(doc.summary())  # e.g. adds/terms after an INS03 change
         if self.dialog is not None:
             self.dialog.refresh(doc.store)
             self.dialog.clear_message()
         if self._showing_refusal:
-            tab.notice.hide()
+            self.notice_withdrawn.emit()
             self._showing_refusal = False
         entry = self.describe(change)
         self.status_reported.emit(
@@ -213,16 +275,16 @@ class TabEditing(QObject):
 
     @Slot(int, list)
     def _on_editor_member_revalidated(self, pos: int, findings: list) -> None:
-        tab, index = self.tab, self.prepared.index
+        index = self.prepared.index
         belongs = self.editor.belongs_to(pos)
         m_gone, c_gone, s_gone = index.remove_where(belongs)
-        tab.findings.model.remove_where(belongs)
+        self.findings_model.remove_where(belongs)
         m_new, c_new, s_new = index.add(findings)
-        tab.findings.model.append(findings)
-        tab.members.model.findings_changed(m_gone | m_new)
-        tab.coverage.model.findings_changed(c_gone | c_new)
-        tab.segments.model.findings_changed(s_gone + s_new)
-        tab.findings_replaced()
+        self.findings_model.append(findings)
+        self.members_model.findings_changed(m_gone | m_new)
+        self.coverage_model.findings_changed(c_gone | c_new)
+        self.segments_model.findings_changed(s_gone + s_new)
+        self.findings_replaced.emit()
 
     @Slot(int, str)
     def _on_editor_revalidation_failed(self, pos: int, message: str) -> None:
@@ -233,23 +295,14 @@ class TabEditing(QObject):
 
     @Slot()
     def _on_editor_state_changed(self) -> None:
-        editor, tab = self.editor, self.tab
-        wanted = bool(editor.history) or editor.can_redo
-        if wanted and tab.history.isHidden():
-            tab.history.show()
-            sizes = tab.bottom.sizes()
-            total = sum(sizes)
-            if total > 0 and sizes[-1] < 200:
-                # the findings keep two thirds: their messages matter more than the history
-                tab.bottom.setSizes([total * 2 // 3, total - total * 2 // 3])
-        elif not wanted:
-            tab.history.hide()
+        editor = self.editor
+        self.history_wanted.emit(bool(editor.history) or editor.can_redo)
         state = (
             "unsaved"
             if editor.dirty
             else (f"saved to {editor.saved_path.name}" if editor.saved_path else "")
         )
-        tab.history.update_count(state)
+        self.views.history.update_count(state)
         self.edits_changed.emit()
 
     @Slot(str)
@@ -259,11 +312,11 @@ class TabEditing(QObject):
     # -- slots: views, banner, dialog -------------------------------------------------------
     @Slot(str, int, int)
     def _on_members_model_edit_rejected(self, reason: str, row: int, column: int) -> None:
-        self._rejected(self.tab.members.view, reason, row, column)
+        self._rejected(self.views.members.view, reason, row, column)
 
     @Slot(str, int, int)
     def _on_coverage_model_edit_rejected(self, reason: str, row: int, column: int) -> None:
-        self._rejected(self.tab.coverage.view, reason, row, column)
+        self._rejected(self.views.coverage.view, reason, row, column)
 
     def _rejected(self, view: QTableView, reason: str, row: int, column: int) -> None:
         model = view.model()
@@ -291,35 +344,33 @@ class TabEditing(QObject):
 
     @Slot(int)
     def _on_history_segment_chosen(self, ordinal: int) -> None:
-        self.tab.segments.show_segments(ordinal, center=True)
+        self.views.segments.show_segments(ordinal, center=True)
 
     @Slot()
     def _on_recovery_restore_requested(self) -> None:
-        self.tab.recovery.hide()
+        self.views.recovery.hide()
         problem = self.editor.restore()
         n = len(self.editor.history)
         if problem:
             self._notice(f"{n} correction(s) were restored, but not all: {problem}", "warning")
         self.status_reported.emit(
-            f"Restored {n} unsaved correction{'s' if n != 1 else ''} to {self.tab.path.name}"
+            f"Restored {n} unsaved correction{'s' if n != 1 else ''} to {self.file_name}"
         )
 
     @Slot()
     def _on_recovery_discard_requested(self) -> None:
-        self.tab.recovery.hide()
+        self.views.recovery.hide()
         self.editor.discard_recovery()
         self.status_reported.emit("The unsaved corrections of the earlier session were discarded")
 
     # -- helpers ----------------------------------------------------------------------------
     def _notice(self, text: str, tone: str) -> None:
-        notice = self.tab.notice
-        notice.hide()  # replace, not append to, the previous message
-        notice.show_message(text, tone)
+        self.notice_requested.emit(text, tone)  # replaces the previous message
         self._showing_refusal = False
 
     def _rebuild(self) -> None:
         """The core re-derived the whole document: new tables, index and segment view."""
-        tab, p, doc = self.tab, self.prepared, self.editor.doc
+        p, doc, views = self.prepared, self.editor.doc, self.views
         findings = list(p.index.findings)
         p.members = build_member_table(doc)
         p.coverage = build_coverage_table(doc)
@@ -330,9 +381,9 @@ class TabEditing(QObject):
         index.add(findings)
         p.index = index
         p.locator = Locator(doc)
-        tab.members.model.replace_table(p.members, index.members, index)
-        tab.coverage.model.replace_table(p.coverage, index.coverage, index)
-        tab.segments.model.replace_document(doc, index)
-        tab.findings.model.set_store(doc.store)
-        tab.members.hide_empty_columns()
-        tab.coverage.hide_empty_columns()
+        self.members_model.replace_table(p.members, index.members, index)
+        self.coverage_model.replace_table(p.coverage, index.coverage, index)
+        self.segments_model.replace_document(doc, index)
+        self.findings_model.set_store(doc.store)
+        views.members.hide_empty_columns()
+        views.coverage.hide_empty_columns()
