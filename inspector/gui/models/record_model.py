@@ -6,7 +6,8 @@ names more strongly) and carry the messages as tooltips.
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 import numpy as np
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -81,6 +82,18 @@ class RecordModel(RowOrderModel):
         self._rows = np.arange(len(table), dtype=np.int64)
         self._editor: CellEditor | None = None
         self._table_name = "members" if noun == "member" else "coverage"
+        # data() for every role but the display: role -> (source row, column) -> value
+        self._by_role: dict[int, Callable[[int, int], Any]] = {
+            int(_BACKGROUND): self._background,
+            int(_TOOLTIP): self._tooltip,
+            int(_DECORATION): self._decoration,
+            int(_ALIGN): self._alignment,
+            int(SEVERITY_ROLE): self._severity,
+            int(SOURCE_ROW_ROLE): self._source_row,
+            int(SEGMENT_RANGE_ROLE): self._segment_range,
+            int(_EDIT): self._edit_value,
+            int(EDIT_HINT_ROLE): self._edit_hint,
+        }
 
     # -- editing ----------------------------------------------------------------------------
     def set_editor(self, editor: CellEditor | None) -> None:
@@ -212,6 +225,8 @@ class RecordModel(RowOrderModel):
         return header_data(section, orientation, role, self.table.labels, self.table.header_tooltip)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY):
+        """An array lookup per cell: the display inline (the most frequent role), the other
+        roles through one dictionary lookup."""
         if not index.isValid():
             return None
         column = index.column()
@@ -220,37 +235,47 @@ class RecordModel(RowOrderModel):
             if column == self._issues:
                 return self._issues_text(src)
             return self.table.display[column][src]
-        if role == _BACKGROUND:
-            rank = int(self.row_findings.rank[src])
-            if rank == CLEAN:
-                return None
-            cell = self._cell_rank(src, column)
-            return cell_brush(cell) if cell is not None else row_brush(rank)
-        if role == _TOOLTIP:
-            return self._tooltip(src, column)
-        if role == _DECORATION:
-            if column == self._issues:
-                rank = int(self.row_findings.rank[src])
-                return severity_icon(rank) if rank != CLEAN else None
+        by_role = self._by_role.get(role)
+        return by_role(src, column) if by_role is not None else None
+
+    # -- data() by role ---------------------------------------------------------------------
+    def _background(self, src: int, column: int):
+        rank = int(self.row_findings.rank[src])
+        if rank == CLEAN:
             return None
-        if role == _ALIGN:
-            return _RIGHT if column == 0 else None
-        if role == SEVERITY_ROLE:
-            return int(self.row_findings.rank[src])
-        if role == SOURCE_ROW_ROLE:
-            return src
-        if role == SEGMENT_RANGE_ROLE:
-            return (int(self.table.first[src]), int(self.table.last[src]))
-        if role == _EDIT:
-            if self._editable(src, column):
-                return self._editor.cell_value(self._table_name, src, self.table.columns[column])
+        cell = self._cell_rank(src, column)
+        return cell_brush(cell) if cell is not None else row_brush(rank)
+
+    def _decoration(self, src: int, column: int):
+        if column != self._issues:
             return None
-        if role == EDIT_HINT_ROLE:
-            spec = self.table.specs[column]
-            if spec is None or not self._editable(src, column):
-                return None
-            return EditHint(spec.kind, spec.codes, spec.label, spec.element_name or "")
-        return None
+        rank = int(self.row_findings.rank[src])
+        return severity_icon(rank) if rank != CLEAN else None
+
+    @staticmethod
+    def _alignment(_src: int, column: int) -> int | None:
+        return _RIGHT if column == 0 else None
+
+    def _severity(self, src: int, _column: int) -> int:
+        return int(self.row_findings.rank[src])
+
+    @staticmethod
+    def _source_row(src: int, _column: int) -> int:
+        return src
+
+    def _segment_range(self, src: int, _column: int) -> tuple[int, int]:
+        return (int(self.table.first[src]), int(self.table.last[src]))
+
+    def _edit_value(self, src: int, column: int) -> str | None:
+        if self._editor is None or not self._editable(src, column):
+            return None
+        return self._editor.cell_value(self._table_name, src, self.table.columns[column])
+
+    def _edit_hint(self, src: int, column: int) -> EditHint | None:
+        spec = self.table.specs[column]
+        if spec is None or not self._editable(src, column):
+            return None
+        return EditHint(spec.kind, spec.codes, spec.label, spec.element_name or "")
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
