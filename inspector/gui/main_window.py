@@ -99,6 +99,11 @@ class MainWindow(QMainWindow):
             if path.parent.is_dir():
                 self.settings.set_last_folder(path.parent)
 
+    @property
+    def closing_sessions(self) -> int:
+        """Sessions of closed tabs whose background work is still ending."""
+        return len(self._retiring)
+
     def document_tabs(self) -> list[DocumentTab]:
         return [self.tabs.widget(i) for i in range(self.tabs.count())]
 

@@ -185,7 +185,7 @@ def test_closing_a_tab_while_loading_and_validating_is_safe(
     window.close_tab(0)  # still loading
     open_and_wait(qtbot, window, findings_file)
     window.close_tab(0)  # pyx12 child just started
-    qtbot.waitUntil(lambda: not window._retiring, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.closing_sessions, timeout=10_000)
     assert window.tabs.count() == 0
 
 
