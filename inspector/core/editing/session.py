@@ -50,6 +50,17 @@ from inspector.core.records.document import Document, load, load_store
 from inspector.core.records.frames import MEMBER_FIELDS, coverage_field
 from inspector.core.records.structure import span_containing
 
+#: Member columns that decide a member's family and the members rules compare it with.
+_NEIGHBOUR_COLUMNS = (
+    "is_subscriber",
+    "ssn",
+    "last_name",
+    "first_name",
+    "birth_date",
+    "subscriber_id",
+    "transaction",
+)
+
 
 class Rederived(NamedTuple):
     """What writing one segment re-derived: the row fields of a :class:`Change`."""
@@ -292,14 +303,23 @@ class EditSession(ElementChecks):
     def _write_noting_neighbours(
         self, o: int, new_raw: str, edit: Edit
     ) -> tuple[Rederived, tuple[int, ...]]:
-        """:meth:`_write`, plus the positions of members to re-check (see Change)."""
+        """:meth:`_write`, plus the positions of members to re-check (see Change): the
+        neighbours before the write and after it (found again only when the member's cells
+        that decide them changed; ~12 ms on 50k members)."""
         r = self.member_row(o)
         rows = set(self._neighbour_rows(r)) if r is not None else set()
+        key = self._neighbour_key(r) if r is not None else None
         written = self._write(o, new_raw, edit)
-        r = self.member_row(o)
-        if r is not None:
-            rows |= set(self._neighbour_rows(r))
+        after = self.member_row(o)
+        if after is not None and (written.reset or after != r or self._neighbour_key(after) != key):
+            rows |= set(self._neighbour_rows(after))
         return written, tuple(sorted(int(self._pos[k]) for k in rows))
+
+    def _neighbour_key(self, r: int) -> tuple[str, ...]:
+        """The cells of member row ``r`` that :meth:`_neighbour_rows` depends on: a targeted
+        re-derivation changes only this row, so equal keys mean equal neighbours."""
+        m = self.doc.members
+        return tuple(str(m[c].iat[r]) for c in _NEIGHBOUR_COLUMNS)
 
     def _neighbour_rows(self, r: int) -> list[int]:
         """The family of member row ``r`` and the rows its findings depend on."""
@@ -318,20 +338,23 @@ class EditSession(ElementChecks):
         def cell(name: str) -> str:
             return str(m[name].iat[r] or "")
 
+        # Each comparison of a whole object column costs ~2.5 ms on 50k members: the name and
+        # the transaction are compared only on the rows already found.
         mask = np.zeros(len(m), dtype=bool)
         if cell("ssn"):
             mask |= col("ssn") == cell("ssn")
         if cell("last_name") and cell("birth_date"):
-            mask |= (
-                (col("last_name") == cell("last_name"))
-                & (col("first_name") == cell("first_name"))
-                & (col("birth_date") == cell("birth_date"))
+            born = np.flatnonzero(col("birth_date") == cell("birth_date"))
+            same = (col("last_name")[born] == cell("last_name")) & (
+                col("first_name")[born] == cell("first_name")
             )
+            mask[born[same]] = True
         if cell("subscriber_id"):
             mask |= col("subscriber_id") == cell("subscriber_id")
-        mask &= col("transaction") == cell("transaction")
         mask[r] = False
-        return np.flatnonzero(mask)[:50].tolist()
+        found = np.flatnonzero(mask)
+        found = found[col("transaction")[found] == cell("transaction")]
+        return found[:50].tolist()
 
     def _write(self, o: int, new_raw: str, edit: Edit) -> Rederived:
         """Replace segment ``o``'s text; re-derive what depends on it."""
