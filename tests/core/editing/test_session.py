@@ -488,3 +488,36 @@ def test_recheck_keeps_counterparts_outside_the_family():
     nm1 = int(session.doc.members["seg_nm1"].iat[first_row])
     change = session.apply({"segment": nm1, "element": "NM109", "value": "123456780"})
     assert {second - 1, second} <= set(change.recheck_positions)
+
+
+def test_recheck_names_the_neighbours_before_and_after_the_edit():
+    """Re-check positions are the members around the edited one before the write and after it:
+    a new duplicate is named at once; an edit that changes no deciding cell names the same set."""
+    from tests.support.synthetic import generate_834_with_manifest
+
+    text, manifest = generate_834_with_manifest(40, defects=["duplicate_member"], seed=834)
+    second = manifest[0]["member_pos"]  # a copy of member second - 1, each a family of one
+    session = EditSession(load_store(read_bytes(text.encode(), "dup.834")))
+    members = session.doc.members
+    other = next(
+        p
+        for p in members["member_pos"].tolist()
+        if abs(p - second) > 3 and members["is_subscriber"].iat[session.member_row_of(p)] == "Y"
+    )
+    row = session.member_row_of(other)
+
+    end = row  # the family: the subscriber and the dependents after it
+    while end + 1 < len(members) and members["is_subscriber"].iat[end + 1] != "Y":
+        end += 1
+    family = set(members["member_pos"].iloc[row : end + 1].tolist())
+
+    n3 = int(members["seg_n3"].iat[row])
+    change = session.apply({"segment": n3, "element": "N301", "value": "9 ELSEWHERE RD"})
+    assert set(change.recheck_positions) == family and second not in family
+    # taking the duplicate's SSN makes it a counterpart: named although it was not before
+    ssn = str(members["ssn"].iat[session.member_row_of(second)])
+    nm1 = int(members["seg_nm1"].iat[row])
+    change = session.apply({"segment": nm1, "element": "NM109", "value": ssn})
+    assert {second - 1, second, other} <= set(change.recheck_positions)
+    undone = session.undo()  # and the undo still names them (they lose their counterpart)
+    assert {second - 1, second, other} <= set(undone.recheck_positions)
