@@ -23,7 +23,9 @@ from inspector.core.findings import Finding
 
 BOM = b"\xef\xbb\xbf"
 ISA_WIDTH = 106
-_WHITESPACE = b" \t\r\n\x0b\x0c"
+#: Blank bytes: after a terminator or before the ISA they belong to no segment (the one notion).
+BLANKS = b" \t\r\n\x0b\x0c"
+_WHITESPACE = BLANKS
 _WS_TABLE = np.zeros(256, dtype=bool)
 _WS_TABLE[list(_WHITESPACE)] = True
 
