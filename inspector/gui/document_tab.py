@@ -313,14 +313,17 @@ class DocumentTab(QWidget):
         self.coverage.set_model(
             RecordModel(prepared.coverage, index.coverage, index, "coverage", self)
         )
-        self.segments.set_model(SegmentsModel(prepared.doc, index, self))
-        self.findings.set_model(FindingsModel(prepared.doc.store, self))
+        segments_model = SegmentsModel(prepared.doc, index, self)
+        findings_model = FindingsModel(prepared.doc.store, self)
+        self.segments.set_model(segments_model)
+        self.findings.set_model(findings_model)
         self.sync = SelectionSync(self.members, self.coverage, self.segments, self.findings, self)
         views = EditingViews(
             self.members,
             self.coverage,
             self.segments,
-            self.findings.model,
+            segments_model,
+            findings_model,
             self.history,
             self.recovery,
             dialog_parent=self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Signal, Slot
@@ -177,7 +178,7 @@ class MainWindow(QMainWindow):
         """The actions that act on the current tab, each with what it does."""
         a, exporter = self.actions_, self.exporter
         commands: list[tuple[QAction, TabCommand]] = [
-            (action, lambda tab, n=number: tab.focus_view(n))
+            (action, partial(DocumentTab.focus_view, number=number))
             for number, action in enumerate(a.view_actions)
         ]
         commands += [

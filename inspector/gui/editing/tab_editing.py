@@ -28,6 +28,8 @@ from inspector.gui.editing.segment_editor import SegmentEditor
 from inspector.gui.models.finding_index import FindingIndex, RowFindings
 from inspector.gui.models.findings_model import FindingsModel
 from inspector.gui.models.history_model import HistoryEntry, HistoryModel
+from inspector.gui.models.record_model import RecordModel
+from inspector.gui.models.segments_model import SegmentsModel
 from inspector.gui.models.table_data import (
     build_coverage_table,
     build_member_table,
@@ -51,7 +53,8 @@ class EditingViews:
     members: RecordPanel
     coverage: RecordPanel
     segments: SegmentsPanel
-    findings: FindingsModel
+    segments_model: SegmentsModel
+    findings_model: FindingsModel
     history: HistoryPanel
     recovery: RecoveryBanner
     dialog_parent: QWidget  # the segment editor opens over this widget
@@ -84,8 +87,8 @@ class TabEditing(QObject):
         self.file_name = file_name
         self.members_model = views.members.model
         self.coverage_model = views.coverage.model
-        self.segments_model = views.segments.model
-        self.findings_model = views.findings
+        self.segments_model = views.segments_model
+        self.findings_model = views.findings_model
         self.editor = DocumentEditor(
             prepared.doc,
             prepared.journal,
@@ -312,14 +315,15 @@ class TabEditing(QObject):
     # -- slots: views, banner, dialog -------------------------------------------------------
     @Slot(str, int, int)
     def _on_members_model_edit_rejected(self, reason: str, row: int, column: int) -> None:
-        self._rejected(self.views.members.view, reason, row, column)
+        self._rejected(self.views.members.view, self.members_model, reason, row, column)
 
     @Slot(str, int, int)
     def _on_coverage_model_edit_rejected(self, reason: str, row: int, column: int) -> None:
-        self._rejected(self.views.coverage.view, reason, row, column)
+        self._rejected(self.views.coverage.view, self.coverage_model, reason, row, column)
 
-    def _rejected(self, view: QTableView, reason: str, row: int, column: int) -> None:
-        model = view.model()
+    def _rejected(
+        self, view: QTableView, model: RecordModel, reason: str, row: int, column: int
+    ) -> None:
         label = model.table.labels[column]
         text = f"{label} was not changed: {reason}"
         self.last_rejection = reason
