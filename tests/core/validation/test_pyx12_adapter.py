@@ -13,6 +13,7 @@ import pyx12.x12n_document
 
 from inspector.core.errors import Cancelled, InspectorError
 from inspector.core.findings import Finding
+from inspector.core.reading.source import read_bytes
 from inspector.core.validation.pyx12.adapter import (
     Pyx12Result,
     build_999,
@@ -112,6 +113,46 @@ def test_matches_bare_pyx12(path: Path, pyx12_log: _Collect) -> None:
             ref = re.search(r"\(([A-Z][A-Z0-9]{1,2})(\d\d)(?:-\d\d)?\)", text)
             if code.startswith("IG-ELE") and ref and ref.group(1) not in ("ISA", "GS", "ST"):
                 assert ids[line - 1] == ref.group(1), (line, text)
+
+
+# -- (b2) one reader: pyx12 reads the segment store --------------------------------------------
+@pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: p.name)
+def test_ordinals_are_the_stores(path: Path) -> None:
+    store = read_bytes(path.read_bytes(), path)
+    result = validate_with_pyx12(store)
+    assert result.findings == validate_with_pyx12(store.data).findings  # bytes: the same store
+    assert result.total_segments == len(store) - any(
+        f.code == "X12-NO-FINAL-TERMINATOR" for f in store.problems
+    )
+    for f in result.findings:
+        if f.segment_id and f.segment is not None and f.code != "IG-TRAILING-DATA":
+            assert store.segment_id(f.segment) == f.segment_id, f
+    empty = {f.segment for f in store.problems if f.code == "X12-EMPTY-SEGMENT"}
+    assert empty == {f.segment for f in result.findings if f.code == "IG-EMPTY-SEGMENT"}
+
+
+def test_blanks_are_the_stores() -> None:
+    """Form feed / vertical tab are blanks to the store, so to pyx12 too: a blank-only piece is
+    an empty segment, a form feed before a segment is indentation (pyx12's 'leading space')."""
+    data = _read("pyx12__834_deident_new_enroll.txt")
+    broken = data.replace(b"~\n", b"~\n\x0c", 1).replace(b"~\nNM1", b"~\x0b~\nNM1", 1)
+    store = read_bytes(broken)
+    result = validate_with_pyx12(broken)
+    assert result.completed
+    (empty,) = [f.segment for f in store.problems if f.code == "X12-EMPTY-SEGMENT"]
+    assert store.segment_id(empty + 1) == "NM1"
+    assert [f.segment for f in result.findings if f.code == "IG-EMPTY-SEGMENT"] == [empty]
+    assert (2, "IG-SEG-1") in {(f.segment, f.code) for f in result.findings}  # GS, after ISA
+    assert {f.code for f in _errors(result)} == {"IG-EMPTY-SEGMENT", "IG-SEG-1"}
+
+
+def test_trailing_text_is_the_stores_last_segment() -> None:
+    data = _read("pyx12__834_deident_new_enroll.txt").rstrip() + b"\n  GARBAGE*1  \n"
+    store = read_bytes(data)
+    result = validate_with_pyx12(store)
+    (tail,) = [f for f in result.findings if f.code == "IG-TRAILING-DATA"]
+    assert tail.segment == len(store) and tail.value == "GARBAGE*1"
+    assert result.completed and result.total_segments == len(store) - 1
 
 
 # -- (c) clean files ----------------------------------------------------------------------------

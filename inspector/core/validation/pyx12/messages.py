@@ -1,4 +1,4 @@
-"""Plain-English messages for pyx12's error codes (used by :mod:`inspector.core.validation.pyx12.adapter`).
+"""Plain-English messages for pyx12's error codes (used by :mod:`.results`).
 
 pyx12's own texts are terse ("Mandatory element missing"); a clerk needs to know what is wrong,
 where, and what a fix looks like. These functions read pyx12's map nodes and segments by duck
@@ -137,9 +137,9 @@ def _segment_message(code: str, text: str, seg_id: str | None, run: Any) -> str 
     if code == "2":
         return f"{text.split(' found')[0]} is not used in this guide; remove it."
     if code == "3":
-        what = re.search(r'"(.*)" \((\w+)\) missing', text)
+        missing = re.search(r'"(.*)" \((\w+)\) missing', text)
         thing = "loop" if "loop" in text else "segment"
-        ident = f"{what.group(2)} ({what.group(1)})" if what else text
+        ident = f"{missing.group(2)} ({missing.group(1)})" if missing else text
         return (
             f"Required {thing} {ident} is missing. pyx12 noticed the gap at this {seg_id} "
             f"segment; add the missing {thing} before it."

@@ -17,10 +17,10 @@ import pyx12.error_997
 import pyx12.error_999
 import pyx12.error_handler
 
-from inspector.core.findings import Finding
+from inspector.core.findings import Finding, Source
 from inspector.core.validation.pyx12.messages import describe, loop_id
 
-IG = "implementation-guide"
+IG: Source = "implementation-guide"
 
 
 def own_finding(
