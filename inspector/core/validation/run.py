@@ -24,6 +24,7 @@ from inspector.core.progress import CancelCheck, Progress
 if TYPE_CHECKING:
     # Not imported at run time: the pyx12 child process then needs neither the records nor pandas
     # (0.27 s of its start-up).
+    from inspector.core.reading.source import SegmentStore
     from inspector.core.records.document import Document
     from inspector.core.validation.locate import Locator
     from inspector.core.validation.pyx12.adapter import Pyx12Result
@@ -190,13 +191,14 @@ def rule_batches(
 
 
 def guide_batches(
-    data: bytes,
+    data: bytes | SegmentStore,
     *,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
 ) -> Iterator[Batch]:
     """pyx12's findings on ``data`` (raw) in batches while it runs; the last batch carries the
-    result. ``progress`` and ``cancel`` are called in the caller's thread.
+    result. Given the document's segment store, pyx12 is fed from it directly (given bytes, the
+    adapter builds the store once more: 0.19 s on a 50,000-member file). ``progress`` and ``cancel`` are called in the caller's thread.
 
     pyx12 reports through callbacks, so it runs on a helper thread and its findings come back
     through a queue; the caller only waits on the queue, so the two never compete for the GIL.
@@ -283,9 +285,7 @@ def validation_stream(
     if use_rules:
         parts.append((RULES, lambda: rule_batches(doc, profiles=profiles, cancel=cancel)))
     if use_pyx12:
-        parts.append(
-            (GUIDE, lambda: guide_batches(doc.store.data, progress=progress, cancel=cancel))
-        )
+        parts.append((GUIDE, lambda: guide_batches(doc.store, progress=progress, cancel=cancel)))
     for source, run in parts:
         for raw in run():
             released = merger.add(source, raw.findings)
