@@ -1,13 +1,18 @@
 """Command line: ``inspector summary|export|validate|open`` (and the GUI when given files).
 
-Exit codes: 0 ok, 1 the file has errors, 2 the file could not be read as an 834 (message on
-stderr). This module uses the core only; it never imports Qt (the GUI is imported lazily).
+Exit codes: 0 ok, 1 the file has errors, 2 the file could not be read as an 834 or the command
+line is wrong (message on stderr), 3 the desktop app cannot start here (no display, Qt missing;
+one line on stderr says what to do), 130 interrupted, 141 the reader of stdout went away
+(``inspector summary F | head``). This module uses the core only; it never imports Qt (the GUI is
+imported lazily).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,21 +21,40 @@ from inspector import __version__
 from inspector.core.errors import InspectorError
 from inspector.resources import demo_path
 
-EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_NO_GUI = 0, 1, 2, 3
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 128 + 13  # 141: as if killed by SIGPIPE
 COMMANDS = ("open", "summary", "export", "validate")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    given = list(argv)  # as typed, for hints that repeat the command
     # `inspector FILE...` and `inspector --demo` start the GUI, like `inspector open ...`.
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv = ["open", *argv]
     args = _parser().parse_args(argv)
+    args.argv = given
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
     except KeyboardInterrupt:
         print("inspector: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `inspector summary F | head`: the reader has all it wanted
+        _discard_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device so that the interpreter's last flush stays quiet."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # replaced by a test or an embedding app
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -138,24 +162,61 @@ def _documents(paths: Sequence[Path], failed: list[int]):
 
 
 def _cmd_open(args: argparse.Namespace) -> int:
+    from inspector.gui.app import missing_display, run_gui  # Qt-free until run_gui runs
+
     files = list(args.files)
     if args.demo:
         files.append(demo_path())
-    try:
-        from inspector.gui.app import run_gui
-    except ImportError as exc:  # Qt missing or broken on this machine
-        print(
-            f"inspector: the desktop app cannot start ({exc}). The command line still "
-            "works: try `inspector summary FILE`.",
-            file=sys.stderr,
-        )
-        return EXIT_UNREADABLE
+    problem = missing_display(_this_command(args.argv))
+    if problem is None:
+        problem = _missing_qt()
+    if problem is not None:
+        print(f"inspector: {problem}", file=sys.stderr)
+        return EXIT_NO_GUI
     return run_gui(files, quit_after_load=args.quit_after_load)
+
+
+def _this_command(argv: Sequence[str]) -> str:
+    """How the user started this run, to repeat in a hint (``inspector --demo``, or
+    ``.venv/bin/python -m inspector --demo`` when started with ``-m``)."""
+    if getattr(sys, "frozen", False):
+        start = [sys.argv[0]]
+    elif Path(sys.argv[0]).name in ("__main__.py", "cli.py"):
+        exe = sys.executable
+        rel = os.path.relpath(exe) if exe.startswith(os.getcwd() + os.sep) else exe
+        start = [rel, "-m", "inspector"]
+    else:
+        start = ["inspector"]
+    return shlex.join([*start, *argv])
+
+
+def _missing_qt() -> str | None:
+    """Why PySide6 cannot be loaded here, or None. Only an import error of Qt itself counts:
+    a broken import inside the inspector still shows as the bug it is."""
+    try:
+        import PySide6.QtWidgets  # noqa: F401
+    except ImportError as exc:
+        if not _is_qt_import_error(exc):
+            raise
+        return (
+            f"the desktop app cannot start: Qt is missing or broken ({exc}); run "
+            "`bash .ci/setup`. The command line still works: try `inspector summary FILE`."
+        )
+    return None
+
+
+def _is_qt_import_error(exc: ImportError) -> bool:
+    """A missing PySide6/shiboken6 or one of their extension modules failing to load (a
+    missing system library names only the extension, e.g. ``QtWidgets``, and its path)."""
+    qt = ("PySide6", "shiboken6")
+    if (exc.name or "").partition(".")[0] in qt:
+        return True
+    return any(part in qt for part in Path(exc.path or "").parts)
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
     status = EXIT_OK
-    out = []
+    out: list[dict] = []
     failed: list[int] = []
     for _path, doc in _documents(args.files, failed):
         summary = doc.summary()
@@ -169,7 +230,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
         else:
             print(_summary_text(summary))
     if args.format == "json":
-        print(json.dumps(out if len(out) != 1 else out[0], indent=2))
+        print(json.dumps(out, indent=2))  # a list, one entry per file read, in order
     return max([status, *failed])
 
 
@@ -223,20 +284,27 @@ def _findings(doc, args: argparse.Namespace, pyx12_results: list | None = None):
     return sorted(found, key=sort_key)
 
 
+def _unknown_profiles(profiles: Sequence[str]) -> bool:
+    """True (and a message naming them and the known ones) when a --profile is not known."""
+    from inspector.core.validation.rules import PROFILES
+
+    unknown = sorted(set(profiles) - set(PROFILES))
+    if unknown:
+        print(
+            f"inspector: unknown rule profile{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(map(repr, unknown))} "
+            f"(known: {', '.join(sorted(PROFILES)) or 'none'})",
+            file=sys.stderr,
+        )
+    return bool(unknown)
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     from inspector.core.editing.session import Edit, EditRejected, EditSession
     from inspector.core.export.corrections import check_output_path, export_all
 
-    try:
-        from inspector.core.validation.rules import active_rules
-    except ImportError:
-        active_rules = None
-    if active_rules is not None:
-        try:
-            active_rules(args.profile)
-        except ValueError as exc:
-            print(f"inspector: {exc}", file=sys.stderr)
-            return EXIT_UNREADABLE
+    if _unknown_profiles(args.profile):
+        return EXIT_UNREADABLE
     try:
         doc = _load(args.file)
     except InspectorError as exc:
@@ -310,6 +378,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if args.ack and len(args.files) != 1:
         print("inspector: --ack needs exactly one file", file=sys.stderr)
         return EXIT_UNREADABLE
+    if _unknown_profiles(args.profile):
+        return EXIT_UNREADABLE
     failed: list[int] = []
     for path, doc in _documents(args.files, failed):
         pyx12_results: list = []
@@ -349,11 +419,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                 print(f"inspector: cannot write the 999 acknowledgment: {exc}", file=sys.stderr)
                 status = max(status, EXIT_UNREADABLE)
     if args.format == "json":
-        print(
-            json.dumps(
-                reports if len(args.files) != 1 else (reports[0] if reports else []), indent=2
-            )
-        )
+        print(json.dumps(reports, indent=2))  # a list, one report per file read, in order
     return max([status, *failed])
 
 

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
 
-from inspector.cli import main
+from inspector.cli import EXIT_BROKEN_PIPE, EXIT_NO_GUI, main
 from inspector.core.records.document import load
-from tests.conftest import non834_files, sample_files
+from inspector.resources import demo_path
+from tests.conftest import REPO, non834_files, sample_files
+
+NO_SCREEN = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
 
 
 @pytest.mark.parametrize("path", sample_files(), ids=lambda p: p.name[:60])
@@ -45,7 +51,9 @@ def test_validate_text_and_json(sample, capsys):
     line = next(x for x in out.splitlines() if "ENV-SE01-COUNT" in x)
     assert line.startswith(f"{path}:90:90 SE01 error ENV-SE01-COUNT ")
     assert main(["validate", str(path), "--no-pyx12", "--format", "json"]) == 1
-    report = json.loads(capsys.readouterr().out)
+    reports = json.loads(capsys.readouterr().out)
+    assert isinstance(reports, list) and len(reports) == 1  # a list even for one file
+    report = reports[0]
     assert report["file"] == str(path) and report["members"] == 5
     keys = {
         "severity",
@@ -66,6 +74,82 @@ def test_validate_text_and_json(sample, capsys):
 
 def test_summary_json(sample, capsys):
     assert main(["summary", str(sample("pyx12__834_deident_family.txt")), "--format", "json"]) == 0
-    s = json.loads(capsys.readouterr().out)
+    (s,) = json.loads(capsys.readouterr().out)  # a list even for one file
     assert (s["members"], s["subscribers"], s["dependents"], s["coverages"]) == (3, 1, 2, 1)
     assert s["maintenance_types"] == {"021 Addition": 3}
+
+
+def test_json_is_a_list_for_any_number_of_files(sample, capsys):
+    one = sample("pyx12__834_deident_family.txt")
+    two = sample("healthsim__pcp-change-834.edi")
+    assert main(["validate", str(one), str(two), "--no-pyx12", "--format", "json"]) == 1
+    reports = json.loads(capsys.readouterr().out)
+    assert [r["file"] for r in reports] == [str(one), str(two)]
+    assert main(["summary", str(one), str(two), "--format", "json"]) in (0, 1)
+    assert [s["members"] for s in json.loads(capsys.readouterr().out)] == [3, 5]
+
+
+@pytest.mark.parametrize("command", ["validate", "export"])
+def test_unknown_profile_exits_2_naming_it_and_the_known_ones(command, tmp_path, capsys):
+    args = [command, str(demo_path()), "--no-pyx12", "--profile", "ffe", "--profile", "bogus"]
+    if command == "export":
+        args += ["--out", str(tmp_path / "out")]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "unknown rule profile 'bogus' (known: ffe)" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()  # nothing was written
+
+
+def _run(args: list[str], env: dict[str, str], **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "inspector", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        **kw,
+    )
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="Qt always has a screen there")
+@pytest.mark.parametrize("args", [["--demo"], [str(demo_path())]], ids=["demo", "file"])
+def test_without_a_display_one_line_says_what_to_do(args):
+    env = {k: v for k, v in os.environ.items() if k not in NO_SCREEN}
+    run = _run(args, env)
+    assert run.returncode == EXIT_NO_GUI == 3, run.stderr
+    assert run.stdout == ""
+    (line,) = run.stderr.splitlines()  # one line, no Qt messages, no abort
+    assert line.startswith("inspector: no display")
+    assert f"xvfb-run -a {sys.executable} -m inspector {args[0]}" in line
+    assert "QT_QPA_PLATFORM=offscreen" in line
+
+
+def test_a_broken_qt_install_gives_the_hint_not_a_traceback(tmp_path):
+    fake = tmp_path / "PySide6"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("")
+    (fake / "QtWidgets.abi3.so").write_bytes(b"")  # fails to load, like a missing libEGL
+    (fake / "QtWidgets.pyd").write_bytes(b"")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(tmp_path))
+    run = _run(["--demo"], env)
+    assert run.returncode == EXIT_NO_GUI, run.stderr
+    (line,) = run.stderr.splitlines()
+    assert "Qt is missing or broken" in line and "QtWidgets" in line
+
+
+def test_a_closed_pipe_ends_quietly():
+    demo = str(demo_path())
+    with subprocess.Popen(
+        [sys.executable, "-m", "inspector", "summary", *[demo] * 200],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.readline()  # like `| head -1`
+        proc.stdout.close()
+        err = proc.stderr.read().decode()
+        code = proc.wait(timeout=120)
+    assert code == EXIT_BROKEN_PIPE == 141
+    assert err == ""  # no BrokenPipeError traceback, no "Exception ignored"

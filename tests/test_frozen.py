@@ -76,7 +76,7 @@ def test_frozen_cli_validates_and_exports(frozen, tmp_path):
         timeout=300,
     )
     assert run.returncode == 1, run.stderr
-    report = json.loads(run.stdout)
+    (report,) = json.loads(run.stdout)  # one report per file, always a list
     codes = {f["code"] for f in report["findings"]}
     assert "ENV-SE01-COUNT" in codes
     # pyx12 ran inside the bundle: it needs its map files to report anything of its own
@@ -104,7 +104,7 @@ def test_frozen_cli_validates_and_exports(frozen, tmp_path):
         text=True,
         timeout=120,
     )
-    assert demo.returncode in (0, 1) and json.loads(demo.stdout)["members"] == 40
+    assert demo.returncode in (0, 1) and json.loads(demo.stdout)[0]["members"] == 40
 
 
 def test_frozen_gui_opens_demo(frozen):

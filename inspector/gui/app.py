@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -11,6 +12,25 @@ from inspector import __version__
 
 SMOKE_TIMEOUT_MS = 15 * 60 * 1000  # --quit-after-load gives up after this long
 EXIT_OK, EXIT_FAILED = 0, 2
+
+
+def missing_display(command: str = "inspector --demo") -> str | None:
+    """One line saying what to do when Qt would find no screen here, else None.
+
+    On Linux and other X11/Wayland systems Qt aborts the process (after misleading messages
+    about xcb libraries) when neither ``DISPLAY`` nor ``WAYLAND_DISPLAY`` is set and no
+    platform plugin is chosen with ``QT_QPA_PLATFORM``. Windows and macOS always have a screen
+    for Qt, so there is no check there. Qt-free: ``inspector open`` asks before loading Qt.
+    """
+    if sys.platform in ("win32", "darwin"):
+        return None
+    if any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+        return None
+    return (
+        "no display to show the window on (DISPLAY and WAYLAND_DISPLAY are not set): run it "
+        f"on a virtual screen with `xvfb-run -a {command}`, or set QT_QPA_PLATFORM=offscreen "
+        "to run it without a window"
+    )
 
 
 def run_gui(files: list[Path], quit_after_load: bool = False) -> int:
