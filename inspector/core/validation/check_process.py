@@ -146,8 +146,11 @@ def run_check(kind: str, profiles: tuple[str, ...], job: Job, results: Any) -> N
     out.put("read")
     try:
         out.put("done", _CHECKS[kind](data, path, profiles, out, kind != ACK))
-    except ImportError as exc:
-        out.put("error", f"The {what} is not available in this installation ({exc}).")
+    except ModuleNotFoundError as exc:  # pyx12 not installed; any other module is a bug
+        if (exc.name or "").partition(".")[0] == "pyx12":
+            out.put("error", f"The {what} is not available in this installation ({exc}).")
+        else:
+            out.put("error", f"The {what} stopped early (ModuleNotFoundError: {exc}).")
     except MemoryError:
         out.put("error", f"The {what} ran out of memory; findings so far are shown.")
     except Exception as exc:  # report, never print a traceback in the child
