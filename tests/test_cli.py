@@ -121,7 +121,10 @@ def test_without_a_display_one_line_says_what_to_do(args):
     assert run.stdout == ""
     (line,) = run.stderr.splitlines()  # one line, no Qt messages, no abort
     assert line.startswith("inspector: no display")
-    assert f"xvfb-run -a {sys.executable} -m inspector {args[0]}" in line
+    exe = sys.executable  # shown relative when inside the checkout (.venv/bin/python)
+    if exe.startswith(str(REPO) + os.sep):
+        exe = os.path.relpath(exe, REPO)
+    assert f"xvfb-run -a {exe} -m inspector {args[0]}" in line
     assert "QT_QPA_PLATFORM=offscreen" in line
 
 
