@@ -231,7 +231,9 @@ def _read_csv(path: Path) -> pd.DataFrame:
 def _read_xlsx(path: Path) -> pd.DataFrame:
     try:
         import openpyxl  # noqa: F401  (pandas needs it; say so instead of its ImportError)
-    except ImportError:
+    except ModuleNotFoundError as exc:
+        if exc.name != "openpyxl":
+            raise  # openpyxl is there but broken: show that, not "install it"
         raise CompareInputError(
             path, "reading .xlsx needs the openpyxl package (pip install openpyxl); save as CSV"
         ) from None
