@@ -21,7 +21,7 @@ from inspector.core.export.compare.diff import (
     coverage_changes,
     member_changes,
 )
-from inspector.core.export.compare.fields import TERMINATION
+from inspector.core.export.compare.fields import TERMINATION, date_number
 from inspector.core.export.compare.match import MATCH_ID, MATCH_SUBSCRIBER, match_members
 from inspector.core.export.compare.roster import Roster, from_document
 from inspector.core.progress import CancelCheck, Progress
@@ -172,18 +172,19 @@ def terminations(r: Roster) -> tuple[np.ndarray, np.ndarray]:
         term = term | ((per_member > 0) & (ended == per_member))
     end = _first_filled(r.members.get("eligibility_end", blank), cov, "n:benefit_end", "max")
     begin = _first_filled(r.members.get("eligibility_begin", blank), cov, "n:benefit_begin", "min")
-    cancelled = term & (end != "") & (begin != "") & (end <= begin)
+    cancelled = term & (end <= begin)  # NaN (no date) compares False
     return np.asarray(term, dtype=bool), np.asarray(cancelled, dtype=bool)
 
 
 def _first_filled(values: np.ndarray, cov: pd.DataFrame, column: str, how: str) -> np.ndarray:
-    """The member's own date, else the max/min of its coverages' dates ('' when none)."""
+    """The member's own date, else the max/min of its coverages' dates, as CCYYMMDD numbers
+    (NaN when none)."""
+    own = date_number(values)
     if column not in cov or not len(cov):
-        return values
-    dates = cov[column].replace("", np.nan)
-    per_member = dates.groupby(cov["member"]).agg(how).reindex(range(len(values)))
-    fallback = per_member.fillna("").to_numpy(dtype=object)
-    return np.where(values != "", values, fallback)
+        return own
+    dates = pd.Series(date_number(cov[column].to_numpy()), index=cov.index)
+    per_member = dates.groupby(cov["member"].to_numpy()).agg(how).reindex(range(len(values)))
+    return np.where(np.isnan(own), per_member.to_numpy(dtype=float), own)
 
 
 def _pair_categories(
