@@ -300,7 +300,7 @@ def _unknown_profiles(profiles: Sequence[str]) -> bool:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from inspector.core.editing.session import Edit, EditRejected, EditSession
+    from inspector.core.editing.session import EditSession
     from inspector.core.export.corrections import check_output_path, export_all
 
     if _unknown_profiles(args.profile):
@@ -311,39 +311,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
         return _unreadable(exc)
     session = EditSession(doc)
     if args.edits is not None:
-        try:
-            raw = json.loads(args.edits.read_text(encoding="utf-8-sig"))
-        except OSError as exc:
-            print(f"inspector: cannot read {args.edits}: {exc.strerror or exc}", file=sys.stderr)
+        from inspector.core.editing.edit_list import EditListRejected, load_edit_list
+
+        try:  # the whole list applies, or none of it (the message names file, entry, reason)
+            load_edit_list(session, args.edits)
+        except EditListRejected as exc:
+            print(f"inspector: {exc}", file=sys.stderr)
             return EXIT_UNREADABLE
-        except ValueError as exc:
-            print(f"inspector: {args.edits.name} is not valid JSON ({exc})", file=sys.stderr)
-            return EXIT_UNREADABLE
-        if isinstance(raw, dict) and isinstance(raw.get("edits"), list):
-            raw = raw["edits"]
-        if not isinstance(raw, list):
-            print(
-                f"inspector: {args.edits.name} must hold a JSON list of edits "
-                '({"segment": N, "element": "DMG02", "value": "..."})',
-                file=sys.stderr,
-            )
-            return EXIT_UNREADABLE
-        for n, item in enumerate(raw, 1):
-            try:
-                edit = Edit.from_json(item)
-                session.apply(edit)
-            except EditRejected as exc:
-                what = (
-                    f"segment {item.get('segment')} {item.get('element')} = {item.get('value')!r}"
-                    if isinstance(item, dict)
-                    else repr(item)
-                )
-                print(
-                    f"inspector: edit {n} of {len(raw)} ({what}) was rejected: {exc.reason}. "
-                    "Nothing was written.",
-                    file=sys.stderr,
-                )
-                return EXIT_UNREADABLE
     try:
         if args.corrected_834 is not None:
             check_output_path(session, args.corrected_834)

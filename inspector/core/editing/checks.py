@@ -13,6 +13,8 @@ from inspector.core.editing.edits import (
     EditRejected,
     parse_element,
 )
+from inspector.core.editing.shapes import check_position, check_value, file_version
+from inspector.core.records.charset import is_digits
 from inspector.core.records.codes import AMOUNT_PATTERN, FINANCIAL_CATEGORIES
 from inspector.core.records.dates import date_problem
 from inspector.core.records.document import Document
@@ -83,6 +85,13 @@ class ElementChecks:
         raw = store.raw(o)
         els = raw.split(d.element)
         k, c = target.position, target.component
+        version = file_version(store)
+        shape = check_position(version, sid, k, c, edit.element)
+        if d.repetition and k < len(els) and d.repetition in els[k]:
+            raise EditRejected(
+                f"{edit.element}: {sid}{k:02d} of segment {o} holds "
+                f"{els[k].count(d.repetition) + 1} repetitions; it cannot be edited as one value"
+            )
         old_el = els[k] if k < len(els) else ""
         if c is None:
             old_raw_value = old_el
@@ -99,6 +108,7 @@ class ElementChecks:
         value = self._normalise(edit.new, o, sid, k, c, els)
         view = self._encode(value)
         self._check_characters(value, view)
+        check_value(value, shape, version, edit.element)
         if sid == "ISA":
             self._check_isa(k, c, old_raw_value, view)
         self._check_kind(value, o, sid, k, c, els, edit.element)
@@ -259,7 +269,7 @@ class ElementChecks:
                     "no currency sign or thousands separator, e.g. 125.50"
                 )
         elif kind == "ssn":
-            if not (len(value) == 9 and value.isdigit()):
+            if not (len(value) == 9 and is_digits(value)):
                 raise EditRejected(
                     f"{element} ({what}) must be nine digits without dashes, not '{value}'"
                 )

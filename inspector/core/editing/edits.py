@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from inspector.core.errors import InspectorError
+from inspector.core.records.charset import is_digits
 
-ELEMENT_ID = re.compile(r"([A-Z][A-Z0-9]{1,2})(\d{2})(?:-(\d{1,2}))?\Z")
-SHOWN_DATE_PATTERN = re.compile(r"(\d{4})-(\d{2})-(\d{2})\Z")
+# ASCII digits only ([0-9]: \d would take Arabic-Indic and other digits, see records/charset.py)
+ELEMENT_ID = re.compile(r"([A-Z][A-Z0-9]{1,2})([0-9]{2})(?:-([0-9]{1,2}))?\Z")
+SHOWN_DATE_PATTERN = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
 FAMILY_CAP = 25  # members taken on either side of an edited member as rule context
 
 
@@ -72,7 +74,7 @@ class Edit:
             raise EditRejected(f"the edit has no {' or '.join(missing)}")
         segment, element, value = data["segment"], data["element"], data["value"]
         if isinstance(segment, bool) or not isinstance(segment, int):
-            if isinstance(segment, str) and segment.strip().isdigit():
+            if isinstance(segment, str) and is_digits(segment.strip()):
                 segment = int(segment)
             else:
                 raise EditRejected(f"segment must be a segment number, not {segment!r}")

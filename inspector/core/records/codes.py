@@ -282,9 +282,9 @@ FINANCIAL_CATEGORIES = frozenset(
 )
 
 #: An amount as the 834 sends it (X12 type R): optional minus, digits, optional decimal point.
-AMOUNT_PATTERN = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)\Z")
+AMOUNT_PATTERN = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")  # ASCII digits only
 #: What an amount editor lets a clerk type (the same shape, at most 12 digits and cents).
-AMOUNT_INPUT_PATTERN = r"-?\d{0,12}(\.\d{0,2})?"
+AMOUNT_INPUT_PATTERN = r"-?[0-9]{0,12}(\.[0-9]{0,2})?"
 
 
 def decode(code: str, table: dict[str, str]) -> str:

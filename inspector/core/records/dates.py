@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from inspector.core.records.charset import has_foreign_digit, is_digits
+
 MONTHS = (
     "January",
     "February",
@@ -24,14 +26,14 @@ _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 def show_date(value: str) -> str:
     """CCYYMMDD → CCYY-MM-DD for showing to a person; anything else unchanged (so bad dates
     stay visible)."""
-    if len(value) == 8 and value.isdigit():
+    if len(value) == 8 and is_digits(value):
         return f"{value[:4]}-{value[4:6]}-{value[6:]}"
     return value
 
 
 def show_period(value: str) -> str:
     """:func:`show_date`, and an RD8 range CCYYMMDD-CCYYMMDD as CCYY-MM-DD..CCYY-MM-DD."""
-    if len(value) == 17 and value[8] == "-" and value[:8].isdigit() and value[9:].isdigit():
+    if len(value) == 17 and value[8] == "-" and is_digits(value[:8]) and is_digits(value[9:]):
         return f"{show_date(value[:8])}..{show_date(value[9:])}"
     return show_date(value)
 
@@ -39,7 +41,9 @@ def show_period(value: str) -> str:
 @lru_cache(maxsize=8192)
 def date_problem(value: str) -> str | None:
     """Why a CCYYMMDD value is not a real date (plain English), or None when it is one."""
-    if len(value) != 8 or not value.isdigit():
+    if has_foreign_digit(value):
+        return "holds a character that looks like a digit but is not one of 0-9; type plain digits"
+    if len(value) != 8 or not is_digits(value):
         return "is not a date in the form CCYYMMDD (eight digits, e.g. 20250131)"
     y, m, d = int(value[:4]), int(value[4:6]), int(value[6:])
     if y < 1800:

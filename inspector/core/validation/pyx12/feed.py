@@ -38,7 +38,7 @@ def _fit(value: str, width: int, index: int) -> str:
     """An ISA element brought to its fixed width (ISA13 is numeric: zero-padded)."""
     if len(value) > width:
         value = value.rstrip()[:width]
-    if index == 12 and value.isdigit():
+    if index == 12 and value.isascii() and value.isdigit():
         return value.zfill(width)
     return value.ljust(width)
 

@@ -16,7 +16,7 @@ from inspector.core.validation.rules.context import TransactionView
 from inspector.core.validation.rules.money import amounts_by_name, money_categories, pick
 from inspector.core.validation.rules.views import MemberView
 
-_RATING_AREA = re.compile(r"R-[A-Z]{2}\d{3}\Z")
+_RATING_AREA = re.compile(r"R-[A-Z]{2}[0-9]{3}\Z")  # ASCII digits (\d is Unicode)
 # Categories the FFE sends on the subscriber only (policy-level values).
 SUBSCRIBER_ONLY = frozenset(
     {

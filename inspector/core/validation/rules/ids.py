@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from inspector.core.records.charset import ASCII_DIGITS, has_foreign_digit, is_digits
 from inspector.core.records.dates import show_date
 from inspector.core.validation.rules.base import Problem, name_key, rule
 from inspector.core.validation.rules.views import MemberView
@@ -15,7 +16,7 @@ PERSON_ID_QUALIFIERS = {"17", "23", "4A", "ABB", "F6", "Q4"}
 def ssn_problem(v: str) -> tuple[str, str] | None:
     """(code, reason) when an SSN value is malformed or impossible, else None."""
     impossible, bad_format = "RULE-SSN-IMPOSSIBLE", "RULE-SSN-FORMAT"
-    if len(v) == 9 and v.isdigit():
+    if len(v) == 9 and is_digits(v):
         area, group, serial = v[:3], v[3:5], v[5:]
         if area == "000" or area == "666" or area[0] == "9":
             return impossible, f"its area number {area} is never issued"
@@ -33,12 +34,14 @@ def ssn_problem(v: str) -> tuple[str, str] | None:
             "it looks masked (some digits are replaced by X or *); the file "
             "must carry the full nine-digit SSN"
         )
+    if has_foreign_digit(v):
+        return bad_format, "it holds a character that looks like a digit but is not one of 0-9"
     if any(ch.isalpha() for ch in v):
         return bad_format, "it contains letters; an SSN is nine digits"
-    digits = "".join(ch for ch in v if ch.isdigit())
+    digits = "".join(ch for ch in v if ch in ASCII_DIGITS)
     if len(digits) == 9:
         return bad_format, f"it has punctuation or spaces; send the nine digits only ({digits})"
-    if v.isdigit():
+    if is_digits(v):
         lost = " (a leading zero may have been lost)" if len(v) == 8 else ""
         return bad_format, f"it has {len(v)} digits instead of 9{lost}"
     return bad_format, "it is not nine digits"
