@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterator, Sequence
+from typing import overload
 
 import numpy as np
 
@@ -90,7 +91,7 @@ class ColumnTable:
         return out
 
 
-class RowView(Sequence):
+class RowView(Sequence[list]):
     """Read-only ``rows[i][k]`` access over a :class:`ColumnTable` (rows built on demand)."""
 
     def __init__(self, table: ColumnTable) -> None:
@@ -99,7 +100,11 @@ class RowView(Sequence):
     def __len__(self) -> int:
         return len(self._table)
 
-    def __getitem__(self, i):  # type: ignore[override]
+    @overload
+    def __getitem__(self, i: int) -> list: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[list]: ...
+    def __getitem__(self, i: int | slice) -> list | list[list]:
         if isinstance(i, slice):
             return [self._table.row(k) for k in range(*i.indices(len(self)))]
         if i < 0:
