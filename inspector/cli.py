@@ -23,7 +23,7 @@ from inspector.resources import demo_path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_NO_GUI = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 128 + 13  # 141: as if killed by SIGPIPE
-COMMANDS = ("open", "summary", "export", "validate")
+COMMANDS = ("open", "summary", "export", "validate", "compare")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -137,6 +137,30 @@ def _parser() -> argparse.ArgumentParser:
         help="also write a 999 acknowledgment for the (single) file",
     )
     vp.set_defaults(func=_cmd_validate)
+
+    cp = sub.add_parser(
+        "compare",
+        help="who was added, dropped, terminated, changed or duplicated between two files",
+        description="Compare OLD (an 834, or a CSV/XLSX of the current enrollment) with NEW. "
+        "Exit 0: no differences, 1: differences found, 2: a file could not be used.",
+    )
+    cp.add_argument("old", type=Path, help="last week's 834, or the insurer's CSV/XLSX")
+    cp.add_argument("new", type=Path, help="this week's 834, or the audit (full) file")
+    cp.add_argument("--format", choices=("text", "json", "csv", "xlsx"), default="text")
+    cp.add_argument("--out", type=Path, metavar="DIR", help="folder for the result files")
+    cp.add_argument(
+        "--map",
+        metavar="FIELD=COLUMN,...",
+        help="column names of a CSV/XLSX side, e.g. ssn=SSN,last_name=Surname,birth_date=DOB",
+    )
+    cp.add_argument(
+        "--audit",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="treat NEW as a full/audit file (default: when BGN08 is 4 or INS03 is 030 throughout)",
+    )
+    cp.add_argument("--all", action="store_true", help="text/json: list unchanged members too")
+    cp.set_defaults(func=_cmd_compare)
     return p
 
 
@@ -395,6 +419,58 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(reports, indent=2))  # a list, one report per file read, in order
     return max([status, *failed])
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    """Exit 0 when nothing differs, 1 when something does, 2 when a file cannot be used."""
+    from inspector.core.export.compare import compare, open_roster, parse_mapping, report
+
+    if args.format in ("csv", "xlsx") and args.out is None:
+        print(f"inspector: --format {args.format} needs --out DIR", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if args.format == "xlsx" and not report.xlsx_available():
+        print("inspector: --format xlsx needs openpyxl (pip install openpyxl)", file=sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        mapping = parse_mapping(args.map) if args.map else None
+    except ValueError as exc:
+        print(f"inspector: --map: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        old = open_roster(args.old, mapping)
+        new = open_roster(args.new)
+        result = compare(old, new, audit=args.audit)
+    except InspectorError as exc:
+        return _unreadable(exc)
+    try:
+        written = _write_compare(result, args, report)
+    except OSError as exc:
+        print(f"inspector: cannot write to {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    for path in written:
+        print(path)
+    if written:
+        counts = ", ".join(f"{k} {v:,}" for k, v in result.counts.items() if v)
+        print(counts, file=sys.stderr)
+    return EXIT_FINDINGS if result.differences else EXIT_OK
+
+
+def _write_compare(result, args: argparse.Namespace, report) -> list[Path]:
+    if args.format == "csv":
+        return report.write_csvs(result, args.out)
+    if args.format == "xlsx":
+        return [report.write_xlsx(result, args.out / report.XLSX_NAME)]
+    if args.format == "json":
+        text = json.dumps(report.to_json(result, every=args.all), indent=2)
+    else:
+        text = report.to_text(result, every=args.all)
+    if args.out is None:
+        print(text)
+        return []
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"compare.{'json' if args.format == 'json' else 'txt'}"
+    path.write_text(text + "\n", encoding="utf-8")
+    return [path]
 
 
 if __name__ == "__main__":  # pragma: no cover

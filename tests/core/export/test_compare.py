@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -273,3 +274,78 @@ def test_core_does_not_import_qt():
 
     source = Path(module.__file__).parent
     assert not any("PySide6" in p.read_text() for p in source.glob("*.py"))
+
+
+# ---------------------------------------------------------------------------------------------
+# inspector compare (the command line)
+def _run(capsys, *argv: str) -> tuple[int, str, str]:
+    from inspector.cli import main
+
+    code = main(["compare", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def pair_files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("clipair")
+    old, new, manifest = write_pair(folder, 400, seed=14, count=2)
+    return old, new, json.loads(manifest.read_text(encoding="utf-8"))
+
+
+def test_cli_json_is_the_core_result(capsys, pair_files):
+    old, new, manifest = pair_files
+    code, out, _ = _run(capsys, str(old), str(new), "--format", "json")
+    assert code == 1  # differences found
+    report = json.loads(out)
+    got = Counter((m["category"], m["subscriber_id"], m["member_id"]) for m in report["members"])
+    assert got == _expected(manifest)
+    assert report["counts"] == compare(load(old), load(new)).counts
+    changed = [m for m in report["members"] if m["category"] == "changed"]
+    assert sum(len(m["changes"]) for m in changed) == len(manifest["changes"])
+
+
+def test_cli_text_masks_ssns_and_exit_0_without_differences(capsys, pair_files):
+    old, new, _ = pair_files
+    code, out, _ = _run(capsys, str(old), str(new))
+    assert code == 1 and "Identity changed" in out and "***-**-" in out
+    ssns = set(load(old).members["ssn"]) | set(load(new).members["ssn"])
+    assert not any(ssn in out for ssn in ssns if ssn)
+    code, out, _ = _run(capsys, str(old), str(old))
+    assert code == 0 and "Unchanged" in out
+
+
+def test_cli_csv_and_xlsx(capsys, pair_files, tmp_path):
+    old, new, _ = pair_files
+    code, out, _ = _run(capsys, str(old), str(new), "--format", "csv", "--out", str(tmp_path))
+    assert code == 1 and "compare_members.csv" in out
+    members = pd.read_csv(tmp_path / "compare_members.csv", dtype=str, keep_default_na=False)
+    assert len(members) == len(compare(load(old), load(new)).members)
+    assert members["subscriber_id"].str.len().eq(10).all()  # leading zeros kept
+    assert (tmp_path / "compare_changes.csv").exists() and (
+        tmp_path / "compare_coverage.csv"
+    ).exists()
+    if pytest.importorskip("openpyxl"):
+        code, _out, _ = _run(capsys, str(old), str(new), "--format", "xlsx", "--out", str(tmp_path))
+        sheets = pd.read_excel(tmp_path / "compare.xlsx", sheet_name=None, dtype=str)
+        assert set(sheets) == {"Summary", "Members", "Changes", "Coverage"}
+        assert len(sheets["Members"]) == len(members)
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["missing.csv", "{new}"], "missing.csv: no such file"),
+        (["{new}", "{new}", "--format", "csv"], "needs --out"),
+        (["{new}", "{new}", "--map", "ssn"], "--map"),
+        (["{bad}", "{new}"], "bad.834"),
+        (["{csv}", "{new}", "--map", "ssn=Nope"], "no column 'Nope'"),
+    ],
+)
+def test_cli_bad_input_exit_2_with_a_message(capsys, pair_files, tmp_path, argv, says):
+    _, new, _ = pair_files
+    (tmp_path / "bad.834").write_text("hello", encoding="ascii")
+    (tmp_path / "t.csv").write_text("SSN\n123456789\n", encoding="ascii")
+    values = {"new": str(new), "bad": str(tmp_path / "bad.834"), "csv": str(tmp_path / "t.csv")}
+    code, _out, err = _run(capsys, *[a.format(**values) for a in argv])
+    assert code == 2 and says in err and "Traceback" not in err
