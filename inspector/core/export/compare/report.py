@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from inspector.core.export.compare.engine import CATEGORIES, UNCHANGED, CompareResult
+from inspector.core.export.compare.roster import Roster
 from inspector.core.export.tables import neutralise, write_csv
 
 CSV_NAMES = ("compare_members.csv", "compare_changes.csv", "compare_coverage.csv")
@@ -87,19 +88,20 @@ def to_text(result: CompareResult, every: bool = False) -> str:
     lines.append("")
     by_row = _changes_by_row(result)
     rows = result.members if every else result.members[result.members["category"] != UNCHANGED]
-    for k, row in zip(rows.index, rows.itertuples(index=False)):
-        where = f"old {_where(result.old, row.old_where)} / new {_where(result.new, row.new_where)}"
+    for k, row in zip(rows.index, rows.to_dict("records")):
+        where = f"old {_where(result.old, row['old_where'])} / new {_where(result.new, row['new_where'])}"
         lines.append(
-            f"{CATEGORIES[row.category]:<22} {row.subscriber_id or '-'} {row.member_id or '-'}  "
-            f"{row.last_name}, {row.first_name}  [{row.match or 'unmatched'}; {where}]"
-            + (f"  {row.note}" if row.note else "")
+            f"{CATEGORIES[row['category']]:<22} {row['subscriber_id'] or '-'} "
+            f"{row['member_id'] or '-'}  {row['last_name']}, {row['first_name']}  "
+            f"[{row['match'] or 'unmatched'}; {where}]"
+            + (f"  {row['note']}" if row["note"] else "")
         )
         for change in by_row.get(k, []):
             lines.append(f"    {change}")
     return "\n".join(lines)
 
 
-def _where(side, value) -> str:
+def _where(side: Roster, value: Any) -> str:
     if value is pd.NA or value is None or (isinstance(value, float) and np.isnan(value)):
         return "-"
     return f"{'segment' if side.kind == '834' else 'line'} {int(value)}"
@@ -107,26 +109,30 @@ def _where(side, value) -> str:
 
 def _changes_by_row(result: CompareResult) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
-    for c in result.changes.itertuples(index=False):
-        old, new = (mask_ssn(c.old), mask_ssn(c.new)) if c.field == "ssn" else (c.old, c.new)
-        where = f"{c.coverage} " if c.coverage else ""
-        out.setdefault(int(c.row), []).append(
-            f"{where}{c.field}: {old or '(none)'} -> {new or '(none)'}"
+    for c in result.changes.to_dict("records"):
+        old, new = str(c["old"]), str(c["new"])
+        if c["field"] == "ssn":
+            old, new = mask_ssn(old), mask_ssn(new)
+        where = f"{c['coverage']} " if c["coverage"] else ""
+        out.setdefault(int(c["row"]), []).append(
+            f"{where}{c['field']}: {old or '(none)'} -> {new or '(none)'}"
         )
     return out
 
 
 def to_json(result: CompareResult, every: bool = False) -> dict[str, Any]:
-    changes: dict[int, list[dict[str, str]]] = {}
-    for c in result.changes.itertuples(index=False):
-        changes.setdefault(int(c.row), []).append(
-            {"level": c.level, "coverage": c.coverage, "field": c.field, "old": c.old, "new": c.new}
+    changes: dict[int, list[dict[str, Any]]] = {}
+    for c in result.changes.to_dict("records"):
+        changes.setdefault(int(c["row"]), []).append(
+            {k: c[k] for k in ("level", "coverage", "field", "old", "new")}
         )
     table = members_table(result)
     rows = table if every else table[table["category"] != UNCHANGED]
     members = []
     for k, record in zip(rows.index, rows.to_dict("records")):
-        clean = {key: (None if value is pd.NA else value) for key, value in record.items()}
+        clean: dict[str, Any] = {
+            str(key): (None if value is pd.NA else value) for key, value in record.items()
+        }
         for key in ("old_member", "new_member", "old_where", "new_where"):
             clean[key] = None if clean[key] is None else int(clean[key])
         clean["changes"] = changes.get(int(k), [])

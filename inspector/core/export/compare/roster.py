@@ -275,14 +275,14 @@ def _resolve_columns(path: Path, table: pd.DataFrame, mapping: dict[str, str]) -
                 f"--map names the field {name!r}, which compare does not know "
                 f"(known: {known}, or a 2750 category such as 'APTC AMT')",
             )
-        heading = by_lower.get(column.strip().lower())
-        if heading is None:
+        given = by_lower.get(column.strip().lower())
+        if given is None:
             raise CompareInputError(
                 path,
                 f"--map {name}={column}: the file has no column {column!r} "
                 f"(its columns: {', '.join(list(headings)[:20])})",
             )
-        found[canonical] = headings[heading]
+        found[canonical] = headings[given]
     _check_keys(path, found, list(headings))
     return found
 
