@@ -11,7 +11,6 @@ neutralised).
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,9 +22,17 @@ import pandas as pd
 from inspector.core.editing.session import EditSession
 from inspector.core.errors import InspectorError
 from inspector.core.export.tables import findings_frame, write_csv
+from inspector.core.files import write_private
 from inspector.core.findings import SEVERITY_RANK, Finding, sort_key
 from inspector.core.records.document import Document
-from inspector.core.records.frames import COVERAGE_FIELDS, MEMBER_FIELDS, display_columns
+from inspector.core.records.frames import (
+    COVERAGE_FIELDS,
+    MEMBER_FIELDS,
+    FieldSpec,
+    coverage_field,
+    display_columns,
+)
+from inspector.core.records.mask import Masker, MaskPolicy, element_kind, mask_findings
 
 # ---------------------------------------------------------------------------------------------
 # Tables
@@ -48,17 +55,33 @@ def table_frame(df: pd.DataFrame, rows: Selection = None) -> pd.DataFrame:
     return df[display_columns(df)]
 
 
-def write_members_csv(doc: Document, path: str | Path, rows: Selection = None) -> Path:
-    return write_csv(table_frame(doc.members, rows), path)
+def write_members_csv(
+    doc: Document, path: str | Path, rows: Selection = None, mask: MaskPolicy | None = None
+) -> Path:
+    """``mask``: personal data masked as :mod:`inspector.core.records.mask` shows it."""
+    frame = table_frame(doc.members, rows)
+    if mask is not None:
+        frame = Masker(mask, doc.members).frame(frame, MEMBER_FIELDS.get)
+    return write_csv(frame, path)
 
 
-def write_coverage_csv(doc: Document, path: str | Path, rows: Selection = None) -> Path:
-    return write_csv(table_frame(doc.coverage, rows), path)
+def write_coverage_csv(
+    doc: Document, path: str | Path, rows: Selection = None, mask: MaskPolicy | None = None
+) -> Path:
+    frame = table_frame(doc.coverage, rows)
+    if mask is not None:
+        frame = Masker(mask, doc.members).frame(frame, coverage_field)
+    return write_csv(frame, path)
 
 
 def write_findings_csv(
-    findings: Iterable[Finding], path: str | Path, doc: Document | None = None
+    findings: Iterable[Finding],
+    path: str | Path,
+    doc: Document | None = None,
+    mask: MaskPolicy | None = None,
 ) -> Path:
+    if mask is not None:
+        findings = mask_findings(findings, Masker(mask, doc.members if doc else None))
     return write_csv(findings_frame(findings, doc.store.line if doc is not None else None), path)
 
 
@@ -143,6 +166,7 @@ def corrections_frame(
     *,
     profiles: Iterable[str] = (),
     use_pyx12: bool = True,
+    mask: MaskPolicy | None = None,
 ) -> pd.DataFrame:
     """One row per corrected member x coverage (a member without coverage: one row).
 
@@ -150,9 +174,11 @@ def corrections_frame(
     "birth_date; last_name"), ``original_values`` ("birth_date=1981-02-31; ..."), ``edits``
     (element-level: "DMG02 (segment 748): 19810231 -> 19810228") and ``open_findings``. Open
     findings come from ``findings`` (a validation of the corrected file) when given, else from
-    :meth:`EditSession.revalidate_member` for each corrected member.
+    :meth:`EditSession.revalidate_member` for each corrected member. ``mask`` masks the
+    personal data in every column (values, original values, edits and findings).
     """
     doc = session.doc
+    masker = Masker(mask, doc.members) if mask is not None else None
     members, cov = doc.members, doc.coverage
     categories = _category_columns(cov)
     by_member: dict[int, list[Finding]] = {}
@@ -185,7 +211,11 @@ def corrections_frame(
         ]
         # Elements no table column shows (e.g. a second REF) are named by their element id.
         unmapped = [c.element for c in mine if not session.fields_at(c.segment, c.element)]
-        edits = "; ".join(f"{c.element} (segment {c.segment}): {c.old} -> {c.new}" for c in mine)
+        edits = "; ".join(
+            f"{c.element} (segment {c.segment}): "
+            f"{_shown(masker, c.element, c.old)} -> {_shown(masker, c.element, c.new)}"
+            for c in mine
+        )
         if findings is not None:
             open_f = by_member.get(pos, [])
         else:
@@ -209,11 +239,35 @@ def corrections_frame(
                     row[_coverage_name(c)] = ""
             names = list(dict.fromkeys([name for name, _ in changed] + unmapped))
             row["changed_fields"] = "; ".join(names)
-            row["original_values"] = "; ".join(f"{name}={value}" for name, value in changed)
+            row["original_values"] = "; ".join(
+                f"{name}={_original(masker, name, value)}" for name, value in changed
+            )
             row["edits"] = edits
-            row["open_findings"] = _format_findings(open_f)
+            row["open_findings"] = _format_findings(mask_findings(open_f, masker))
             rows.append(row)
-    return pd.DataFrame(rows, columns=out_columns)
+    frame = pd.DataFrame(rows, columns=out_columns)
+    return masker.frame(frame, _correction_field) if masker is not None else frame
+
+
+def _correction_field(name: str) -> FieldSpec | None:
+    """The field behind a column of the corrections table (coverage columns renamed)."""
+    if name in MEMBER_FIELDS and name in CORRECTION_MEMBER_FIELDS:
+        return MEMBER_FIELDS[name]
+    coverage = {v: k for k, v in CORRECTION_COVERAGE_FIELDS.items()}.get(name)
+    if coverage is None and name.startswith("coverage_"):
+        coverage = name[len("coverage_") :]
+    return coverage_field(coverage or name)
+
+
+def _original(masker: Masker | None, name: str, value: Any) -> Any:
+    if masker is None or not isinstance(value, str):
+        return value
+    spec = _correction_field(name)
+    return masker.value(spec.phi if spec is not None else None, value)
+
+
+def _shown(masker: Masker | None, element: str, value: str) -> str:
+    return value if masker is None else masker.value(element_kind(element), value)
 
 
 def write_corrections_csv(
@@ -247,19 +301,9 @@ def check_output_path(session: EditSession, path: str | Path) -> Path:
 
 
 def write_corrected_834(session: EditSession, path: str | Path) -> Path:
-    """Write the corrected bytes (atomically) and mark the session saved."""
+    """Write the corrected bytes (atomically, user-only) and mark the session saved."""
     path = check_output_path(session, path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(session.corrected_bytes())
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_private(path, session.corrected_bytes())
     session.mark_saved()
     return path
 
@@ -273,9 +317,16 @@ def write_ack(session: EditSession, path: str | Path, *, result: Any = None) -> 
     from inspector.core.validation.pyx12.adapter import write_999
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     write_999(session.original, path, result=result)
     return path
+
+
+#: Why a masked export does not write the corrected 834 or the 999.
+MASK_REFUSED = (
+    "masking applies to the CSV files only: the corrected 834 and the 999 go back to the "
+    "trading partner, who must receive the real values, so they are never masked. Write them "
+    "in a separate export without masking"
+)
 
 
 @dataclass
@@ -297,13 +348,20 @@ def export_all(
     ack: str | Path | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancel: Callable[[], bool] | None = None,
+    mask: MaskPolicy | None = None,
 ) -> ExportResult:
     """Validate the corrected file and write members.csv, coverage.csv, findings.csv,
     corrections.csv (by default when anything was corrected), and optionally the corrected 834
     and the 999 of the original file.
+
+    ``mask`` masks the personal data of the CSV files (for files that leave the team). It
+    cannot be combined with the corrected 834 or the 999 (:data:`MASK_REFUSED`): they go to
+    the trading partner, who must receive the real values.
     """
     from inspector.core.validation.run import validation_stream
 
+    if mask is not None and (corrected_834 is not None or ack is not None):
+        raise InspectorError(MASK_REFUSED)
     out_dir = Path(out_dir)
     if corrected_834 is not None:
         check_output_path(session, corrected_834)
@@ -319,11 +377,13 @@ def export_all(
     # pyx12 checked the corrected bytes; they are the original bytes when nothing was corrected
     unchanged = doc.store.data == session.original
     result = ExportResult(findings=found, members=len(doc.members), coverages=len(doc.coverage))
-    result.written.append(write_members_csv(doc, out_dir / "members.csv"))
-    result.written.append(write_coverage_csv(doc, out_dir / "coverage.csv"))
-    result.written.append(write_findings_csv(found, out_dir / "findings.csv", doc))
+    result.written.append(write_members_csv(doc, out_dir / "members.csv", mask=mask))
+    result.written.append(write_coverage_csv(doc, out_dir / "coverage.csv", mask=mask))
+    result.written.append(write_findings_csv(found, out_dir / "findings.csv", doc, mask=mask))
     if corrections or (corrections is None and session.corrected_segments()):
-        result.written.append(write_corrections_csv(session, out_dir / "corrections.csv", found))
+        result.written.append(
+            write_corrections_csv(session, out_dir / "corrections.csv", found, mask=mask)
+        )
     if corrected_834 is not None:
         result.written.append(write_corrected_834(session, corrected_834))
     if ack is not None:

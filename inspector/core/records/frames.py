@@ -28,6 +28,9 @@ class FieldSpec:
     element: int | None = None  # 1-based element position inside the segment
     kind: str = "text"  # text | code | date | amount | id
     codes: dict[str, str] | None = None
+    #: personal data the column holds, for masking (records/mask.py): "ssn", "date" (of
+    #: birth or death), "name", "street", "city", "zip", "phone", "email"; None for none
+    phi: str | None = None
 
     @property
     def element_name(self) -> str | None:
@@ -44,8 +47,9 @@ def _f(
     el: int | None = None,
     kind: str = "text",
     table: dict[str, str] | None = None,
+    phi: str | None = None,
 ) -> FieldSpec:
-    return FieldSpec(column, label, seg, sid, el, kind, table)
+    return FieldSpec(column, label, seg, sid, el, kind, table, phi)
 
 
 MEMBER_FIELDS: dict[str, FieldSpec] = {
@@ -63,13 +67,13 @@ MEMBER_FIELDS: dict[str, FieldSpec] = {
         _f("employment_status", "Employment", "seg_ins", "INS", 8, "code", codes.EMPLOYMENT_STATUS),
         _f("student_status", "Student", "seg_ins", "INS", 9, "code", codes.STUDENT_STATUS),
         _f("handicap", "Handicap", "seg_ins", "INS", 10, "code", codes.YES_NO),
-        _f("death_date", "Death date", "seg_ins", "INS", 12, "date"),
+        _f("death_date", "Death date", "seg_ins", "INS", 12, "date", phi="date"),
         _f("member_id", "Member ID", "seg_ref_id", "REF", 2, "id"),
         _f("member_ids", "Other IDs", "seg_ref_id"),
         _f("policy_number", "Policy no.", "seg_ref_1l", "REF", 2, "id"),
-        _f("last_name", "Last name", "seg_nm1", "NM1", 3),
-        _f("first_name", "First name", "seg_nm1", "NM1", 4),
-        _f("middle_name", "Middle", "seg_nm1", "NM1", 5),
+        _f("last_name", "Last name", "seg_nm1", "NM1", 3, phi="name"),
+        _f("first_name", "First name", "seg_nm1", "NM1", 4, phi="name"),
+        _f("middle_name", "Middle", "seg_nm1", "NM1", 5, phi="name"),
         _f("name_suffix", "Suffix", "seg_nm1", "NM1", 7),
         _f(
             "id_qualifier",
@@ -80,19 +84,19 @@ MEMBER_FIELDS: dict[str, FieldSpec] = {
             "code",
             {"34": "SSN", "ZZ": "Mutually defined"},
         ),
-        _f("ssn", "SSN", "seg_nm1", "NM1", 9, "id"),
+        _f("ssn", "SSN", "seg_nm1", "NM1", 9, "id", phi="ssn"),
         _f("member_identifier", "NM1 ID", "seg_nm1", "NM1", 9, "id"),
-        _f("birth_date", "Birth date", "seg_dmg", "DMG", 2, "date"),
+        _f("birth_date", "Birth date", "seg_dmg", "DMG", 2, "date", phi="date"),
         _f("gender", "Gender", "seg_dmg", "DMG", 3, "code", codes.GENDER),
         _f("marital_status", "Marital", "seg_dmg", "DMG", 4, "code", codes.MARITAL_STATUS),
-        _f("address1", "Address", "seg_n3", "N3", 1),
-        _f("address2", "Address 2", "seg_n3", "N3", 2),
-        _f("city", "City", "seg_n4", "N4", 1),
+        _f("address1", "Address", "seg_n3", "N3", 1, phi="street"),
+        _f("address2", "Address 2", "seg_n3", "N3", 2, phi="street"),
+        _f("city", "City", "seg_n4", "N4", 1, phi="city"),
         _f("state", "State", "seg_n4", "N4", 2),
-        _f("zip", "ZIP", "seg_n4", "N4", 3, "id"),
+        _f("zip", "ZIP", "seg_n4", "N4", 3, "id", phi="zip"),
         _f("country", "Country", "seg_n4", "N4", 4),
-        _f("phone", "Phone", "seg_per"),
-        _f("email", "E-mail", "seg_per"),
+        _f("phone", "Phone", "seg_per", phi="phone"),
+        _f("email", "E-mail", "seg_per", phi="email"),
         _f("eligibility_begin", "Eligibility begin", "seg_dtp_356", "DTP", 3, "date"),
         _f("eligibility_end", "Eligibility end", "seg_dtp_357", "DTP", 3, "date"),
         _f("maintenance_effective", "Maint. effective", "seg_dtp_303", "DTP", 3, "date"),
@@ -108,7 +112,7 @@ COVERAGE_FIELDS: dict[str, FieldSpec] = {
         _f("member_pos", "Member #", "seg_hd"),
         _f("transaction", "Set", None),
         _f("subscriber_id", "Subscriber ID", "seg_hd"),
-        _f("member_name", "Member", "seg_hd"),
+        _f("member_name", "Member", "seg_hd", phi="name"),
         _f("is_subscriber", "Sub?", "seg_hd"),
         _f("maintenance_type", "Maintenance", "seg_hd", "HD", 1, "code", codes.MAINTENANCE_TYPE),
         _f("insurance_line", "Line", "seg_hd", "HD", 3, "code", codes.INSURANCE_LINE),
