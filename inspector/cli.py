@@ -114,6 +114,15 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         help="trading-partner rule profile to switch on (e.g. ffe)",
     )
+    ep.add_argument(
+        "--mask-phi",
+        nargs="?",
+        const="all",
+        choices=("all", "ssn-dob"),
+        help="mask personal data in the CSV files, for files that leave the team: SSNs (last 4 "
+        "shown), birth dates (year kept), names and addresses ('all', the default), or SSNs "
+        "and birth dates only ('ssn-dob'). Not with --corrected-834 or --ack",
+    )
     ep.set_defaults(func=_cmd_export)
 
     vp = sub.add_parser("validate", help="list problems with their segment and line")
@@ -323,11 +332,27 @@ def _unknown_profiles(profiles: Sequence[str]) -> bool:
     return bool(unknown)
 
 
+def _mask_policy(args: argparse.Namespace):
+    """The masking ``--mask-phi`` asks for (None: not masked)."""
+    from inspector.core.records.mask import MaskPolicy
+
+    choice = getattr(args, "mask_phi", None)
+    return None if choice is None else MaskPolicy(names=choice == "all")
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     from inspector.core.editing.session import EditSession
     from inspector.core.export.corrections import check_output_path, export_all
 
     if _unknown_profiles(args.profile):
+        return EXIT_UNREADABLE
+    mask = _mask_policy(args)
+    if mask is not None and (args.corrected_834 is not None or args.ack is not None):
+        from inspector.core.export.corrections import MASK_REFUSED
+
+        print(
+            f"inspector: --mask-phi with --corrected-834 or --ack: {MASK_REFUSED}", file=sys.stderr
+        )
         return EXIT_UNREADABLE
     try:
         doc = _load(args.file)
@@ -353,6 +378,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             corrections=args.edits is not None,
             corrected_834=args.corrected_834,
             ack=args.ack,
+            mask=mask,
         )
     except OSError as exc:
         print(f"inspector: cannot write to {args.out}: {exc.strerror or exc}", file=sys.stderr)
