@@ -126,7 +126,10 @@ class CompareModel(RowOrderModel):
         return len(self._categories)
 
     def sorted_sources(self, column: int, ascending: bool) -> np.ndarray:
-        values = pd.Series(self._cells[column])
+        if COLUMNS[column][0] == "category_label":  # by the work order, not alphabetically
+            values = pd.Series(np.arange(len(self._categories)))
+        else:
+            values = pd.Series(self._cells[column])
         if COLUMNS[column][0] in ("old_where", "new_where"):
             values = pd.to_numeric(values, errors="coerce")
         return values.sort_values(ascending=ascending, kind="mergesort").index.to_numpy()
