@@ -106,6 +106,13 @@ class WindowActions(QObject):
             "Open the bundled fictitious 834 with sample problems",
             "actionOpenDemo",
         )
+        self.compare = _action(
+            window,
+            "Co&mpare with…",
+            None,
+            "Compare the current file with an earlier 834 or the insurer's enrollment CSV/XLSX",
+            "actionCompare",
+        )
         self.close_tab = _action(window, "&Close", None, "Close the current file", "actionClose")
         self.close_tab.setShortcuts(
             [QKeySequence("Ctrl+W"), *QKeySequence.keyBindings(QKeySequence.StandardKey.Close)]
@@ -254,6 +261,7 @@ class WindowActions(QObject):
         file_menu.addAction(self.open)
         file_menu.addMenu(self.recent)
         file_menu.addAction(self.open_demo)
+        file_menu.addAction(self.compare)
         file_menu.addSeparator()
         file_menu.addAction(self.save_corrected)
         export_menu = file_menu.addMenu("&Export")

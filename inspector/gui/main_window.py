@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
         a.stop_checks.triggered.connect(self._on_stop_checks_triggered)
         a.about.triggered.connect(self._on_about_triggered)
         a.shortcuts.triggered.connect(self._on_shortcuts_triggered)
+        a.compare.triggered.connect(self._on_compare_triggered)
         a.open_demo.setEnabled(demo_path().is_file())
         for action, command in self._tab_commands():
             action.triggered.connect(lambda _c=False, run=command: self._with_tab(run))
@@ -224,6 +225,13 @@ class MainWindow(QMainWindow):
     def _on_close_tab_triggered(self) -> None:
         if self.tabs.count():
             self.close_tab(self.tabs.currentIndex())
+
+    @Slot()
+    def _on_compare_triggered(self) -> None:
+        from inspector.gui.compare import open_compare  # built only when asked for
+
+        tab = self.current_tab()
+        open_compare(self, tab.path if tab is not None else None)
 
     @Slot()
     def _on_goto_triggered(self) -> None:

@@ -156,3 +156,23 @@ def test_the_window_jumps_into_the_main_window(qtbot, window, pair):
         lambda: tab.segments.view.currentIndex().row() + 1 == expected, timeout=TIMEOUT_MS
     )
     compare_window.close()
+
+
+def test_file_menu_compare_with_opens_the_compare_window(qtbot, window, pair, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from inspector.gui.compare import CompareWindow
+
+    old, new, _ = pair
+    answers = iter([str(new), str(old)])  # no tab open: NEW is asked first, then OLD
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (next(answers), ""))
+    menu = window.menuBar().actions()[0].menu()
+    action = next(a for a in menu.actions() if a.objectName() == "actionCompare")
+    action.trigger()
+    opened = [w for w in window.findChildren(CompareWindow)]
+    assert len(opened) == 1
+    with qtbot.waitSignal(opened[0].view.comparison_finished, timeout=TIMEOUT_MS, raising=False):
+        pass
+    qtbot.waitUntil(lambda: opened[0].view.result is not None, timeout=TIMEOUT_MS)
+    assert opened[0].view.result.new.path == new
+    opened[0].close()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMainWindow, QWidget
 
 from inspector.core.export.compare import parse_mapping
 from inspector.core.export.compare.roster import TABLE_SUFFIXES
@@ -31,6 +31,10 @@ class CompareWindow(QMainWindow):
         self.view = CompareView(self)
         self.setCentralWidget(self.view)
         self.resize(1200, 700)
+        app = QApplication.instance()
+        if app is not None:  # quitting with a comparison running: stop it first
+            app.aboutToQuit.connect(self.view.cancel)
+            app.aboutToQuit.connect(lambda: self.view.wait(10))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.view.cancel()
