@@ -20,8 +20,8 @@ from inspector.core.validation.pyx12.adapter import (
     validate_with_pyx12,
     write_999,
 )
+from tests.conftest import SAMPLES
 
-SAMPLES = Path("/work/shared/samples/834/public")
 ALL_FILES = sorted(p for p in SAMPLES.rglob("*") if p.is_file() and p.name != "SOURCES.md")
 CLEAN = [
     "pyx12__834_deident_new_enroll.txt",
