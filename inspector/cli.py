@@ -10,6 +10,7 @@ imported lazily).
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import shlex
@@ -19,10 +20,13 @@ from pathlib import Path
 
 from inspector import __version__
 from inspector.core.errors import InspectorError
+from inspector.core.files import explain
 from inspector.resources import demo_path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_NO_GUI = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 128 + 13  # 141: as if killed by SIGPIPE
+# Errors of a write that names no file: standard output's (a full disk, a failing device).
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
 COMMANDS = ("open", "summary", "export", "validate", "compare")
 
 
@@ -44,6 +48,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `inspector summary F | head`: the reader has all it wanted
         _discard_stdout()
         return EXIT_BROKEN_PIPE
+    except OSError as exc:  # stdout on a full disk (`> /dev/full`) or a failing device
+        if exc.filename is not None or exc.errno not in _OUTPUT_ERRNOS:
+            raise  # every file the commands write names itself (OutputError): not stdout
+        where = _stdout_name()
+        _discard_stdout()
+        print(f"inspector: cannot write to {where}: {explain(exc)}", file=sys.stderr)
+        return EXIT_UNREADABLE
+
+
+def _stdout_name() -> str:
+    """Where stdout goes (``/dev/full``), for the message; "standard output" if unknown."""
+    try:
+        return os.readlink(f"/proc/self/fd/{sys.stdout.fileno()}")
+    except (AttributeError, OSError, ValueError):
+        return "standard output"
 
 
 def _discard_stdout() -> None:
@@ -381,7 +400,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
             mask=mask,
         )
     except OSError as exc:
-        print(f"inspector: cannot write to {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        print(
+            f"inspector: cannot write to {exc.filename or args.out}: {exc.strerror or exc}",
+            file=sys.stderr,
+        )
         return EXIT_UNREADABLE
     except InspectorError as exc:
         print(f"inspector: {exc}", file=sys.stderr)
@@ -440,7 +462,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                     doc.store.data, args.ack, result=pyx12_results[0] if pyx12_results else None
                 )
             except (InspectorError, OSError) as exc:
-                print(f"inspector: cannot write the 999 acknowledgment: {exc}", file=sys.stderr)
+                print(
+                    f"inspector: {path}: the 999 acknowledgment was not written to {args.ack}: "
+                    f"{exc}",
+                    file=sys.stderr,
+                )
                 status = max(status, EXIT_UNREADABLE)
     if args.format == "json":
         print(json.dumps(reports, indent=2))  # a list, one report per file read, in order
@@ -471,7 +497,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     try:
         written = _write_compare(result, args, report)
     except OSError as exc:
-        print(f"inspector: cannot write to {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        print(
+            f"inspector: cannot write to {exc.filename or args.out}: {exc.strerror or exc}",
+            file=sys.stderr,
+        )
         return EXIT_UNREADABLE
     for path in written:
         print(path)

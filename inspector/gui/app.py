@@ -40,6 +40,10 @@ def run_gui(files: list[Path], quit_after_load: bool = False) -> int:
     nonzero as soon as one cannot be opened (the frozen-app smoke test).
     """
     multiprocessing.freeze_support()  # the pyx12 child of a frozen app starts here
+    if hasattr(os, "umask"):
+        # Everything the app writes holds personal data (settings naming files, journals,
+        # exports, Qt's own files): user-only, whatever the user's umask.
+        os.umask(0o077)
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication

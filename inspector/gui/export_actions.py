@@ -22,6 +22,7 @@ from inspector.core.export.corrections import (
     write_members_csv,
 )
 from inspector.core.export.tables import write_csv
+from inspector.core.files import write_private
 from inspector.gui.models.row_order_model import NATURAL
 from inspector.gui.settings import Settings
 
@@ -202,8 +203,7 @@ class Exporter(QObject):
 
     def _write_ack(self, tab: DocumentTab, path: Path, text: str) -> None:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8", errors="replace", newline="")
+            write_private(path, text)  # user-only, atomically
         except OSError as exc:
             self._failed(path, exc)
             return

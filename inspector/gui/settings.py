@@ -7,6 +7,7 @@ Stored as an INI file in the user's scope. Tests redirect it with
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -37,6 +38,7 @@ class Settings:
 
     def sync(self) -> None:
         self._qs.sync()
+        _make_private(Path(self.file_name))
 
     # -- recent files -----------------------------------------------------------------------
     def recent_files(self) -> list[Path]:
@@ -103,3 +105,11 @@ def _key(path: Path) -> str:
         return str(path.resolve())
     except OSError:
         return str(path.absolute())
+
+
+def _make_private(settings_file: Path) -> None:
+    """The settings file user-only (0600) and its folder, which holds the journals, 0700 (the
+    app also runs with umask 077, see gui/app.py; this covers files an older version wrote)."""
+    for target, mode in ((settings_file, 0o600), (settings_file.parent, 0o700)):
+        with contextlib.suppress(OSError):  # not there yet, or not ours: nothing to do
+            target.chmod(mode)

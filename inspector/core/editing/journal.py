@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
 
 from inspector.core.editing.session import Change, Edit, EditRejected, EditSession, now_stamp
 from inspector.core.errors import InspectorError
+from inspector.core.files import append_private
 
 JOURNAL_VERSION = 1
 
@@ -68,7 +68,6 @@ class Journal:
             event["edit"] = edit.to_json()
         lines = []
         if not self.path.exists() or self.path.stat().st_size == 0:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             lines.append(
                 {
                     "journal": JOURNAL_VERSION,
@@ -80,10 +79,7 @@ class Journal:
             )
         lines.append(event)
         text = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines)
-        with open(self.path, "a", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
+        append_private(self.path, text)  # 0600 in a 0700 folder: it holds edited values
 
     def discard(self) -> None:
         """Delete the journal (after the corrections were saved, or when the user declines)."""

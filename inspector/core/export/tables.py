@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from inspector.core.files import private_file
 from inspector.core.findings import Finding
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -38,10 +39,12 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
-    """Write a DataFrame as a spreadsheet-safe CSV (UTF-8 with BOM, CRLF)."""
+    """Write a DataFrame as a spreadsheet-safe CSV (UTF-8 with BOM, CRLF), user-only and
+    atomically (:func:`inspector.core.files.private_file`; raises its ``OutputError``)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    safe_frame(df).to_csv(path, index=False, encoding=CSV_ENCODING, lineterminator=CSV_LINE_END)
+    frame = safe_frame(df)
+    with private_file(path, "w", encoding=CSV_ENCODING, newline="") as fh:
+        frame.to_csv(fh, index=False, lineterminator=CSV_LINE_END)
     return path
 
 

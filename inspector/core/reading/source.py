@@ -11,6 +11,8 @@ empty piece (``~~``) still counts as a segment so that it can be reported where 
 
 from __future__ import annotations
 
+import os
+import stat
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -291,7 +293,7 @@ def read_file(path: str | Path) -> SegmentStore:
     """Read a file from disk into a :class:`SegmentStore` (raises :class:`NotAn834Error`)."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = _read_regular(path)
     except IsADirectoryError:
         raise NotAn834Error(path, "this is a folder, not a file") from None
     except FileNotFoundError:
@@ -301,6 +303,35 @@ def read_file(path: str | Path) -> SegmentStore:
     except OSError as exc:
         raise NotAn834Error(path, f"the file cannot be read ({exc.strerror or exc})") from None
     return read_bytes(data, path)
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "a pipe (FIFO)"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file. Anything else is refused before a byte is read: opened
+    non-blocking and checked on the open descriptor (no race with the name), a FIFO would
+    otherwise wait for a writer for ever and a device such as /dev/zero never end."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(mode):
+            kind = next((what for test, what in _KINDS if test(mode)), "a special file")
+            raise NotAn834Error(
+                path, f"this is {kind}, not a regular file; give the 834 file itself"
+            )
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read()
+    finally:
+        os.close(fd)
 
 
 def read_bytes(data: bytes, path: str | Path | None = None) -> SegmentStore:

@@ -18,6 +18,7 @@ import pandas as pd
 from inspector.core.export.compare.engine import CATEGORIES, UNCHANGED, CompareResult
 from inspector.core.export.compare.roster import Roster
 from inspector.core.export.tables import neutralise, write_csv
+from inspector.core.files import private_file
 
 CSV_NAMES = ("compare_members.csv", "compare_changes.csv", "compare_coverage.csv")
 XLSX_NAME = "compare.xlsx"
@@ -151,7 +152,6 @@ def write_xlsx(result: CompareResult, path: str | Path) -> Path:
     from openpyxl import Workbook
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     book = Workbook(write_only=True)
     s = result.summary()
     summary = pd.DataFrame(
@@ -170,7 +170,8 @@ def write_xlsx(result: CompareResult, path: str | Path) -> Path:
         sheet.append([neutralise(str(c)) for c in frame.columns])
         for record in frame.itertuples(index=False, name=None):
             sheet.append([_cell(v) for v in record])
-    book.save(path)
+    with private_file(path, "wb") as fh:  # user-only, atomically, like every export
+        book.save(fh)
     return path
 
 

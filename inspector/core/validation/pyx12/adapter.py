@@ -166,6 +166,9 @@ def build_999(data: bytes | SegmentStore, *, result: Pyx12Result | None = None) 
 def write_999(
     data: bytes | SegmentStore, out_path: str | Path, *, result: Pyx12Result | None = None
 ) -> None:
-    """Write :func:`build_999`'s acknowledgment for ``data`` to ``out_path``."""
+    """Write :func:`build_999`'s acknowledgment for ``data`` to ``out_path`` (user-only,
+    atomically: :func:`inspector.core.files.write_private`)."""
+    from inspector.core.files import write_private
+
     text = build_999(data, result=result)
-    Path(out_path).write_text(text, encoding="utf-8", errors="replace", newline="")
+    write_private(out_path, text)
