@@ -156,6 +156,27 @@ class WindowActions(QObject):
             "Show the previous finding and its segment",
             "actionPreviousFinding",
         )
+        self.mask_phi = _action(
+            window,
+            "Mask &Personal Data",
+            None,
+            "Show SSNs (last 4 digits), birth dates (year only) masked everywhere, e.g. for a "
+            "screen share; the app's CSV exports are masked too. The editors show real values",
+            "actionMaskPhi",
+        )
+        self.mask_phi.setCheckable(True)
+        self.mask_phi.setChecked(settings.mask_phi())
+        self.mask_names = _action(
+            window,
+            "Mask &Names and Addresses Too",
+            None,
+            "While personal data is masked, also mask names (initials kept), street, city, ZIP "
+            "(first 3 digits kept), phone and e-mail",
+            "actionMaskNames",
+        )
+        self.mask_names.setCheckable(True)
+        self.mask_names.setChecked(settings.mask_names())
+        self.mask_names.setEnabled(self.mask_phi.isChecked())
         self.next_tab = _action(window, "Next File", "Ctrl+PgDown", "Show the next open file")
         self.previous_tab = _action(
             window, "Previous File", "Ctrl+PgUp", "Show the previous open file"
@@ -290,6 +311,9 @@ class WindowActions(QObject):
         view_menu.addSeparator()
         view_menu.addAction(self.next_tab)
         view_menu.addAction(self.previous_tab)
+        view_menu.addSeparator()
+        view_menu.addAction(self.mask_phi)
+        view_menu.addAction(self.mask_names)
 
         check_menu = bar.addMenu("&Findings")
         check_menu.addAction(self.next_finding)

@@ -8,12 +8,14 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
+from inspector.core.records.mask import MaskPolicy
 from inspector.gui.banner import ActivityRow, Banner
 from inspector.gui.editing.controller import DocumentEditor
 from inspector.gui.editing.recovery_banner import RecoveryBanner
 from inspector.gui.editing.tab_editing import EditingViews, TabEditing
 from inspector.gui.message_pages import LoadingPage, MessagePage
 from inspector.gui.models.findings_model import FindingsModel
+from inspector.gui.models.masking import ViewMask
 from inspector.gui.models.record_model import RecordModel
 from inspector.gui.models.segments_model import SegmentsModel
 from inspector.gui.navigation import SelectionSync
@@ -60,6 +62,8 @@ class DocumentTab(QWidget):
         self.editing: TabEditing | None = None
         self.state = "loading"  # loading | loaded | failed | cancelled
         self.notes: list[str] = []  # validation problems shown in the banner
+        self.mask_policy: MaskPolicy | None = None  # View ▸ Mask Personal Data
+        self.view_mask: ViewMask | None = None
 
         self.summary = SummaryStrip()
         self.summary.show_file(path)
@@ -187,6 +191,23 @@ class DocumentTab(QWidget):
     def redo(self) -> None:
         if self.editing is not None and self.state == "loaded":
             self.editing.redo()
+
+    def set_masking(self, policy: MaskPolicy | None) -> None:
+        """Show personal data masked under ``policy`` (None: as in the file) in every view."""
+        self.mask_policy = policy
+        if self.prepared is not None and self.editing is not None:
+            self._apply_mask()
+
+    def _apply_mask(self) -> None:
+        policy, editing = self.mask_policy, self.editing
+        assert editing is not None
+        mask = ViewMask(policy, editing.editor.doc.members) if policy is not None else None
+        self.view_mask = mask
+        self.members.model.set_mask(mask)
+        self.coverage.model.set_mask(mask)
+        self.segments.model.set_mask(mask)
+        self.findings.model.set_mask(mask)
+        editing.set_mask(mask)
 
     def start(self) -> None:
         """Start (or restart) loading the file in the background."""
@@ -344,6 +365,8 @@ class DocumentTab(QWidget):
         editing.findings_replaced.connect(self.findings_replaced)
         editing.history_wanted.connect(self._on_editing_history_wanted)
         self.editing = editing
+        if self.mask_policy is not None:
+            self._apply_mask()
         editing.start()
         self.summary.show_summary(prepared.summary)
         self.summary.show_counts(0, 0, running=True)

@@ -23,6 +23,7 @@ from inspector.core.export.corrections import (
 )
 from inspector.core.export.tables import write_csv
 from inspector.core.files import write_private
+from inspector.core.records.mask import MaskPolicy, describe_policy
 from inspector.gui.models.row_order_model import NATURAL
 from inspector.gui.settings import Settings
 
@@ -90,18 +91,19 @@ class Exporter(QObject):
                 "There are no corrections to export yet: change a cell or a segment first."
             )
             return None
-        path = self._ask(tab, "Export corrections", "corrections.csv", CSV_FILTER)
+        path = self._ask(tab, "Export corrections", "corrections.csv", CSV_FILTER, masked=True)
         if path is None:
             return None
         findings = editor.settled_findings(list(tab.findings.model.findings))
         try:
-            frame = corrections_frame(editor.session, findings)
+            frame = corrections_frame(editor.session, findings, mask=self.mask)
             write_csv(frame, path)
         except (OSError, InspectorError) as exc:
             return self._failed(path, exc)
         members = frame["member_pos"].nunique() if len(frame) else 0
         self.exported.emit(
-            f"Wrote {len(frame):,} correction row(s) for {members:,} corrected member(s) to {path}"
+            f"Wrote {len(frame):,} correction row(s) for {members:,} corrected member(s)"
+            f"{self._masked()} to {path}"
         )
         return path
 
@@ -121,7 +123,7 @@ class Exporter(QObject):
         scope = self._scope(model, "findings")
         if scope is None:
             return None
-        path = self._ask(tab, "Export findings", "findings.csv", CSV_FILTER)
+        path = self._ask(tab, "Export findings", "findings.csv", CSV_FILTER, masked=True)
         if path is None:
             return None
         if scope == VISIBLE:
@@ -129,10 +131,12 @@ class Exporter(QObject):
         else:
             findings = editor.settled_findings(list(model.findings))
         try:
-            write_findings_csv(findings, path, editor.doc)
+            write_findings_csv(findings, path, editor.doc, mask=self.mask)
         except (OSError, InspectorError) as exc:
             return self._failed(path, exc)
-        self.exported.emit(f"Wrote {len(findings):,} findings{self._how(scope, model)} to {path}")
+        self.exported.emit(
+            f"Wrote {len(findings):,} findings{self._how(scope, model)}{self._masked()} to {path}"
+        )
         return path
 
     def save_corrected(self, tab: DocumentTab) -> bool:
@@ -141,7 +145,9 @@ class Exporter(QObject):
         if editor is None:
             return False
         suggested = editor.saved_path or self._suggest(tab, f"corrected{tab.path.suffix or '.834'}")
-        path = self.choose_save_path("Save the corrected 834", suggested, X12_FILTER)
+        path = self.choose_save_path(
+            "Save the corrected 834" + self._unmasked_note(), suggested, X12_FILTER
+        )
         if path is None:
             return False
         try:
@@ -162,7 +168,9 @@ class Exporter(QObject):
         session = tab.session
         if self._editor(tab) is None or session is None:
             return
-        path = self._ask(tab, "Export the 999 acknowledgment", "999.txt", ACK_FILTER)
+        path = self._ask(
+            tab, "Export the 999 acknowledgment" + self._unmasked_note(), "999.txt", ACK_FILTER
+        )
         if path is None:
             return
         if session.ack is not None:
@@ -223,7 +231,7 @@ class Exporter(QObject):
         scope = self._scope(model, noun)
         if scope is None:
             return None
-        path = self._ask(tab, f"Export {noun}", name, CSV_FILTER)
+        path = self._ask(tab, f"Export {noun}", name, CSV_FILTER, masked=True)
         if path is None:
             return None
         rows = model.visible_sources()
@@ -234,11 +242,13 @@ class Exporter(QObject):
             else [int(r) for r in rows]
         )
         try:
-            write(editor.doc, path, selection)
+            write(editor.doc, path, selection, mask=self.mask)
         except (OSError, InspectorError) as exc:
             return self._failed(path, exc)
         count = model.source_count() if selection is None else len(selection)
-        self.exported.emit(f"Wrote {count:,} {noun}{self._how(scope, model)} to {path}")
+        self.exported.emit(
+            f"Wrote {count:,} {noun}{self._how(scope, model)}{self._masked()} to {path}"
+        )
         return path
 
     def _scope(self, model, noun: str) -> str | None:
@@ -266,7 +276,24 @@ class Exporter(QObject):
         folder = self.settings.export_folder() or tab.path.parent
         return Path(folder) / f"{tab.path.stem}-{ending}"
 
-    def _ask(self, tab: DocumentTab, title: str, ending: str, file_filter: str) -> Path | None:
+    # -- masking: the CSV exports follow View ▸ Mask Personal Data --------------------------
+    @property
+    def mask(self) -> MaskPolicy | None:
+        """What the CSV exports mask: what the views mask (the corrected 834 and the 999 are
+        never masked; the trading partner must receive the real values)."""
+        return self.settings.mask_policy()
+
+    def _masked(self) -> str:
+        return f" ({describe_policy(self.mask)})" if self.mask is not None else ""
+
+    def _unmasked_note(self) -> str:
+        return " (real values: an 834 or a 999 is never masked)" if self.mask is not None else ""
+
+    def _ask(
+        self, tab: DocumentTab, title: str, ending: str, file_filter: str, masked: bool = False
+    ) -> Path | None:
+        if masked:
+            title += self._masked()
         path = self.choose_save_path(title, self._suggest(tab, ending), file_filter)
         if path is not None:
             self._remember(path)

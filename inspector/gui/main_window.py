@@ -10,6 +10,7 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QStackedWidget, QTabWidget
 
+from inspector.core.records.mask import describe_policy
 from inspector.gui import dialogs, gc_guard
 from inspector.gui.actions import WindowActions
 from inspector.gui.dialogs import APP_TITLE
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
             tab.close_requested.connect(self._on_tab_close_requested)
             tab.status_changed.connect(self._on_tab_status_changed)
             tab.edits_changed.connect(self._on_tab_edits_changed)
+            tab.set_masking(self.settings.mask_policy())
             tab.restore_layout()
             index = self.tabs.addTab(tab, path.name)
             self.tabs.setTabToolTip(index, str(path))
@@ -170,6 +172,8 @@ class MainWindow(QMainWindow):
         a.stop_checks.triggered.connect(self._on_stop_checks_triggered)
         a.about.triggered.connect(self._on_about_triggered)
         a.shortcuts.triggered.connect(self._on_shortcuts_triggered)
+        a.mask_phi.toggled.connect(self._on_mask_toggled)
+        a.mask_names.toggled.connect(self._on_mask_toggled)
         a.compare.triggered.connect(self._on_compare_triggered)
         a.open_demo.setEnabled(demo_path().is_file())
         for action, command in self._tab_commands():
@@ -244,6 +248,22 @@ class MainWindow(QMainWindow):
         tab = self.current_tab()
         if tab is not None and tab.session is not None:
             tab.session.cancel_validation()
+
+    @Slot(bool)
+    def _on_mask_toggled(self, _checked: bool) -> None:
+        """View ▸ Mask Personal Data (and names too): remembered, applied to every open file."""
+        a = self.actions_
+        self.settings.set_mask_phi(a.mask_phi.isChecked())
+        self.settings.set_mask_names(a.mask_names.isChecked())
+        a.mask_names.setEnabled(a.mask_phi.isChecked())
+        policy = self.settings.mask_policy()
+        for tab in self.document_tabs():
+            tab.set_masking(policy)
+        what = describe_policy(policy)
+        self.statusBar().showMessage(
+            what[:1].upper() + what[1:] + (" (editors show the real values)" if policy else ""),
+            8000,
+        )
 
     @Slot()
     def _on_about_triggered(self) -> None:

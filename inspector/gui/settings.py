@@ -1,5 +1,6 @@
 """A small facade over QSettings: recent files, window geometry, splitter and header states,
-and the folder of the corrections' crash journals (beside the settings file).
+the masking of personal data, and the folder of the corrections' crash journals (beside the
+settings file).
 
 Stored as an INI file in the user's scope. Tests redirect it with
 ``QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, tmp_path)`` or pass ``path``.
@@ -11,6 +12,8 @@ import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
+
+from inspector.core.records.mask import MaskPolicy
 
 ORGANIZATION = "834 Inspector"
 APPLICATION = "inspector"
@@ -97,6 +100,32 @@ class Settings:
 
     def set_export_folder(self, folder: Path) -> None:
         self._qs.setValue("export/last_folder", str(folder))
+
+    # -- masking of personal data (View menu) -----------------------------------------------
+    def mask_phi(self) -> bool:
+        """View ▸ Mask Personal Data: SSNs and birth dates masked in every view and export."""
+        return _flag(self._qs.value("view/mask_phi", False))
+
+    def set_mask_phi(self, on: bool) -> None:
+        self._qs.setValue("view/mask_phi", bool(on))
+
+    def mask_names(self) -> bool:
+        """View ▸ Mask Names and Addresses Too (applies while personal data is masked)."""
+        return _flag(self._qs.value("view/mask_names", False))
+
+    def set_mask_names(self, on: bool) -> None:
+        self._qs.setValue("view/mask_names", bool(on))
+
+    def mask_policy(self) -> MaskPolicy | None:
+        """What the views and the app's exports mask (None: nothing)."""
+        return MaskPolicy(names=self.mask_names()) if self.mask_phi() else None
+
+
+def _flag(value: object) -> bool:
+    """A boolean from the INI file (QSettings gives back "true"/"false" strings)."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes")
+    return bool(value)
 
 
 def _key(path: Path) -> str:

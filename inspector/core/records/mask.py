@@ -329,7 +329,8 @@ class Masker:
         return text
 
     def finding(self, f: Finding) -> Finding:
-        """``f`` with its value, message and text in ``extra`` masked (``f`` itself if none)."""
+        """``f`` with its value, message, text in ``extra`` and (if it is an SSN) subscriber id
+        masked; ``f`` itself when nothing needed masking."""
         quoted: _Values = []
         value = f.value
         if value:
@@ -345,9 +346,14 @@ class Masker:
                 for k, v in extra.items()
             }
             extra = masked if masked != extra else extra
-        if value == f.value and message == f.message and extra is f.extra:
+        subscriber = f.subscriber_id
+        if subscriber and subscriber in self.ssns:  # an SSN used as the subscriber id
+            subscriber = mask_value("ssn", subscriber)
+        if (value, message, subscriber) == (f.value, f.message, f.subscriber_id) and (
+            extra is f.extra
+        ):
             return f
-        return replace(f, value=value, message=message, extra=extra)
+        return replace(f, value=value, message=message, extra=extra, subscriber_id=subscriber)
 
     def _member_values(self, member_pos: int | None) -> _Values:
         if member_pos is None or self._members is None:

@@ -19,6 +19,7 @@ from inspector.core.reading.source import SegmentStore
 from inspector.gui.editing.delegates import FieldDelegate
 from inspector.gui.editing.element_names import element_name
 from inspector.gui.models.elements_model import NAME, VALUE, ElementEditor, ElementsModel
+from inspector.gui.models.masking import ViewMask
 
 
 class SegmentEditor(QDialog):
@@ -33,11 +34,14 @@ class SegmentEditor(QDialog):
         editor: ElementEditor,
         where: str = "",
         parent: QWidget | None = None,
+        mask: ViewMask | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("segmentEditor")
         self.segment = segment
-        self.model = ElementsModel(store, segment, editor, element_name, self)
+        self._mask = mask
+        self._store = store
+        self.model = ElementsModel(store, segment, editor, element_name, self, mask=mask)
         self.model.edit_rejected.connect(self._on_model_edit_rejected)
         self.setWindowTitle(f"Segment {segment:,} ({self.model.segment_id})")
         self.heading = QLabel()
@@ -93,12 +97,22 @@ class SegmentEditor(QDialog):
         """Show the segment as it is now (after an edit, undo or redo anywhere)."""
         if where is not None:
             self._where = where
+        self._store = store
         self.model.reload(store)
         self.heading.setText(
             f"<b>Segment {self.segment:,}</b> \u2014 "
             f"{self.model.segment_id}" + (f", {self._where}" if self._where else "")
         )
-        self.text.setText(store.display(self.segment))
+        text = store.display(self.segment)
+        if self._mask is not None:
+            text = self._mask.segment(text, store.delimiters.element)
+        self.text.setText(text)
+
+    def set_mask(self, mask: ViewMask | None, where: str | None = None) -> None:
+        """Show personal data masked (or not); the value editors still get the real values."""
+        self._mask = mask
+        self.model.set_mask(mask)
+        self.refresh(self._store, where)
 
     def start_editing(self, element: str | None = None) -> None:
         """Select (and open the editor of) ``element``, or the first editable value."""

@@ -28,6 +28,7 @@ from inspector.gui.editing.segment_editor import SegmentEditor
 from inspector.gui.models.finding_index import FindingIndex, RowFindings
 from inspector.gui.models.findings_model import FindingsModel
 from inspector.gui.models.history_model import HistoryEntry, HistoryModel
+from inspector.gui.models.masking import ViewMask
 from inspector.gui.models.record_model import RecordModel
 from inspector.gui.models.segments_model import SegmentsModel
 from inspector.gui.models.table_data import (
@@ -98,6 +99,7 @@ class TabEditing(QObject):
             parent=self,
         )
         self.dialog: SegmentEditor | None = None
+        self.mask: ViewMask | None = None  # personal data masked in what this shows
         self.last_rejection = ""
         self._showing_refusal = False  # the notice shows a refused value (gone after an edit)
         for panel, slot in (
@@ -162,6 +164,13 @@ class TabEditing(QObject):
         change = self.editor.next_redo()
         return f"Redo {self.describe(change).what}" if change else "Redo"
 
+    def set_mask(self, mask: ViewMask | None) -> None:
+        """Mask personal data (or not) in the history, status lines and the segment editor."""
+        self.mask = mask
+        self.history_model.redescribe(self.editor.history)
+        if self.dialog is not None:
+            self.dialog.set_mask(mask, self.where(self.dialog.segment))
+
     def open_segment_editor(self, ordinal: int) -> SegmentEditor | None:
         """Open the element editor of segment ``ordinal`` (window-modal, returns at once)."""
         if self.editor.recovery_pending:
@@ -176,6 +185,7 @@ class TabEditing(QObject):
             self.editor,
             self.where(ordinal),
             self.views.dialog_parent,
+            mask=self.mask,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(self._on_dialog_finished)
@@ -210,6 +220,8 @@ class TabEditing(QObject):
             for c in ("last_name", "first_name")
             if c in members and members[c].iat[row]
         )
+        if self.mask is not None:
+            name = self.mask.value("name", name)
         return f"member #{members['member_pos'].iat[row]}" + (f" {name}" if name else "")
 
     def describe(self, change: Change) -> HistoryEntry:
@@ -223,11 +235,14 @@ class TabEditing(QObject):
         def shown(value: str) -> str:
             if not value:
                 return "(empty)"
+            text = value
             if hint.kind == "date":
-                return shown_date(value)
-            if hint.kind == "code" and hint.codes:
-                return decode(value, hint.codes)
-            return value
+                text = shown_date(value)
+            elif hint.kind == "code" and hint.codes:
+                text = decode(value, hint.codes)
+            if self.mask is not None:
+                return self.mask.element_value(edit.element, text, target.segment_id)
+            return text
 
         stamp = edit.when or change.when
         date, _, time = stamp.partition("T")
@@ -248,6 +263,8 @@ class TabEditing(QObject):
     @Slot(object)
     def _on_editor_change_applied(self, change: Change) -> None:
         doc = self.editor.doc
+        if self.mask is not None:  # the SSNs and member values the masking compares with
+            self.mask.set_members(doc.members)
         if change.reset:
             self._rebuild()
         else:

@@ -7,6 +7,8 @@ from typing import Protocol
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from inspector.core.reading.source import SegmentStore
+from inspector.core.records.mask import TABLE_FILL, element_kind
+from inspector.gui.models.masking import ViewMask
 from inspector.gui.models.roles import EDIT_HINT_ROLE, EditHint
 
 ELEMENT, NAME, VALUE = range(3)
@@ -25,23 +27,41 @@ class ElementEditor(Protocol):
 
 
 class ElementsModel(QAbstractTableModel):
-    """Rows: ``DMG01``, ``DMG02`` … (components as ``INS06-01``); the value column is editable."""
+    """Rows: ``DMG01``, ``DMG02`` … (components as ``INS06-01``); the value column is editable.
+
+    With a :class:`ViewMask` the value column shows personal data masked; the editor of a value
+    (``EditRole``) still gets the real one.
+    """
 
     edit_rejected = Signal(str, int)  # reason, row
 
     def __init__(
-        self, store: SegmentStore, segment: int, editor: ElementEditor | None, names, parent=None
+        self,
+        store: SegmentStore,
+        segment: int,
+        editor: ElementEditor | None,
+        names,
+        parent=None,
+        mask: ViewMask | None = None,
     ) -> None:
         super().__init__(parent)
         self.segment = segment
         self._editor = editor
         self._names = names  # (segment id, position) -> name
+        self._mask = mask
         self._rows: list[tuple[str, str, str]] = []  # element, name, value
+        self._shown: list[str] = []  # the value column as shown (masked or not)
         self.segment_id = ""
+        self._store = store
         self.reload(store)
+
+    def set_mask(self, mask: ViewMask | None) -> None:
+        self._mask = mask
+        self.reload(self._store)
 
     def reload(self, store: SegmentStore) -> None:
         """Read the segment again (after any change to the document)."""
+        self._store = store
         d = store.delimiters
         elements = store.raw(self.segment).split(d.element)
         sid = elements[0]
@@ -65,6 +85,7 @@ class ElementsModel(QAbstractTableModel):
                     )
             else:
                 rows.append((f"{sid}{k:02d}", name, store.decode(value)))
+        self._shown = self._masked_values(rows, elements, store)
         if len(rows) == len(self._rows):  # the usual case: values changed in place
             self._rows = rows
             if rows:
@@ -73,6 +94,26 @@ class ElementsModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = rows
         self.endResetModel()
+
+    def _masked_values(
+        self, rows: list[tuple[str, str, str]], elements: list[str], store: SegmentStore
+    ) -> list[str]:
+        """The value column as shown: each element masked as its segment says (NM109 under
+        NM108=34, DMG02, ...); a component of a masked element is masked whole."""
+        if self._mask is None:
+            return [value for _e, _n, value in rows]
+        decoded = [store.decode(e) for e in elements]
+        masked = self._mask.masker.elements(decoded, fill=TABLE_FILL)
+        shown = []
+        for element, _name, value in rows:
+            k = int(element[len(elements[0]) :][:2])
+            if masked is decoded or k >= len(masked) or masked[k] == decoded[k]:
+                shown.append(value)
+            elif "-" in element[len(elements[0]) :]:  # a component of a masked element
+                shown.append(TABLE_FILL * 4 if value else value)
+            else:
+                shown.append(masked[k])
+        return shown
 
     def element(self, row: int) -> str:
         return self._rows[row][0]
@@ -100,7 +141,7 @@ class ElementsModel(QAbstractTableModel):
         element, name, value = self._rows[index.row()]
         column = index.column()
         if role == _DISPLAY:
-            return (element, name, value)[column]
+            return self._shown[index.row()] if column == VALUE else (element, name)[column]
         if role == _EDIT and column == VALUE:
             return value
         if role == EDIT_HINT_ROLE and column == VALUE and self._editable(index.row()):
@@ -126,10 +167,11 @@ class ElementsModel(QAbstractTableModel):
         ):
             return False
         element = self._rows[index.row()][0]
-        reason = self._editor.edit_element(
-            self.segment, element, "" if value is None else str(value)
-        )
+        typed = "" if value is None else str(value)
+        reason = self._editor.edit_element(self.segment, element, typed)
         if reason is not None:
+            if self._mask is not None:  # the refusal may quote what was typed
+                reason = self._mask.typed(reason, element_kind(element, self.segment_id), typed)
             self.edit_rejected.emit(reason, index.row())
             return False
         return True

@@ -165,20 +165,24 @@ class FindingIndex:
         return min(RANK.get(f.severity, INFO) for f in found)
 
 
-def describe(finding: Finding) -> str:
-    """One line for a tooltip: ``Error in DMG02: message``."""
+def describe(finding: Finding, message: Callable[[Finding], str] | None = None) -> str:
+    """One line for a tooltip: ``Error in DMG02: message`` (``message`` gives the text shown,
+    e.g. masked; by default the finding's own)."""
     where = (
         f" in {finding.element}"
         if finding.element
         else (f" in {finding.segment_id}" if finding.segment_id else "")
     )
-    return f"{finding.severity.capitalize()}{where}: {finding.message}"
+    text = finding.message if message is None else message(finding)
+    return f"{finding.severity.capitalize()}{where}: {text}"
 
 
-def tooltip(findings: list[Finding], limit: int = 8) -> str:
+def tooltip(
+    findings: list[Finding], limit: int = 8, message: Callable[[Finding], str] | None = None
+) -> str:
     """Several findings as a tooltip, most severe first, capped so it stays on screen."""
     ordered = sorted(findings, key=lambda f: RANK.get(f.severity, INFO))
-    lines = [describe(f) for f in ordered[:limit]]
+    lines = [describe(f, message) for f in ordered[:limit]]
     if len(ordered) > limit:
         lines.append(f"… and {len(ordered) - limit} more (see the Findings list)")
     return "\n".join(lines)

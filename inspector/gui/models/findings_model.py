@@ -10,6 +10,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from inspector.core.findings import Finding
 from inspector.core.reading.source import SegmentStore
+from inspector.gui.models.masking import ViewMask
 from inspector.gui.models.roles import (
     INFO,
     RANK,
@@ -48,6 +49,26 @@ class FindingsModel(RowOrderModel):
         self._sources: set[str] | None = None
         self._text = ""
         self._keys: dict[int, list] = {}  # sort keys per column, extended as findings arrive
+        self._mask: ViewMask | None = None
+
+    def set_mask(self, mask: ViewMask | None) -> None:
+        """Show messages (and the member's id, if it is an SSN) with personal data masked; the
+        text filter then searches what is shown."""
+        self._mask = mask
+        self._keys.pop(MESSAGE, None)
+        self._keys.pop(MEMBER, None)
+        if self._text:
+            self.refilter()
+        if self.rowCount():
+            self.dataChanged.emit(
+                self.index(0, 0),
+                self.index(self.rowCount() - 1, len(HEADERS) - 1),
+                [int(_DISPLAY), int(Qt.ItemDataRole.ToolTipRole)],
+            )
+
+    def shown(self, f: Finding) -> Finding:
+        """The finding as the list shows it (masked while masking is on)."""
+        return f if self._mask is None else self._mask.finding(f)
 
     # -- content ----------------------------------------------------------------------------
     def append(self, batch: list[Finding]) -> None:
@@ -162,7 +183,7 @@ class FindingsModel(RowOrderModel):
             keep[k] = (
                 (self._severities is None or ranks[i] in self._severities)
                 and (self._sources is None or f.source in self._sources)
-                and all(w in _haystack(f) for w in words)
+                and all(w in _haystack(self.shown(f)) for w in words)
             )
         return keep
 
@@ -206,7 +227,7 @@ class FindingsModel(RowOrderModel):
                 return self._line(f)
             return self._text_of(f, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f.message
+            return self.shown(f).message
         if role == Qt.ItemDataRole.BackgroundRole:
             return row_brush(self._ranks[src])
         if role == Qt.ItemDataRole.DecorationRole:
@@ -237,7 +258,7 @@ class FindingsModel(RowOrderModel):
         if column == CODE:
             return f.code
         if column == MEMBER:
-            return _member_label(f)
+            return _member_label(self.shown(f))
         if column == SEGMENT:
             return "" if f.segment is None else str(f.segment)
         if column == LINE:
@@ -246,7 +267,7 @@ class FindingsModel(RowOrderModel):
             return f.element or f.segment_id or ""
         if column == SOURCE:
             return SOURCE_LABEL.get(f.source, f.source)
-        return f.message
+        return self.shown(f).message
 
 
 def _member_label(f: Finding) -> str:

@@ -53,6 +53,11 @@ class HistoryModel(QAbstractTableModel):
         self._entries = [cache[c] for c in reversed(changes)]
         self.endResetModel()
 
+    def redescribe(self, changes: list[Change]) -> None:
+        """Describe every correction again (masking of personal data switched on or off)."""
+        self._cache = {}
+        self.set_history(changes)
+
     def entry(self, row: int) -> HistoryEntry:
         return self._entries[row]
 

@@ -13,6 +13,7 @@ import numpy as np
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from inspector.gui.models.finding_index import FindingIndex, RowFindings, tooltip
+from inspector.gui.models.masking import ViewMask
 from inspector.gui.models.roles import (
     CLEAN,
     EDIT_HINT_ROLE,
@@ -81,6 +82,7 @@ class RecordModel(RowOrderModel):
         self._members: np.ndarray | None = None  # member positions to show
         self._rows = np.arange(len(table), dtype=np.int64)
         self._editor: CellEditor | None = None
+        self._mask: ViewMask | None = None
         self._table_name = "members" if noun == "member" else "coverage"
         # data() for every role but the display: role -> (source row, column) -> value
         self._by_role: dict[int, Callable[[int, int], Any]] = {
@@ -99,6 +101,15 @@ class RecordModel(RowOrderModel):
     def set_editor(self, editor: CellEditor | None) -> None:
         self._editor = editor
 
+    def set_mask(self, mask: ViewMask | None) -> None:
+        """Show personal data masked (or not): the masked columns are computed once here, so
+        ``data()`` stays an array lookup. The editor still gets the real value."""
+        self._mask = mask
+        self.table.set_masker(mask.masker if mask is not None else None)
+        if self.rowCount() and self.columnCount():
+            bottom_right = self.index(self.rowCount() - 1, self.columnCount() - 1)
+            self.dataChanged.emit(self.index(0, 0), bottom_right, [int(_DISPLAY), int(_TOOLTIP)])
+
     def rows_edited(self, source_rows) -> None:
         """These source rows were re-derived by an edit: refresh their values and tints."""
         self.table.refresh_rows(source_rows)
@@ -107,6 +118,7 @@ class RecordModel(RowOrderModel):
     def replace_table(self, table: TableData, rows: RowFindings, index: FindingIndex) -> None:
         """New arrays after an edit rebuilt the whole table (filters and sort are kept)."""
         self.beginResetModel()
+        table.set_masker(self._mask.masker if self._mask is not None else None)
         self.table = table
         self.row_findings = rows
         self.index_ = index
@@ -135,10 +147,12 @@ class RecordModel(RowOrderModel):
         column = index.column()
         if not self._editable(src, column):
             return False
-        reason = self._editor.edit_cell(
-            self._table_name, src, self.table.columns[column], "" if value is None else str(value)
-        )
+        typed = "" if value is None else str(value)
+        reason = self._editor.edit_cell(self._table_name, src, self.table.columns[column], typed)
         if reason is not None:
+            if self._mask is not None:  # the refusal may quote what was typed
+                spec = self.table.specs[column]
+                reason = self._mask.typed(reason, spec.phi if spec else None, typed)
             self.edit_rejected.emit(reason, index.row(), column)
             return False
         return True
@@ -317,12 +331,13 @@ class RecordModel(RowOrderModel):
         return min(RANK.get(f.severity, WARNING) for f in found) if found else None
 
     def _tooltip(self, src: int, column: int) -> str | None:
+        shown = self._mask.message if self._mask is not None else None
         found = self._cell_findings(src, column)
         if found:
-            return tooltip(found)
+            return tooltip(found, message=shown)
         row_found = self.row_findings.findings.get(src)
         if row_found:
-            return tooltip(row_found)
+            return tooltip(row_found, message=shown)
         if self.table.columns[column] != ISSUES:
             value = self.table.display[column][src]
             return value if isinstance(value, str) and len(value) > 30 else None

@@ -20,6 +20,7 @@ from inspector.core.records.frames import (
     coverage_field,
     display_columns,
 )
+from inspector.core.records.mask import Masker
 
 ISSUES = "__issues__"  # the virtual column showing a row's findings
 
@@ -87,7 +88,7 @@ class TableData:
     columns: list[str]  # frame column names in display order (ISSUES is virtual)
     labels: list[str]
     specs: list[FieldSpec | None]
-    display: list[np.ndarray | None]  # object arrays of str, None for ISSUES
+    display: list[np.ndarray | None]  # object arrays of str as shown (masked), None for ISSUES
     segments: list[np.ndarray | None]  # per column: segment ordinal of each row's cell
     first: np.ndarray
     last: np.ndarray
@@ -96,6 +97,8 @@ class TableData:
     empty: list[bool]  # column has no value in any row
     search_columns: tuple[str, ...] = ()
     _sort_cache: dict[tuple[int, bool], np.ndarray] = field(default_factory=dict, repr=False)
+    masker: Masker | None = None  # personal data masked in ``display`` (see set_masker)
+    _plain: dict[int, np.ndarray] = field(default_factory=dict, repr=False)  # unmasked columns
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -146,6 +149,52 @@ class TableData:
         self._sort_cache[(column, ascending)] = order
         return order
 
+    def set_masker(self, masker: Masker | None) -> None:
+        """Show personal data masked (``display`` then holds the masked columns; the real values
+        are kept aside) or, with None, as in the file. Sorting and the filter box still use the
+        real values, so a clerk can find a member by the SSN a caller reads out."""
+        for j, plain in self._plain.items():
+            self.display[j] = plain
+        self._plain = {}
+        self.masker = masker
+        if masker is None:
+            return
+        specs = dict(zip(self.columns, self.specs))
+        for name, masked in masker.columns(self.frame, specs.get).items():
+            j = self.columns.index(name) if name in specs else -1
+            if j >= 0 and self.display[j] is not None:
+                self._plain[j] = self.display[j]  # type: ignore[assignment]
+                self.display[j] = masked
+
+    def plain_value(self, row: int, column: int) -> object:
+        """A cell's value as in the file, whether or not it is shown masked."""
+        plain = self._plain.get(column)
+        values = plain if plain is not None else self.display[column]
+        return None if values is None else values[row]
+
+    def _remask_rows(self, rows: list[int]) -> None:
+        """After an edit: the masked display of these rows, from their real values."""
+        masker = self.masker
+        if masker is None:
+            return
+        specs = dict(zip(self.columns, self.specs))
+        part = self.frame.iloc[rows]
+        found = masker.columns(part, specs.get)
+        for j, name in enumerate(self.columns):
+            if self.display[j] is None:
+                continue
+            masked = found.get(name)
+            plain = self._plain.get(j)
+            if masked is None and plain is None:
+                continue
+            if plain is None:
+                plain = self._plain[j] = self.display[j].copy()  # type: ignore[union-attr]
+                self.display[j] = plain.copy()
+            shown = self.display[j]
+            assert shown is not None
+            for k, r in enumerate(rows):
+                shown[r] = masked[k] if masked is not None else plain[r]
+
     def refresh_rows(self, rows) -> None:
         """Re-read these rows from ``frame`` after an edit re-derived them in place."""
         rows = [int(r) for r in rows]
@@ -154,11 +203,15 @@ class TableData:
         frame = self.frame
         self._sort_cache.clear()
         for j, name in enumerate(self.columns):
-            values = self.display[j]
+            values = self._plain.get(j, self.display[j])
             if values is None:
                 continue
             if not values.flags.writeable:
-                values = self.display[j] = values.copy()
+                values = values.copy()
+                if j in self._plain:
+                    self._plain[j] = values
+                else:
+                    self.display[j] = values
             series = frame[name]
             numeric = series.dtype.kind in "iuf"
             for r in rows:
@@ -182,6 +235,7 @@ class TableData:
                 self.haystack[r] = "\x1f".join(
                     "" if pd.isna(frame[c].iat[r]) else str(frame[c].iat[r]) for c in present
                 ).lower()
+        self._remask_rows(rows)
 
     def search(self, text: str) -> np.ndarray:
         """Rows whose name or ids contain every word of ``text`` (case-insensitive)."""
