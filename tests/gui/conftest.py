@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import re
 from pathlib import Path
 
 import pytest
@@ -99,23 +98,7 @@ def open_and_wait(qtbot, window, path: Path, validated: bool = False):
 def big_file(tmp_path_factory) -> Path:
     """A synthetic file large enough that loading takes a while (for cancel tests)."""
     path = tmp_path_factory.mktemp("big") / "big.834"
-    try:
-        from tests.support.synthetic import write_834
-    except ImportError:
-        write_834 = None
-    if write_834 is not None:
-        write_834(path, 30_000)
-        return path
-    return replicate_sample(SAMPLES / WITH_FINDINGS, path, 6_000)
+    from tests.support.synthetic import write_834
 
-
-def replicate_sample(sample: Path, out: Path, copies: int) -> Path:
-    """Fallback: repeat the member loops of a public sample (SE01 will be wrong; fine here)."""
-    text = sample.read_text("latin-1")
-    term = text[105]
-    segments = [s.strip() for s in text.split(term) if s.strip()]
-    first = next(i for i, s in enumerate(segments) if s.startswith("INS"))
-    last = next(i for i, s in enumerate(segments) if re.match(r"SE\W", s))
-    body = segments[first:last] * copies
-    out.write_text(term.join(segments[:first] + body + segments[last:]) + term, "latin-1")
-    return out
+    write_834(path, 30_000)
+    return path
