@@ -197,9 +197,10 @@ def corrections_frame(
         + ["changed_fields", "original_values", "edits", "open_findings"]
     )
     rows: list[dict[str, Any]] = []
+    seg_first, seg_last = members["seg_first"].to_numpy(), members["seg_last"].to_numpy()
     for pos in session.corrected_members():
         r = session.member_row_of(pos)
-        first, last = int(members["seg_first"].iat[r]), int(members["seg_last"].iat[r])
+        first, last = int(seg_first[r]), int(seg_last[r])
         mine = [c for c in net if first <= c.segment <= last]
         original = session.original_rows(pos)
         current_m = members.iloc[r].to_dict()
@@ -220,7 +221,7 @@ def corrections_frame(
             open_f = by_member.get(pos, [])
         else:
             open_f = session.revalidate_member(pos, profiles=profiles, use_pyx12=use_pyx12)
-        cov_rows = list(session.coverage_rows_of(r)) or [None]
+        cov_rows: list[int | None] = [*session.coverage_rows_of(r)] or [None]
         for n, j in enumerate(cov_rows):
             row = {c: current_m.get(c, "") for c in member_cols}
             changed = list(member_changed)
