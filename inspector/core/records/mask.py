@@ -98,6 +98,7 @@ SSN_QUALIFIERS: dict[tuple[str, int], tuple[int, str]] = _qualifiers()
 _ELEMENT = re.compile(r"^([A-Z][A-Z0-9]{1,2}?)(\d{2})(?:-\d+)?$")
 _WORD = re.compile(r"[^\W_]+")
 _SSN_RUN = re.compile(r"(?<![0-9])[0-9]{9}(?![0-9])|(?<![0-9])[0-9]{3}-[0-9]{2}-[0-9]{4}(?![0-9])")
+_NINE_DIGITS = re.compile(r"[0-9]{9}|[0-9]{3}-[0-9]{2}-[0-9]{4}")
 _MEMBER_LABEL = re.compile(r"(member \d+ \()([^)]*)(\))")
 _LABEL_WORD = re.compile(rf"[^\W_]+{re.escape(TABLE_FILL)}*")
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -150,6 +151,24 @@ def mask_value(kind: str, value: str, fill: str = TABLE_FILL, formatted: bool = 
     return fill * 4  # street, city, e-mail without @
 
 
+def _fast_ssn(v: str) -> str | None:
+    return f"***-**-{v[5:]}" if len(v) == 9 and v.isdigit() and v.isascii() else None
+
+
+def _fast_date(v: str) -> str | None:
+    return f"{v[:4]}-**-**" if len(v) == 10 and v[4] == "-" and v[:4].isdigit() else None
+
+
+#: The usual shapes of a column's values, masked as :func:`mask_value` would, without its
+#: general cases (a table column of 50k SSNs: 40 -> 10 ms); None falls back to it.
+_FAST: dict[str, Callable[[str], str | None]] = {
+    "ssn": _fast_ssn,
+    "date": _fast_date,
+    "street": lambda v: "****" if v else v,
+    "city": lambda v: "****" if v else v,
+}
+
+
 # ---------------------------------------------------------------------------------------------
 # A document's values under one policy
 # ---------------------------------------------------------------------------------------------
@@ -170,6 +189,7 @@ class Masker:
         self.ssns: frozenset[str] = frozenset()
         self._members: pd.DataFrame | None = None
         self._rows: dict[int, int] | None = None
+        self._phi_columns: list[tuple[str, np.ndarray]] = []
         self._values: dict[int, _Values] = {}
         self.set_members(members)
 
@@ -210,31 +230,45 @@ class Masker:
         kind = spec.phi if spec is not None else None
         if kind in self.kinds:
             codes, uniques = pd.factorize(values, use_na_sentinel=False)
+            fast = _FAST.get(kind)
             masked = np.array(
-                [mask_value(kind, v) if isinstance(v, str) else v for v in uniques], dtype=object
+                [
+                    (fast(v) if fast is not None else None) or mask_value(kind, v)
+                    if isinstance(v, str)
+                    else v
+                    for v in uniques
+                ],
+                dtype=object,
             )
             return masked[codes]
         hit = np.zeros(len(values), dtype=bool)
-        if self.ssns:
-            hit |= pd.Series(values, copy=False).isin(self.ssns).to_numpy()
+        ssns = self.ssns
+        if ssns:  # a set lookup per cell: 3x faster than pandas isin on 50k rows
+            hit |= np.fromiter((v in ssns for v in values), dtype=bool, count=len(values))
         if qualifiers is not None:
             q_values, code = qualifiers
-            hit |= np.fromiter(
-                (isinstance(q, str) and q.split(" ", 1)[0] == code for q in q_values),
-                dtype=bool,
-                count=len(q_values),
-            )
+            hit |= np.asarray(q_values == code, dtype=bool)
         out: np.ndarray | None = None
         if hit.any():
             out = values.copy()
-            out[hit] = [mask_value("ssn", v) if isinstance(v, str) else v for v in values[hit]]
+            out[hit] = [
+                (_fast_ssn(v) or mask_value("ssn", v)) if isinstance(v, str) else v
+                for v in values[hit]
+            ]
         if self.ssns and spec is not None and spec.element is None:  # composites ("Other IDs")
             out = self._composite(values if out is None else out, out is not None)
         return out
 
     def _composite(self, values: np.ndarray, owned: bool) -> np.ndarray | None:
-        """SSNs inside composite cells (``"17=123456789; 23=..."``) masked."""
+        """SSNs inside composite cells (``"17=123456789; 23=..."``) masked. One search over the
+        whole column first (10 ms on 50k rows against 200 ms row by row): usually none."""
         out = values if owned else None
+        longest = max((len(v) for v in values if isinstance(v, str)), default=0)
+        if longest < _SSN_MIN:
+            return out
+        joined = "\n".join(v if isinstance(v, str) else "" for v in values)
+        if not any(m.group().replace("-", "") in self.ssns for m in _SSN_RUN.finditer(joined)):
+            return out
         for row in np.flatnonzero([isinstance(v, str) and len(v) >= _SSN_MIN for v in values]):
             text = values[row]
             masked = self._ssn_runs(text)
@@ -253,11 +287,22 @@ class Masker:
             if str(name).startswith("seg_") or df[name].dtype.kind in "iufb":  # numbers: no PHI
                 continue
             spec = field_of(str(name))
+            if not self._may_hold(spec):
+                continue
             values = df[name].fillna("").to_numpy(dtype=object)
             masked = self.column(spec, values, _qualifier_column(df, spec, field_of))
             if masked is not None:
                 found[str(name)] = masked
         return found
+
+    def _may_hold(self, spec: FieldSpec | None) -> bool:
+        """Whether a column can need masking: its kind of personal data is masked, or it is an
+        id or a composite (which may hold an SSN); codes, dates and amounts never do."""
+        if spec is None:
+            return True
+        if spec.phi is not None:
+            return spec.phi in self.kinds
+        return spec.kind == "id" or (spec.kind == "text" and spec.element is None)
 
     def frame(self, df: pd.DataFrame, field_of: Callable[[str], FieldSpec | None]) -> pd.DataFrame:
         """A copy of ``df`` with every column holding personal data masked (for exports)."""
@@ -319,9 +364,11 @@ class Masker:
         "member 3 (DOE, JANE)"."""
         if not text:
             return text
+        lower = text.lower()
         for kind, value in [*values, *self._member_values(member_pos)]:
-            if kind in self.kinds and len(value) >= 2:
+            if kind in self.kinds and len(value) >= 2 and _present(kind, value, lower):
                 text = _replace(text, kind, value)
+                lower = text.lower()
         if self.ssns:
             text = self._ssn_runs(text)
         if "name" in self.kinds and "member " in text:
@@ -366,22 +413,28 @@ class Masker:
     def _read_member(self, member_pos: int) -> _Values:
         members = self._members
         assert members is not None
-        if self._rows is None:
+        if self._rows is None:  # read once per document state: .iat per value costs 5 us
             positions = members["member_pos"].to_numpy() if "member_pos" in members else []
             self._rows = {int(p): r for r, p in enumerate(positions)}
+            self._phi_columns = [
+                (spec.phi, members[name].to_numpy(dtype=object))
+                for name, spec in MEMBER_FIELDS.items()
+                if spec.phi is not None and spec.phi in self.kinds and name in members.columns
+            ]
         row = self._rows.get(member_pos)
         if row is None:
             return []
         found: _Values = []
-        for name, spec in MEMBER_FIELDS.items():
-            if spec.phi is None or name not in members.columns:
-                continue
-            value = members[name].iat[row]
+        for kind, values in self._phi_columns:
+            value = values[row]
             if isinstance(value, str) and value:
-                found.append((spec.phi, value))
+                found.append((kind, value))
         return found
 
     def _ssn_runs(self, text: str) -> str:
+        if _NINE_DIGITS.search(text) is None:  # no lookbehinds: a quick "none here"
+            return text
+
         def one(m: re.Match[str]) -> str:
             run = m.group()
             digits = run.replace("-", "")
@@ -419,6 +472,14 @@ def _mask_label(m: re.Match[str]) -> str:
         m.group(2),
     )
     return m.group(1) + name + m.group(3)
+
+
+def _present(kind: str, value: str, lower: str) -> bool:
+    """Whether ``lower`` (a message in lower case) may quote ``value`` in some form: a cheap
+    test before the replacements (most messages quote none of a member's values)."""
+    if kind == "date":
+        return value[:4] in lower
+    return value.lower() in lower
 
 
 def _forms(kind: str, value: str) -> set[str]:
