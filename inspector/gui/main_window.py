@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QStackedWidget, QTabWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QStackedWidget, QTabWidget
 
 from inspector.core.records.mask import describe_policy
 from inspector.gui import dialogs, gc_guard
@@ -72,6 +72,10 @@ class MainWindow(QMainWindow):
         self.exporter.exported.connect(self._on_exporter_exported)
         self.exporter.export_failed.connect(self._on_exporter_export_failed)
         self._wire_actions()
+        self.mask_indicator = QLabel()  # says so while personal data is masked (screen shares)
+        self.mask_indicator.setObjectName("maskIndicator")
+        self.statusBar().addPermanentWidget(self.mask_indicator)
+        self._show_mask_indicator()
         self.statusBar().showMessage("Ready: open or drop an 834 file", 5000)
         self._restore_window()
         self._on_tabs_current_changed(-1)
@@ -259,11 +263,19 @@ class MainWindow(QMainWindow):
         policy = self.settings.mask_policy()
         for tab in self.document_tabs():
             tab.set_masking(policy)
+        self._show_mask_indicator()
         what = describe_policy(policy)
         self.statusBar().showMessage(
             what[:1].upper() + what[1:] + (" (editors show the real values)" if policy else ""),
             8000,
         )
+
+    def _show_mask_indicator(self) -> None:
+        policy = self.settings.mask_policy()
+        text = describe_policy(policy) if policy is not None else ""
+        self.mask_indicator.setText(text[:1].upper() + text[1:])
+        self.mask_indicator.setToolTip("View \u25b8 Mask Personal Data" if policy else "")
+        self.mask_indicator.setVisible(policy is not None)
 
     @Slot()
     def _on_about_triggered(self) -> None:

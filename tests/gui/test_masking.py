@@ -222,8 +222,11 @@ def test_the_setting_is_remembered_and_applies_to_files_opened_later(
     tab = open_and_wait(qtbot, again, demo_copy)
     assert _cell(tab.members.model, ROW, "ssn").data(DISPLAY) == "***-**-1094"
     assert _cell(tab.members.model, ROW, "first_name").data(DISPLAY) == "J***"
+    indicator = again.mask_indicator  # the status bar says masking is on (screen shares)
+    assert not indicator.isHidden() and "names and addresses masked" in indicator.text()
     again.actions_.mask_phi.setChecked(False)
     assert not settings.mask_phi() and not again.actions_.mask_names.isEnabled()
+    assert indicator.isHidden()
 
 
 def test_app_exports_follow_the_view_setting(qtbot, window, demo_copy, tmp_path, monkeypatch):
