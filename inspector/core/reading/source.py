@@ -239,6 +239,13 @@ class SegmentStore:
             self._ids = SegmentIds(codes, names)
         return self._ids
 
+    def adopt_ids(self, ids: SegmentIds) -> None:
+        """Keep segment ids worked out by a pass that split every segment anyway (the
+        structure pass), so that :attr:`ids` need not read the bytes a second time."""
+        if len(ids) != len(self):
+            raise ValueError(f"{len(ids)} segment ids for a store of {len(self)} segments")
+        self._ids = ids
+
     @property
     def lines(self) -> np.ndarray:
         """1-based physical line number of each segment (int32), computed on first use."""

@@ -8,7 +8,7 @@ per cell) and integer columns are ``array('i')`` (4 bytes per cell, no int objec
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import overload
 
 import numpy as np
@@ -37,6 +37,12 @@ class ColumnTable:
         # Rows wait in a small batch that is transposed with C-level extends: ~10x cheaper
         # than one append per cell.
         self._pending.append(row)
+        if len(self._pending) >= 2048:
+            self._flush()
+
+    def extend(self, rows: Iterable[list]) -> None:
+        """:meth:`append` of several rows at once."""
+        self._pending.extend(rows)
         if len(self._pending) >= 2048:
             self._flush()
 
