@@ -349,7 +349,27 @@ def read_bytes(data: bytes, path: str | Path | None = None) -> SegmentStore:
         raise NotAn834Error(path, "the file is empty")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise NotAn834Error(path, "the file is UTF-16 text; X12 files must be plain ASCII text")
+    pos = _skip_preamble(data, problems)
+    isa16_at = _find_isa16(data, pos, path)
+    delimiters = _delimiters(data[pos : isa16_at + 2], path, problems)
+    segment = delimiters.segment
+    starts, ends, unterminated = _split(data, pos, ord(segment))
+    if unterminated:
+        problems.append(
+            _reader_problem(
+                "warning",
+                "X12-NO-FINAL-TERMINATOR",
+                f"The last segment is not closed by the segment terminator '{segment}'; "
+                "the file may be cut off.",
+            )
+        )
+    store = SegmentStore(data, path, delimiters, starts, ends, problems)
+    _check_empty_segments(store)
+    return store
 
+
+def _skip_preamble(data: bytes, problems: list[Finding]) -> int:
+    """Offset of what should be the ISA, past byte-order marks and blanks (each reported)."""
     pos = 0
     boms = 0
     while data.startswith(BOM, pos):
@@ -376,20 +396,23 @@ def read_bytes(data: bytes, path: str | Path | None = None) -> SegmentStore:
                 "the file should start directly with 'ISA'.",
             )
         )
+    return pos
 
-    head = data[pos : pos + 3]
-    if head != b"ISA":
+
+def _find_isa16(data: bytes, pos: int, path: Path | None) -> int:
+    """Offset of ISA16 (the component separator) of the ISA at ``pos``.
+
+    Found by counting element separators: robust to short, padded or non-ASCII ISAs.
+    """
+    if data[pos : pos + 3] != b"ISA":
         raise NotAn834Error(path, _explain_not_x12(data, pos))
     if len(data) < pos + 4:
         raise NotAn834Error(path, "the file ends inside the ISA segment (it is truncated)")
-
     element = chr(data[pos + 3])
     if element.isalnum() or element in " \r\n\t":
         raise NotAn834Error(
             path, f"the ISA segment has no valid element separator (found {element!r} after 'ISA')"
         )
-
-    # Locate ISA16 by counting element separators: robust to short/padded/non-ASCII ISAs.
     sep_byte = data[pos + 3]
     cursor = pos + 3
     for _ in range(15):
@@ -401,48 +424,21 @@ def read_bytes(data: bytes, path: str | Path | None = None) -> SegmentStore:
     isa16_at = cursor + 1
     if isa16_at + 1 >= len(data):
         raise NotAn834Error(path, "the file ends inside the ISA segment (it is truncated)")
-    component = chr(data[isa16_at])
-    segment = chr(data[isa16_at + 1])
-    isa_bytes = data[pos : isa16_at + 2]
-    isa_text = isa_bytes.decode("utf-8", errors="replace")
-    isa_fields = isa_bytes[:-1].decode("latin-1").split(element)
+    return isa16_at
 
+
+def _delimiters(isa_bytes: bytes, path: Path | None, problems: list[Finding]) -> Delimiters:
+    """The delimiters an ISA declares (``isa_bytes``: the ISA through its terminator)."""
+    element, component, segment = chr(isa_bytes[3]), chr(isa_bytes[-2]), chr(isa_bytes[-1])
     if segment.isalnum():
         raise NotAn834Error(
             path,
             f"the character after ISA16 is {segment!r}, which cannot be a segment terminator; "
             "the ISA segment is damaged",
         )
-    if len(isa_bytes) != ISA_WIDTH:
-        if len(isa_text) == ISA_WIDTH:
-            detail = (
-                f"the ISA is {ISA_WIDTH} characters but {len(isa_bytes)} bytes: it contains "
-                "non-ASCII characters (for example no-break spaces) where plain spaces belong"
-            )
-        else:
-            detail = (
-                f"the ISA segment is {len(isa_bytes)} characters long; it must be exactly "
-                f"{ISA_WIDTH} (its fields are fixed-width and space-padded)"
-            )
-        problems.append(
-            _reader_problem("error", "X12-ISA-WIDTH", detail[0].upper() + detail[1:] + ".")
-        )
-
-    repetition: str | None = None
-    if len(isa_fields) > 11:
-        rep = isa_fields[11]
-        version = isa_fields[12] if len(isa_fields) > 12 else ""
-        if len(rep) == 1 and not rep.isalnum() and rep not in (element, component, segment):
-            repetition = rep
-        elif version >= "00501" and rep == "U":
-            problems.append(
-                _reader_problem(
-                    "warning",
-                    "X12-ISA11-U",
-                    "ISA11 is 'U' (a 4010 habit) although ISA12 says 5010; in 5010 ISA11 is the "
-                    "repetition separator. Repeated values are not split in this file.",
-                )
-            )
+    _check_isa_width(isa_bytes, problems)
+    isa_fields = isa_bytes[:-1].decode("latin-1").split(element)
+    repetition = _repetition(isa_fields, (element, component, segment), problems)
     if segment in "\r\n" and component == "~":
         problems.append(
             _reader_problem(
@@ -461,20 +457,45 @@ def read_bytes(data: bytes, path: str | Path | None = None) -> SegmentStore:
             path,
             f"the ISA declares the same character for two delimiters ({delimiters.describe()})",
         )
+    return delimiters
 
-    starts, ends, unterminated = _split(data, pos, ord(segment))
-    if unterminated:
+
+def _check_isa_width(isa_bytes: bytes, problems: list[Finding]) -> None:
+    if len(isa_bytes) == ISA_WIDTH:
+        return
+    if len(isa_bytes.decode("utf-8", errors="replace")) == ISA_WIDTH:
+        detail = (
+            f"the ISA is {ISA_WIDTH} characters but {len(isa_bytes)} bytes: it contains "
+            "non-ASCII characters (for example no-break spaces) where plain spaces belong"
+        )
+    else:
+        detail = (
+            f"the ISA segment is {len(isa_bytes)} characters long; it must be exactly "
+            f"{ISA_WIDTH} (its fields are fixed-width and space-padded)"
+        )
+    problems.append(_reader_problem("error", "X12-ISA-WIDTH", detail[0].upper() + detail[1:] + "."))
+
+
+def _repetition(
+    isa_fields: list[str], others: tuple[str, str, str], problems: list[Finding]
+) -> str | None:
+    """ISA11 as the repetition separator (5010), or None (4010's 'U', or not a delimiter)."""
+    if len(isa_fields) <= 11:
+        return None
+    rep = isa_fields[11]
+    version = isa_fields[12] if len(isa_fields) > 12 else ""
+    if len(rep) == 1 and not rep.isalnum() and rep not in others:
+        return rep
+    if version >= "00501" and rep == "U":
         problems.append(
             _reader_problem(
                 "warning",
-                "X12-NO-FINAL-TERMINATOR",
-                f"The last segment is not closed by the segment terminator '{segment}'; "
-                "the file may be cut off.",
+                "X12-ISA11-U",
+                "ISA11 is 'U' (a 4010 habit) although ISA12 says 5010; in 5010 ISA11 is the "
+                "repetition separator. Repeated values are not split in this file.",
             )
         )
-    store = SegmentStore(data, path, delimiters, starts, ends, problems)
-    _check_empty_segments(store)
-    return store
+    return None
 
 
 def _split(data: bytes, pos: int, terminator: int) -> tuple[np.ndarray, np.ndarray, bool]:
