@@ -414,7 +414,9 @@ class Masker:
         members = self._members
         assert members is not None
         if self._rows is None:  # read once per document state: .iat per value costs 5 us
-            positions = members["member_pos"].to_numpy() if "member_pos" in members else []
+            positions: Iterable[int] = (
+                members["member_pos"].to_numpy() if "member_pos" in members else []
+            )
             self._rows = {int(p): r for r, p in enumerate(positions)}
             self._phi_columns = [
                 (spec.phi, members[name].to_numpy(dtype=object))
@@ -499,7 +501,7 @@ def _replace(text: str, kind: str, value: str) -> str:
         masked = mask_value(kind, form)
         if kind in ("name", "city", "street"):  # whole words only: "AL" is not in "ALLOWED"
             pattern = rf"(?<![^\W_]){re.escape(form)}(?![^\W_])"
-            text = re.sub(pattern, lambda _m, s=masked: s, text)
+            text = re.sub(pattern, masked.replace("\\", "\\\\"), text)
         else:
             text = text.replace(form, masked)
             if kind == "date":  # "has the day 31, but February 1981 ..." tells the rest
