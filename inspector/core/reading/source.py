@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from inspector.core.errors import NotAn834Error
-from inspector.core.findings import Finding
+from inspector.core.findings import Finding, Severity
 
 BOM = b"\xef\xbb\xbf"
 ISA_WIDTH = 106
@@ -77,7 +77,7 @@ class SegmentIds(Sequence):
     def __len__(self) -> int:
         return len(self.codes)
 
-    def __getitem__(self, i):  # type: ignore[override]
+    def __getitem__(self, i):
         if isinstance(i, slice):
             return [self.names[c] for c in self.codes[i]]
         return self.names[self.codes[i]]
@@ -561,13 +561,13 @@ def _check_empty_segments(store: SegmentStore) -> None:
         )
 
 
-def _reader_problem(severity: str, code: str, message: str) -> Finding:
+def _reader_problem(severity: Severity, code: str, message: str) -> Finding:
     return Finding(
         severity=severity,
         code=code,
         message=message,
         segment=1,
-        segment_id="ISA",  # type: ignore[arg-type]
+        segment_id="ISA",
         source="envelope",
     )
 

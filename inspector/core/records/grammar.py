@@ -107,8 +107,10 @@ LOOP_PATHS = {
 #: Loops of a member (INS through the next INS or envelope segment).
 MEMBER_LOOPS = tuple(LOOP_PATHS)
 #: Loops of the transaction header and the envelope (before the first INS).
-HEADER_LOOPS = ("", "ISA", "GS", "HEADER", "1000A", "1000B", "1000C", "1100C", "1000")
-HEADER_LOOPS += ("SE", "GE", "IEA")
+HEADER_LOOPS: tuple[str, ...] = (
+    *("", "ISA", "GS", "HEADER", "1000A", "1000B", "1000C", "1100C", "1000"),
+    *("SE", "GE", "IEA"),  # after a trailer, until the next ST
+)
 #: Segments that close the member being read (the next member or the envelope).
 ENVELOPE_SEGMENTS = ("ISA", "GS", "ST", "SE", "GE", "IEA")
 
@@ -223,24 +225,51 @@ def _f(
     kind: str = "text",
     table: dict[str, str] | None = None,
     phi: str | None = None,
-    **reading: object,
+    *,
+    loop: str | None = None,
+    qualifier: str | None = None,
+    read: str = "",
+    when: tuple[int, str] | None = None,
 ) -> FieldSpec:
-    return FieldSpec(column, label, seg, sid, el, kind, table, phi, **reading)  # type: ignore[arg-type]
+    return FieldSpec(column, label, seg, sid, el, kind, table, phi, loop, qualifier, read, when)
 
-
-_INS = {"loop": "2000"}
-_A = {"loop": "2100A"}
-_HD = {"loop": "2300"}
-_RAW = {"read": "raw"}
 
 MEMBER_FIELDS: dict[str, FieldSpec] = {
     f.column: f
     for f in [
         _f("member_pos", "#", "seg_ins"),
         _f("transaction", "Set", None),
-        _f("subscriber_id", "Subscriber ID", "seg_ref_0f", "REF", 2, "id", **_INS, qualifier="0F"),
-        _f("is_subscriber", "Sub?", "seg_ins", "INS", 1, "code", codes.INS01, **_INS, **_RAW),
-        _f("relationship", "Relationship", "seg_ins", "INS", 2, "code", codes.RELATIONSHIP, **_INS),
+        _f(
+            "subscriber_id",
+            "Subscriber ID",
+            "seg_ref_0f",
+            "REF",
+            2,
+            "id",
+            loop="2000",
+            qualifier="0F",
+        ),
+        _f(
+            "is_subscriber",
+            "Sub?",
+            "seg_ins",
+            "INS",
+            1,
+            "code",
+            codes.INS01,
+            loop="2000",
+            read="raw",
+        ),
+        _f(
+            "relationship",
+            "Relationship",
+            "seg_ins",
+            "INS",
+            2,
+            "code",
+            codes.RELATIONSHIP,
+            loop="2000",
+        ),
         _f(
             "maintenance_type",
             "Maintenance",
@@ -249,7 +278,7 @@ MEMBER_FIELDS: dict[str, FieldSpec] = {
             3,
             "code",
             codes.MAINTENANCE_TYPE,
-            **_INS,
+            loop="2000",
         ),
         _f(
             "maintenance_reason",
@@ -259,7 +288,7 @@ MEMBER_FIELDS: dict[str, FieldSpec] = {
             4,
             "code",
             codes.MAINTENANCE_REASON,
-            **_INS,
+            loop="2000",
         ),
         _f(
             "benefit_status",
@@ -269,7 +298,7 @@ MEMBER_FIELDS: dict[str, FieldSpec] = {
             5,
             "code",
             codes.BENEFIT_STATUS,
-            **_INS,
+            loop="2000",
         ),
         _f(
             "medicare_plan",
@@ -279,7 +308,7 @@ MEMBER_FIELDS: dict[str, FieldSpec] = {
             6,
             "code",
             codes.MEDICARE_PLAN,
-            **_INS,
+            loop="2000",
             read="composite",
         ),
         _f(
@@ -290,18 +319,29 @@ MEMBER_FIELDS: dict[str, FieldSpec] = {
             8,
             "code",
             codes.EMPLOYMENT_STATUS,
-            **_INS,
+            loop="2000",
         ),
-        _f("student_status", "Student", "seg_ins", "INS", 9, "code", codes.STUDENT_STATUS, **_INS),
-        _f("handicap", "Handicap", "seg_ins", "INS", 10, "code", codes.YES_NO, **_INS),
-        _f("death_date", "Death date", "seg_ins", "INS", 12, "date", phi="date", **_INS),
-        _f("member_id", "Member ID", "seg_ref_id", "REF", 2, "id", **_INS, qualifier="*"),
+        _f(
+            "student_status",
+            "Student",
+            "seg_ins",
+            "INS",
+            9,
+            "code",
+            codes.STUDENT_STATUS,
+            loop="2000",
+        ),
+        _f("handicap", "Handicap", "seg_ins", "INS", 10, "code", codes.YES_NO, loop="2000"),
+        _f("death_date", "Death date", "seg_ins", "INS", 12, "date", phi="date", loop="2000"),
+        _f("member_id", "Member ID", "seg_ref_id", "REF", 2, "id", loop="2000", qualifier="*"),
         _f("member_ids", "Other IDs", "seg_ref_id"),
-        _f("policy_number", "Policy no.", "seg_ref_1l", "REF", 2, "id", **_INS, qualifier="1L"),
-        _f("last_name", "Last name", "seg_nm1", "NM1", 3, phi="name", **_A),
-        _f("first_name", "First name", "seg_nm1", "NM1", 4, phi="name", **_A),
-        _f("middle_name", "Middle", "seg_nm1", "NM1", 5, phi="name", **_A),
-        _f("name_suffix", "Suffix", "seg_nm1", "NM1", 7, **_A),
+        _f(
+            "policy_number", "Policy no.", "seg_ref_1l", "REF", 2, "id", loop="2000", qualifier="1L"
+        ),
+        _f("last_name", "Last name", "seg_nm1", "NM1", 3, phi="name", loop="2100A"),
+        _f("first_name", "First name", "seg_nm1", "NM1", 4, phi="name", loop="2100A"),
+        _f("middle_name", "Middle", "seg_nm1", "NM1", 5, phi="name", loop="2100A"),
+        _f("name_suffix", "Suffix", "seg_nm1", "NM1", 7, loop="2100A"),
         _f(
             "id_qualifier",
             "ID qual.",
@@ -310,20 +350,40 @@ MEMBER_FIELDS: dict[str, FieldSpec] = {
             8,
             "code",
             {"34": "SSN", "ZZ": "Mutually defined"},
-            **_A,
-            **_RAW,
+            loop="2100A",
+            read="raw",
         ),
-        _f("ssn", "SSN", "seg_nm1", "NM1", 9, "id", phi="ssn", **_A, **_RAW, when=(8, "34")),
-        _f("member_identifier", "NM1 ID", "seg_nm1", "NM1", 9, "id", **_A, **_RAW),
-        _f("birth_date", "Birth date", "seg_dmg", "DMG", 2, "date", phi="date", **_A),
-        _f("gender", "Gender", "seg_dmg", "DMG", 3, "code", codes.GENDER, **_A),
-        _f("marital_status", "Marital", "seg_dmg", "DMG", 4, "code", codes.MARITAL_STATUS, **_A),
-        _f("address1", "Address", "seg_n3", "N3", 1, phi="street", **_A),
-        _f("address2", "Address 2", "seg_n3", "N3", 2, phi="street", **_A),
-        _f("city", "City", "seg_n4", "N4", 1, phi="city", **_A),
-        _f("state", "State", "seg_n4", "N4", 2, **_A, **_RAW),
-        _f("zip", "ZIP", "seg_n4", "N4", 3, "id", phi="zip", **_A, **_RAW),
-        _f("country", "Country", "seg_n4", "N4", 4, **_A, **_RAW),
+        _f(
+            "ssn",
+            "SSN",
+            "seg_nm1",
+            "NM1",
+            9,
+            "id",
+            phi="ssn",
+            loop="2100A",
+            read="raw",
+            when=(8, "34"),
+        ),
+        _f("member_identifier", "NM1 ID", "seg_nm1", "NM1", 9, "id", loop="2100A", read="raw"),
+        _f("birth_date", "Birth date", "seg_dmg", "DMG", 2, "date", phi="date", loop="2100A"),
+        _f("gender", "Gender", "seg_dmg", "DMG", 3, "code", codes.GENDER, loop="2100A"),
+        _f(
+            "marital_status",
+            "Marital",
+            "seg_dmg",
+            "DMG",
+            4,
+            "code",
+            codes.MARITAL_STATUS,
+            loop="2100A",
+        ),
+        _f("address1", "Address", "seg_n3", "N3", 1, phi="street", loop="2100A"),
+        _f("address2", "Address 2", "seg_n3", "N3", 2, phi="street", loop="2100A"),
+        _f("city", "City", "seg_n4", "N4", 1, phi="city", loop="2100A"),
+        _f("state", "State", "seg_n4", "N4", 2, loop="2100A", read="raw"),
+        _f("zip", "ZIP", "seg_n4", "N4", 3, "id", phi="zip", loop="2100A", read="raw"),
+        _f("country", "Country", "seg_n4", "N4", 4, loop="2100A", read="raw"),
         # PER: the first telephone-like and the first e-mail communication number
         _f("phone", "Phone", "seg_per", phi="phone"),
         _f("email", "E-mail", "seg_per", phi="email"),
@@ -334,7 +394,7 @@ MEMBER_FIELDS: dict[str, FieldSpec] = {
             "DTP",
             3,
             "date",
-            **_INS,
+            loop="2000",
             qualifier="356",
         ),
         _f(
@@ -344,7 +404,7 @@ MEMBER_FIELDS: dict[str, FieldSpec] = {
             "DTP",
             3,
             "date",
-            **_INS,
+            loop="2000",
             qualifier="357",
         ),
         _f(
@@ -354,7 +414,7 @@ MEMBER_FIELDS: dict[str, FieldSpec] = {
             "DTP",
             3,
             "date",
-            **_INS,
+            loop="2000",
             qualifier="303",
         ),
         _f("other_dates", "Other dates", "seg_ins"),
@@ -379,11 +439,11 @@ COVERAGE_FIELDS: dict[str, FieldSpec] = {
             1,
             "code",
             codes.MAINTENANCE_TYPE,
-            **_HD,
+            loop="2300",
         ),
-        _f("insurance_line", "Line", "seg_hd", "HD", 3, "code", codes.INSURANCE_LINE, **_HD),
-        _f("plan", "Plan", "seg_hd", "HD", 4, **_HD),
-        _f("coverage_level", "Level", "seg_hd", "HD", 5, "code", codes.COVERAGE_LEVEL, **_HD),
+        _f("insurance_line", "Line", "seg_hd", "HD", 3, "code", codes.INSURANCE_LINE, loop="2300"),
+        _f("plan", "Plan", "seg_hd", "HD", 4, loop="2300"),
+        _f("coverage_level", "Level", "seg_hd", "HD", 5, "code", codes.COVERAGE_LEVEL, loop="2300"),
         _f(
             "benefit_begin",
             "Benefit begin",
@@ -391,7 +451,7 @@ COVERAGE_FIELDS: dict[str, FieldSpec] = {
             "DTP",
             3,
             "date",
-            **_HD,
+            loop="2300",
             qualifier="348",
         ),
         _f(
@@ -401,12 +461,12 @@ COVERAGE_FIELDS: dict[str, FieldSpec] = {
             "DTP",
             3,
             "date",
-            **_HD,
+            loop="2300",
             qualifier="349",
         ),
         _f("other_dates", "Other dates", "seg_hd"),
-        _f("policy_id", "Policy ID", "seg_ref_1l", "REF", 2, "id", **_HD, qualifier="1L"),
-        _f("plan_id", "Plan ID", "seg_ref_ce", "REF", 2, "id", **_HD, qualifier="CE"),
+        _f("policy_id", "Policy ID", "seg_ref_1l", "REF", 2, "id", loop="2300", qualifier="1L"),
+        _f("plan_id", "Plan ID", "seg_ref_ce", "REF", 2, "id", loop="2300", qualifier="CE"),
         _f("other_refs", "Other refs", "seg_hd"),
     ]
 }

@@ -718,7 +718,7 @@ class _Pass:
         for trailer, opened in zip(TRAILERS.values(), (self.st, self.gs, self.isa), strict=True):
             if unclosed(trailer, opened):
                 self.problems.append(missing_trailer(trailer, opened, n, last_id, True))
-                if trailer.segment == "SE":
+                if isinstance(opened, Transaction):
                     self.problems.extend(qty_findings(opened))
 
     def result(self) -> Structure:
