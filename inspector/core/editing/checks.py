@@ -304,7 +304,7 @@ class ElementChecks:
                 spec.segment_id == sid
                 and spec.element == k
                 and spec.segment_column
-                and int(m[spec.segment_column].iat[r]) == o
+                and int(m[spec.segment_column].to_numpy()[r]) == o
             ):
                 out.append(("members", spec, r))
         cov = self.doc.coverage

@@ -207,7 +207,7 @@ class EditSession(ElementChecks):
             raise EditRejected(
                 f"'{label}' is computed from several elements; edit the segment itself instead"
             )
-        ordinal = int(df[spec.segment_column].iat[row])
+        ordinal = int(df[spec.segment_column].to_numpy()[row])
         if ordinal <= 0:
             raise EditRejected(
                 f"this row has no {spec.segment_id} segment for '{spec.label}'; "
@@ -421,7 +421,7 @@ class EditSession(ElementChecks):
             return None  # e.g. a reporting category new to the file: rebuild the columns
         # Commit: nothing below can fail on valid input.
         first, last = int(self._first[r]), int(self._last[r])
-        mfirst = int(mini.members["seg_first"].iat[k])
+        mfirst = int(mini.members["seg_first"].to_numpy()[k])
         doc.store = store
         doc.structure.loops[first - 1 : last] = mini.structure.loops[
             mfirst - 1 : mfirst - 1 + last - first + 1
@@ -551,8 +551,11 @@ class EditSession(ElementChecks):
             )
         mini, file_of, rows = built
         k = rows.index(r)
-        mpos = int(mini.members["member_pos"].iat[k])
-        lo, hi = int(mini.members["seg_first"].iat[k]), int(mini.members["seg_last"].iat[k])
+        mpos = int(mini.members["member_pos"].to_numpy()[k])
+        lo, hi = (
+            int(mini.members["seg_first"].to_numpy()[k]),
+            int(mini.members["seg_last"].to_numpy()[k]),
+        )
         sub_id = str(self.doc.members["subscriber_id"].iat[r]) or None
         out = []
         for f in validate_document(

@@ -284,7 +284,12 @@ class SegmentStore:
             starts[i + 1 :] += delta
             ends[i:] += delta
         out = SegmentStore(
-            self.spliced(ordinal, new), self.path, self.delimiters, starts, ends, list(self.problems)
+            self.spliced(ordinal, new),
+            self.path,
+            self.delimiters,
+            starts,
+            ends,
+            list(self.problems),
         )
         out._ids = self._ids
         old = self.data[s:e]

@@ -46,11 +46,12 @@ class SharedBytes:
 
     def __init__(self, data: bytes) -> None:
         self.size = len(data)
-        self._block: shared_memory.SharedMemory | None = shared_memory.SharedMemory(
-            create=True, size=max(1, self.size)
-        )
-        self._block.buf[: self.size] = data
-        self.name = self._block.name
+        block = shared_memory.SharedMemory(create=True, size=max(1, self.size))
+        buf = block.buf
+        assert buf is not None  # a block just created is mapped
+        buf[: self.size] = data
+        self._block: shared_memory.SharedMemory | None = block
+        self.name = block.name
         self._users = 1
 
     def job(self, path: str) -> Job:
@@ -72,7 +73,9 @@ def read_shared(name: str, size: int) -> bytes:
     """Copy the bytes of a :class:`SharedBytes` block (in the child)."""
     block = shared_memory.SharedMemory(name=name)
     try:
-        return bytes(block.buf[:size])
+        buf = block.buf
+        assert buf is not None  # a block just opened is mapped
+        return bytes(buf[:size])
     finally:
         block.close()
 

@@ -96,7 +96,7 @@ class Run:
         self.tick(progress, cancel)
         self.param = pyx12.params.ParamsBase()  # defaults only: user config files must not matter
         reader = self.reader = self.cur.reader = pyx12.x12file.X12Reader(io.StringIO(isa))
-        reader.raw = feed.segments(isa, reader, self.open_st)  # type: ignore[assignment]
+        reader.raw = feed.segments(isa, reader, self.open_st)
         errh = self.errh = self.cur.errh = CapturingErrh(self.on_pyx12_error)
         self.map_file = (
             "x12.control.00501.xml" if reader.icvn == "00501" else "x12.control.00401.xml"

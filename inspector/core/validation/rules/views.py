@@ -155,7 +155,7 @@ class MemberView:
         """
         self.odd_dtps = self.mdates = self.names = self.dmg = None  # type: ignore[assignment]
         self.ins = self.prev = self.head = self.refs = None  # type: ignore[assignment]
-        self._cache = None  # type: ignore[assignment]
+        self._cache = None
         nm1 = self.nm1
         if len(nm1) > 5:  # keep NM103/NM104 (name) and NM108/NM109 (SSN) at their places
             self.nm1 = ["", "", "", *nm1[3:5], "", "", "", *nm1[8:10]]
