@@ -64,10 +64,14 @@ class SelectionSync(QObject):
 
     def _member_label(self, member_row: int) -> str:
         table = self.members.model.table
-        frame = table.frame
-        last = frame["last_name"].iat[member_row] if "last_name" in frame else ""
-        first = frame["first_name"].iat[member_row] if "first_name" in frame else ""
-        name = ", ".join(p for p in (last, first) if p)
+
+        def shown(column: str) -> str:  # as the table shows it (masked while masking is on)
+            if column not in table.columns:
+                return ""
+            values = table.display[table.column_index(column)]
+            return str(values[member_row]) if values is not None else ""
+
+        name = ", ".join(p for p in (shown("last_name"), shown("first_name")) if p)
         return f"{name} (#{member_row + 1})" if name else f"member #{member_row + 1}"
 
     def _select_member(self, member_row: int | None) -> None:

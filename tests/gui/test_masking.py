@@ -118,6 +118,9 @@ def test_masking_reaches_every_view(qtbot, window, demo_copy):
     cov_row = int(list(coverage.member_pos).index(POS))
     assert coverage.display[coverage.column_index("member_name")][cov_row] == "Y***, J***"
     assert not _leaks(shown_texts(tab), everything)
+    tab.members.view.setCurrentIndex(_cell(members, ROW, "last_name"))  # shows its coverage
+    assert "Y***, J***" in tab.coverage.only_selected.toolTip()
+    assert "YOUNG" not in tab.coverage.only_selected.toolTip()
     every_cell = [v for values in coverage.display if values is not None for v in values]
     every_cell += [v for values in members.table.display if values is not None for v in values]
     assert not _leaks([v for v in every_cell if isinstance(v, str)], everything)
