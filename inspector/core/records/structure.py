@@ -770,5 +770,8 @@ def build_structure(
 ) -> Structure:
     """Walk every segment once; raises :class:`NotAn834Error` if the file holds no 834."""
     walk = _Pass(store)
-    walk.run(progress, cancel)
-    return walk.result()
+    try:
+        walk.run(progress, cancel)
+        return walk.result()
+    finally:
+        walk.steps = []  # the handlers refer back to the pass: break the cycle now, not at a GC
