@@ -18,10 +18,14 @@ import pytest
 
 from tests.conftest import REPO, SAMPLES
 
-pytestmark = pytest.mark.skipif(
-    not (os.environ.get("CI") or os.environ.get("INSPECTOR_FROZEN")),
-    reason="builds the app with PyInstaller (minutes); set INSPECTOR_FROZEN=1 to run",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not (os.environ.get("CI") or os.environ.get("INSPECTOR_FROZEN")),
+        reason="builds the app with PyInstaller (minutes); set INSPECTOR_FROZEN=1 to run",
+    ),
+    # One build for the module: under xdist (--dist loadgroup) its tests share one worker.
+    pytest.mark.xdist_group("frozen"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +109,20 @@ def test_frozen_cli_validates_and_exports(frozen, tmp_path):
         timeout=120,
     )
     assert demo.returncode in (0, 1) and json.loads(demo.stdout)[0]["members"] == 40
+
+
+def test_frozen_bundle_carries_no_test_code(frozen):
+    """Neither the test package nor the synthetic-data generator (tests/support) is shipped."""
+    from PyInstaller.archive.readers import CArchiveReader
+
+    for name in ("inspector", "inspector-gui"):
+        modules = list(CArchiveReader(_exe(frozen, name)).open_embedded_archive("PYZ.pyz").toc)
+        assert "inspector.cli" in modules and "inspector.core.records.structure" in modules
+        shipped = [m for m in modules if m.split(".")[0] == "tests" or "synthetic" in m]
+        assert shipped == [], name
+    files = [p.relative_to(frozen) for p in frozen.rglob("*")]
+    assert [f for f in files if "synthetic" in f.name or f.parts[-1] == "tests"] == []
+    assert any((frozen / d / "resources" / "demo.834").is_file() for d in ("_internal", "."))
 
 
 def test_frozen_gui_opens_demo(frozen):
