@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from typing import overload
+from typing import Any, overload
 
 import numpy as np
 
@@ -23,7 +23,8 @@ class ColumnTable:
         ints = set(int_columns)
         self.is_int = [name in ints for name in self.columns]
         self.data: list = [array("i") if flag else [] for flag in self.is_int]
-        self.template = [0 if flag else "" for flag in self.is_int]
+        # a row: ints, strings, and per-member lists that the pass fills in
+        self.template: list[Any] = [0 if flag else "" for flag in self.is_int]
         self._pending: list[list] = []
 
     def __len__(self) -> int:

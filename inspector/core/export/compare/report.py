@@ -19,6 +19,7 @@ from inspector.core.export.compare.engine import CATEGORIES, UNCHANGED, CompareR
 from inspector.core.export.compare.roster import Roster
 from inspector.core.export.tables import neutralise, write_csv
 from inspector.core.files import private_file
+from inspector.core.records.mask import mask_value
 
 CSV_NAMES = ("compare_members.csv", "compare_changes.csv", "compare_coverage.csv")
 XLSX_NAME = "compare.xlsx"
@@ -27,15 +28,16 @@ XLSX_NAME = "compare.xlsx"
 def xlsx_available() -> bool:
     try:
         import openpyxl  # noqa: F401
-    except ImportError:
+    except ModuleNotFoundError as exc:  # only a missing openpyxl; a broken one shows its error
+        if exc.name != "openpyxl":
+            raise
         return False
     return True
 
 
 def mask_ssn(value: str) -> str:
     """``123456789`` → ``***-**-6789`` (a terminal is no place for a whole SSN)."""
-    digits = "".join(ch for ch in str(value) if ch.isdigit())
-    return f"***-**-{digits[-4:]}" if len(digits) >= 4 else ("***" if value else "")
+    return mask_value("ssn", str(value))
 
 
 def members_table(result: CompareResult) -> pd.DataFrame:
