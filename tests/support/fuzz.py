@@ -217,26 +217,29 @@ def nul_encoding_bom(data: bytes, rng: random.Random) -> bytes:
 
 
 def unicode_in_fields(data: bytes, rng: random.Random) -> bytes:
-    ids = rng.choice(
-        [
-            (b"DMG",),
-            (b"DTP",),
-            (b"NM1",),
-            (b"REF",),
-            (b"INS",),
-            (b"HD",),
-            (b"QTY",),
-            (b"BGN",),
-            (b"N4",),
-        ]
-    )
-    digits = "".join(rng.choice("0123456789") for _ in range(rng.choice([4, 8, 9])))
-    pos = rng.randrange(len(digits))
+    """A digit of a numeric, date or id element (one made of ASCII digits) replaced by a
+    Unicode digit or letter, the length kept: superscripts in latin-1 (one byte, so the
+    store's latin-1 view holds a real '²'), others in UTF-8."""
+    segs, term = _segments(data)
+    elem, _, _ = _delims(data)
+    spots = []
+    for i, seg in enumerate(segs):
+        els = seg.removesuffix(term).split(elem)
+        spots += [(i, k) for k in range(1, len(els)) if els[k].strip().isdigit()]
+    if not spots or rng.random() < 0.1:
+        odd = "".join(rng.choice(UNICODE_DIGITS) for _ in range(8))
+        return _replace_element(data, rng, (b"DMG", b"DTP", b"NM1"), _encoded(odd, rng))
+    i, k = rng.choice(spots)
+    els = segs[i].removesuffix(term).split(elem)
+    value = els[k].decode("latin-1")
     odd = rng.choice(UNICODE_DIGITS + UNICODE_LETTERS)
-    value = digits[:pos] + odd + digits[pos + 1 :]
-    if rng.random() < 0.3:
-        value = "".join(rng.choice(UNICODE_DIGITS) for _ in range(8))
-    return _replace_element(data, rng, ids, _encoded(value, rng))
+    for _ in range(rng.choice([1, 1, 2])):
+        at = rng.randrange(len(value))
+        value = value[:at] + odd + value[at + 1 :]
+    latin = all(ord(ch) < 256 for ch in value) and rng.random() < 0.7
+    els[k] = value.encode("latin-1" if latin else "utf-8")
+    segs[i] = elem.join(els) + (term if segs[i].endswith(term) else b"")
+    return _join(segs)
 
 
 def huge(data: bytes, rng: random.Random) -> bytes:

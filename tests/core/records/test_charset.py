@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from inspector.cli import main
@@ -102,3 +104,21 @@ def test_a_unicode_digit_in_a_date_gives_a_finding_not_a_traceback(tmp_path, cap
     assert codes <= {0, 1}
     assert main(["validate", "--no-pyx12", "--format", "json", str(path)]) == 1
     assert "RULE-DATE" in capsys.readouterr().out or old.startswith("*")
+
+
+@pytest.mark.parametrize("odd", ["\u4e2d", "\u00e9", "\u0661"])
+def test_a_non_ascii_subscriber_id_in_a_utf8_file_is_reported_as_sent(tmp_path, capsys, odd):
+    """A rule's value is decoded once: REF*0F came decoded from the member table and was
+    decoded again (a CJK letter raised UnicodeEncodeError in validate and export; found by
+    the fuzz test)."""
+    text = demo_path().read_text("ascii")
+    sent = f"08971{odd}1846"
+    path = tmp_path / "utf8.834"
+    path.write_bytes(text.replace("REF*0F*0897181846~", f"REF*0F*{sent}~", 1).encode("utf-8"))
+    assert main(["validate", "--no-pyx12", "--format", "json", str(path)]) == 1
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    findings = json.loads(out)[0]["findings"]
+    ref0f = [f for f in findings if f["code"].startswith("RULE-DEP-")]
+    assert ref0f and all(f["value"] == sent for f in ref0f)
+    assert main(["export", "--no-pyx12", "--out", str(tmp_path / "out"), str(path)]) == 1

@@ -81,6 +81,13 @@ def _ref0f(m: MemberView) -> int:
     return next((o for q, _v, o in m.refs if q == "0F"), m.ins_o)
 
 
+def _ref0f_value(m: MemberView) -> str:
+    """REF*0F as the file holds it (the latin-1 view a Problem's value is): ``m.sub_id`` comes
+    decoded from the member table, and decoding it again broke UTF-8 files (found by fuzzing:
+    a CJK letter in REF02 raised UnicodeEncodeError)."""
+    return next((v for q, v, _o in m.refs if q == "0F"), m.sub_id)
+
+
 def family_of(m: MemberView) -> MemberView | None:
     """The subscriber whose family block this member sits in (None when it is not clear).
 
@@ -132,7 +139,7 @@ def dependent_without_subscriber(m: MemberView):
         yield Problem(
             _ref0f(m),
             "REF02",
-            m.sub_id,
+            _ref0f_value(m),
             f"No subscriber with id {m.sub_id} (REF*0F) "
             "is in this file. That is fine if the subscriber was sent in an earlier "
             "file; otherwise check the dependent's REF*0F, which must repeat the "
@@ -157,7 +164,7 @@ def dependent_ref0f_differs(m: MemberView):
         yield Problem(
             _ref0f(m),
             "REF02",
-            m.sub_id,
+            _ref0f_value(m),
             f"This dependent follows the family of "
             f"subscriber {head.sub_id} ({head.label()}) and shares its "
             f"{'address' if m.address else 'last name'}, but its REF*0F is {m.sub_id}, "
