@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import importlib
 import json
 import os
 import shlex
@@ -246,7 +247,9 @@ def _missing_qt() -> str | None:
     """Why PySide6 cannot be loaded here, or None. Only an import error of Qt itself counts:
     a broken import inside the inspector still shows as the bug it is."""
     try:
-        import PySide6.QtWidgets  # noqa: F401
+        # a probe, only on the way to the app: the CLI itself never loads Qt
+        # (tests/test_imports.py checks that `inspector summary` does not)
+        importlib.import_module("PySide6.QtWidgets")
     except ImportError as exc:
         if not _is_qt_import_error(exc):
             raise
