@@ -25,13 +25,27 @@ from inspector.core.validation.rules import family as _family  # noqa: F401
 from inspector.core.validation.rules import ffe as _ffe  # noqa: F401
 from inspector.core.validation.rules import ids as _ids  # noqa: F401
 from inspector.core.validation.rules import money as _money  # noqa: F401
-from inspector.core.validation.rules.base import PROFILES, RULES, Problem, Rule, rule
-from inspector.core.validation.rules.context import RuleContext, TransactionView, member_columns
+from inspector.core.validation.rules.base import (
+    PARAM_DEFAULTS,
+    PROFILES,
+    RULES,
+    Problem,
+    Rule,
+    rule,
+)
+from inspector.core.validation.rules.context import (
+    FileView,
+    RuleContext,
+    TransactionView,
+    member_columns,
+)
 from inspector.core.validation.rules.views import MemberReader, MemberView
 
 __all__ = [
+    "PARAM_DEFAULTS",
     "PROFILES",
     "RULES",
+    "FileView",
     "MemberView",
     "Problem",
     "Rule",
@@ -86,8 +100,9 @@ class _Plan:
         self.subscriber = [(r, f) for r, f in member if r.applies_to != "dependents"]
         self.dependent = [(r, f) for r, f in member if r.applies_to != "subscribers"]
         self.transaction = [(r, r.transaction) for r in rules if r.transaction is not None]
-        #: member fields that transaction rules need kept (see MemberView.release)
-        self.keep = frozenset(u for r, _ in self.transaction for u in r.uses)
+        self.file = [(r, r.file) for r in rules if r.file is not None]
+        #: member fields that transaction and file rules need kept (see MemberView.release)
+        self.keep = frozenset(u for r in rules if r.transaction or r.file for u in r.uses)
 
 
 Emit = Callable[[Rule, Problem, "MemberView | None"], None]
@@ -141,8 +156,23 @@ def _run(
         if progress is not None:
             progress(index, total)
 
+    kept: list[TransactionView] = []
     for tx in doc.structure.transactions:
-        _run_transaction(TransactionView(ctx, tx), reader, plan, emit, tick)
+        tv = TransactionView(ctx, tx)
+        _run_transaction(tv, reader, plan, emit, tick)
+        if plan.file:
+            kept.append(tv)
+        else:
+            tv.clear()  # break the member <-> transaction cycles so that memory is freed at once
+    if plan.file:
+        fv = FileView(ctx, kept)
+        for r, check in plan.file:
+            found = check(fv)
+            if found:
+                for p in found:
+                    emit(r, p, None)
+        for tv in kept:
+            tv.clear()
     if progress is not None:
         progress(total, total)
     return out
@@ -177,8 +207,6 @@ def _run_transaction(
         if found:
             for p in found:
                 emit(r, p, None)
-    # break the member <-> transaction cycles so that memory is freed at once
-    tv.clear()
 
 
 def rules_table() -> list[dict[str, str | None]]:

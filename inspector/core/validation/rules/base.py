@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from inspector.core.records.codes import AMOUNT_PATTERN
 from inspector.core.records.dates import date_problem
 
 if TYPE_CHECKING:
-    from inspector.core.validation.rules.context import TransactionView
+    from inspector.core.validation.rules.context import FileView, TransactionView
     from inspector.core.validation.rules.views import MemberView
 
 PROFILES: dict[str, str] = {
@@ -41,7 +41,15 @@ class Problem(NamedTuple):
 
 @dataclass
 class Rule:
-    """One registered business rule (one code; a member and/or a transaction function)."""
+    """One registered business rule (one code; member, transaction and/or file functions).
+
+    Besides what the runner needs, a rule explains itself: ``source`` names what justifies it
+    (a TR3 section or note, a CMS FFE companion-guide section, or "common practice: ..."),
+    ``fix`` says in plain English what a correction looks like, ``elements`` lists the
+    element(s) it points at (e.g. ``("DMG02",)``), ``params`` its parameters with their
+    defaults (a profile may change them; rules read them from ``ctx.params``), and
+    ``autofix`` whether the file itself determines the correction ("Fix all like this").
+    """
 
     code: str
     severity: str
@@ -49,13 +57,25 @@ class Rule:
     title: str
     member: Callable[[MemberView], Iterable[Problem] | None] | None = None
     transaction: Callable[[TransactionView], Iterable[Problem] | None] | None = None
+    file: Callable[[FileView], Iterable[Problem] | None] | None = None
     extra_severities: tuple[str, ...] = field(default=())
     applies_to: str = "members"  # member functions: "members", "subscribers" or "dependents"
-    uses: tuple[str, ...] = ()  # member fields a transaction function needs kept (see release)
+    uses: tuple[str, ...] = ()  # member fields transaction/file functions need kept (see release)
+    source: str = ""
+    fix: str = ""
+    elements: tuple[str, ...] = ()
+    params: dict[str, Any] = field(default_factory=dict)
+    autofix: bool = False
 
 
 RULES: list[Rule] = []
 _BY_CODE: dict[str, Rule] = {}
+
+
+#: Every rule parameter with its default value (one name = one meaning across rules).
+PARAM_DEFAULTS: dict[str, Any] = {}
+
+_SCOPES = ("member", "transaction", "file")
 
 
 def rule(
@@ -68,21 +88,33 @@ def rule(
     also: tuple[str, ...] = (),
     applies_to: str = "members",
     uses: tuple[str, ...] = (),
+    source: str = "",
+    fix: str = "",
+    elements: tuple[str, ...] = (),
+    params: dict[str, Any] | None = None,
+    autofix: bool = False,
 ) -> Callable:
-    """Register a rule function. ``scope`` is ``"member"`` or ``"transaction"``.
+    """Register a rule function. ``scope`` is ``"member"``, ``"transaction"`` or ``"file"``.
 
-    The same code may be registered twice (once per scope) with identical metadata; ``also``
-    lists other severities the rule may give single findings (e.g. a warning that becomes an
-    error for additions). ``applies_to`` ("subscribers"/"dependents", by INS01) lets the runner
-    skip a member function for members it cannot concern. A transaction function sees members
-    after :meth:`MemberView.release`; ``uses=("categories",)`` keeps their categories.
+    The same code may be registered once per scope with identical metadata (the explanation
+    fields may be given on any one of the registrations); ``also`` lists other severities the
+    rule may give single findings (e.g. a warning that becomes an error for additions).
+    ``applies_to`` ("subscribers"/"dependents", by INS01) lets the runner skip a member
+    function for members it cannot concern. Transaction and file functions see members after
+    :meth:`MemberView.release`; ``uses=("categories",)`` keeps their categories. A file
+    function receives a :class:`~.context.FileView` once every transaction has been read (for
+    checks across all ST sets). ``params`` declares parameters with defaults; the same name in
+    two rules must have the same default.
     """
-    if scope not in ("member", "transaction"):
+    if scope not in _SCOPES:
         raise ValueError(f"unknown rule scope {scope!r}")
     if applies_to not in ("members", "subscribers", "dependents"):
         raise ValueError(f"unknown applies_to {applies_to!r}")
     if profile is not None and profile not in PROFILES:
         raise ValueError(f"unknown rule profile {profile!r}")
+    for name, default in (params or {}).items():
+        if PARAM_DEFAULTS.setdefault(name, default) != default:
+            raise ValueError(f"rule {code}: parameter {name!r} already has another default")
 
     def register(fn: Callable) -> Callable:
         r = _BY_CODE.get(code)
@@ -98,7 +130,13 @@ def rule(
         if scope == "member":
             r.applies_to = applies_to
         else:
-            r.uses = tuple(uses)
+            r.uses = tuple(sorted(set(r.uses) | set(uses)))
+        r.source = source or r.source
+        r.fix = fix or r.fix
+        r.elements = tuple(elements) or r.elements
+        if params:
+            r.params = {**r.params, **params}
+        r.autofix = autofix or r.autofix
         return fn
 
     return register

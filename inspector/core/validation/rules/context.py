@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from inspector.core.records.structure import M, Transaction
-from inspector.core.validation.rules.base import is_date
+from inspector.core.validation.rules.base import PARAM_DEFAULTS, is_date
 
 if TYPE_CHECKING:
     from inspector.core.validation.rules.views import MemberView
@@ -100,15 +100,43 @@ def member_columns(structure: Any, names: Iterable[str]) -> dict[str, Any]:
     return {n: [r[M[n]] for r in rows] for n in names}
 
 
+class FileView:
+    """Every transaction of the file, complete, for file-scope rules (checks across ST sets).
+
+    Its transactions hold their members after :meth:`MemberView.release` (what the rule's
+    ``uses`` keeps), in file order.
+    """
+
+    def __init__(self, ctx: RuleContext, transactions: list[TransactionView]) -> None:
+        self.ctx = ctx
+        self.transactions = transactions
+
+    @property
+    def members(self) -> Iterator[MemberView]:
+        """Every member of the file, in file order."""
+        for tv in self.transactions:
+            yield from tv.members
+
+
 class RuleContext:
     """What every rule may need about the whole file."""
 
-    def __init__(self, doc: Any, profiles: Iterable[str], today: str) -> None:
+    def __init__(
+        self,
+        doc: Any,
+        profiles: Iterable[str],
+        today: str,
+        params: dict[str, Any] | None = None,
+    ) -> None:
         self.doc = doc
         self.store = doc.store
         self.structure = doc.structure
         self.profiles = frozenset(profiles)
         self.today = today
+        #: Rule parameters (name -> value): the rules' defaults, as a profile may change them.
+        self.params: dict[str, Any] = dict(PARAM_DEFAULTS)
+        if params:
+            self.params.update(params)
         cols = member_columns(doc.structure, ("subscriber_id", "is_subscriber"))
         #: REF*0F values of every subscriber (INS01=Y) in the file, in any transaction.
         self.subscriber_ids = {
