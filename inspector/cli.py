@@ -189,6 +189,15 @@ def _parser() -> argparse.ArgumentParser:
         help="treat NEW as a full/audit file (default: when BGN08 is 4 or INS03 is 030 throughout)",
     )
     cp.add_argument("--all", action="store_true", help="text/json: list unchanged members too")
+    cp.add_argument(
+        "--mask-phi",
+        nargs="?",
+        const="all",
+        choices=("all", "ssn-dob"),
+        help="mask personal data in the result, for files that leave the team: SSNs (last 4 "
+        "shown), birth dates (year kept), names and addresses ('all', the default), or SSNs "
+        "and birth dates only ('ssn-dob')",
+    )
     cp.set_defaults(func=_cmd_compare)
     return p
 
@@ -497,6 +506,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         result = compare(old, new, audit=args.audit)
     except InspectorError as exc:
         return _unreadable(exc)
+    from inspector.core.export.compare.masking import mask_result
+
+    result = mask_result(result, _mask_policy(args))
     try:
         written = _write_compare(result, args, report)
     except OSError as exc:
@@ -525,9 +537,11 @@ def _write_compare(result, args: argparse.Namespace, report) -> list[Path]:
     if args.out is None:
         print(text)
         return []
-    args.out.mkdir(parents=True, exist_ok=True)
+    from inspector.core.files import make_private_dir, write_private
+
+    make_private_dir(args.out)
     path = args.out / f"compare.{'json' if args.format == 'json' else 'txt'}"
-    path.write_text(text + "\n", encoding="utf-8")
+    write_private(path, text + "\n")
     return [path]
 
 

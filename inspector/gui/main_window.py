@@ -8,7 +8,14 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QStackedWidget, QTabWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QTabWidget,
+    QWidget,
+)
 
 from inspector.core.records.mask import describe_policy
 from inspector.gui import dialogs, gc_guard
@@ -263,6 +270,8 @@ class MainWindow(QMainWindow):
         policy = self.settings.mask_policy()
         for tab in self.document_tabs():
             tab.set_masking(policy)
+        for view in self.findChildren(QWidget, "compareView"):  # open File ▸ Compare windows
+            view.set_masking(policy)
         self._show_mask_indicator()
         what = describe_policy(policy)
         self.statusBar().showMessage(

@@ -176,3 +176,42 @@ def test_file_menu_compare_with_opens_the_compare_window(qtbot, window, pair, mo
     qtbot.waitUntil(lambda: opened[0].view.result is not None, timeout=TIMEOUT_MS)
     assert opened[0].view.result.new.path == new
     opened[0].close()
+
+
+def _cells(view: CompareView) -> str:
+    model = view.model
+    return "\n".join(
+        str(model.index(r, c).data() or "")
+        for r in range(model.rowCount())
+        for c in range(model.columnCount())
+    )
+
+
+def test_the_compare_window_follows_view_mask_personal_data(qtbot, window, pair, tmp_path):
+    from tests.support.phi import file_phi, phi_in
+
+    old, new, _ = pair
+    phi = file_phi(old) | file_phi(new)
+    compare_window = show_compare(window, old, new)
+    view = compare_window.view
+    qtbot.waitUntil(lambda: view.result is not None and not view.running, timeout=TIMEOUT_MS)
+    view.show_categories({"changed", "identity_changed", "added", "dropped"})
+    assert phi_in(_cells(view), phi)  # names and birth dates are shown in clear
+
+    window.actions_.mask_phi.setChecked(True)  # View ▸ Mask Personal Data
+    window.actions_.mask_names.setChecked(True)
+    assert view.mask_policy is not None and view.mask_policy.names
+    assert phi_in(_cells(view), phi) == []
+    details = []
+    for row in range(view.model.rowCount()):
+        view.select_row(row)
+        details.append(view.details.toPlainText())
+    assert any(details) and phi_in("\n".join(details), phi) == []
+    written = view.export_to(tmp_path / "masked.csv", xlsx=False)
+    text = "".join(p.read_text(encoding="utf-8-sig") for p in written)
+    assert phi_in(text, phi) == []
+    assert "masked" in view.status.text()
+
+    window.actions_.mask_phi.setChecked(False)  # and back: the real values again
+    assert view.mask_policy is None and phi_in(_cells(view), phi)
+    compare_window.close()

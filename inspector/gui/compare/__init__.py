@@ -81,6 +81,7 @@ def show_compare(
     window, old: Path, new: Path, mapping: dict[str, str] | None = None
 ) -> CompareWindow:
     compare_window = CompareWindow(window)
+    compare_window.view.set_masking(window.settings.mask_policy())
     compare_window.view.segment_requested.connect(
         lambda path, ordinal: _jump(window, path, ordinal)
     )

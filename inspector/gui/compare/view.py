@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.core.export.compare import CATEGORIES, CompareResult, report
+from inspector.core.export.compare.masking import mask_result
+from inspector.core.records.mask import MaskPolicy, describe_policy
 from inspector.gui.compare.model import CompareModel
 from inspector.gui.compare.worker import TOTAL, CompareWorker
 from inspector.gui.workers import start_in_thread, wait_for_thread
@@ -44,6 +46,10 @@ class CompareView(QWidget):
         self.setObjectName("compareView")
         self.model = CompareModel(self)
         self.result: CompareResult | None = None
+        #: View ▸ Mask Personal Data of the main window (None: nothing masked)
+        self.mask_policy: MaskPolicy | None = None
+        #: what is shown and exported: the result, masked under mask_policy
+        self.shown: CompareResult | None = None
         self.message = ""
         self._worker: CompareWorker | None = None
         self._thread: QThread | None = None
@@ -180,9 +186,24 @@ class CompareView(QWidget):
         self.cancel_button.setVisible(busy)
 
     # -- result -----------------------------------------------------------------------------
+    def set_masking(self, policy: MaskPolicy | None) -> None:
+        """Show (and export) the result with personal data masked under ``policy``."""
+        self.mask_policy = policy
+        if self.result is not None:
+            self._show(self.result)
+
+    def _show(self, result: CompareResult) -> None:
+        current = self._current_source()
+        self.shown = mask_result(result, self.mask_policy)
+        self.model.set_result(self.shown)
+        self.details.setPlainText("" if current is None else self.model.details(current))
+        row = self.model.view_row(current) if current is not None else None
+        if row is not None:  # the same member stays selected
+            self.select_row(row)
+
     def set_result(self, result: CompareResult) -> None:
         self.result = result
-        self.model.set_result(result)
+        self._show(result)
         s = result.summary()
         mode = "  ·  audit mode: NEW is a full file" if result.audit else ""
         self.title.setText(
@@ -275,17 +296,20 @@ class CompareView(QWidget):
 
     def export_to(self, path: Path, xlsx: bool) -> list[Path]:
         """Write the result: one workbook at ``path``, or three CSVs in ``path``'s folder."""
-        if self.result is None:
+        shown = self.shown
+        if shown is None:
             return []
         try:
             if xlsx:
-                written = [report.write_xlsx(self.result, path.with_suffix(".xlsx"))]
+                written = [report.write_xlsx(shown, path.with_suffix(".xlsx"))]
             else:
-                written = report.write_csvs(self.result, path.parent)
+                written = report.write_csvs(shown, path.parent)
         except OSError as exc:
             self.status.setText(f"Could not write {path.name}: {exc.strerror or exc}")
             return []
         message = "Exported " + ", ".join(p.name for p in written)
+        if self.mask_policy is not None:
+            message += f" ({describe_policy(self.mask_policy)})"
         self.status.setText(message)
         self.exported.emit(message)
         return written
