@@ -20,10 +20,17 @@ if TYPE_CHECKING:
     from inspector.core.validation.rules.context import FileView, TransactionView
     from inspector.core.validation.rules.views import MemberView
 
+#: Rule tags: a rule registered with ``profile=TAG`` runs only when a profile switches the tag
+#: on (rules without a tag are the base 005010X220A1 rules every profile starts from).
 PROFILES: dict[str, str] = {
     "ffe": "CMS Federally-facilitated Exchange (HealthCare.gov) companion-guide checks on the "
     "2750 reporting categories: rating-area format, DTP*007 dates on financial "
     "categories, PRE AMT TOT = sum of PRE AMT 1, subscriber-only categories.",
+    "exchange": "Checks every individual-market exchange (FFE or state-based) expects: "
+    "first-of-month coverage starts, plan-year bounds, one plan per enrollment group, "
+    "exchange maintenance and special-enrollment reason codes.",
+    "employer": "Employer-group conventions: employment class and status, hire dates, "
+    "group (REF*1L) numbers.",
 }
 
 
