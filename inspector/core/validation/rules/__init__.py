@@ -76,17 +76,19 @@ def run_rules(
     *,
     progress: Callable[[int, int], None] | None = None,
     cancel: Callable[[], bool] | None = None,
+    params: dict | None = None,
 ) -> list[Finding]:
     """All business-rule findings for a loaded document, in file order.
 
     ``today`` (CCYYMMDD) is the reference date for birth-date checks when a transaction's BGN03 is
     missing or invalid; it defaults to the current date. ``progress(done, total)`` counts
     members; ``cancel()`` is polled every few thousand members and stops the run by raising
-    :class:`~inspector.core.errors.Cancelled`.
+    :class:`~inspector.core.errors.Cancelled`. ``params`` overrides rule parameters (name ->
+    value, see :data:`PARAM_DEFAULTS`), as a profile file sets them.
     """
     profiles = tuple(profiles)
     with gc_paused():  # many short-lived lists, no cycles: the collector would only rescan the heap
-        found = _run(doc, profiles, today, progress, cancel)
+        found = _run(doc, profiles, today, progress, cancel, params)
     found.sort(key=sort_key)
     return found
 
@@ -142,9 +144,10 @@ def _run(
     today: str | None,
     progress: Callable[[int, int], None] | None,
     cancel: Callable[[], bool] | None,
+    params: dict | None = None,
 ) -> list[Finding]:
     plan = _Plan(active_rules(profiles))
-    ctx = RuleContext(doc, profiles, today or _dt.date.today().strftime("%Y%m%d"))
+    ctx = RuleContext(doc, profiles, today or _dt.date.today().strftime("%Y%m%d"), params)
     reader = MemberReader(doc, member_columns(doc.structure, MemberReader.COLUMNS))
     out: list[Finding] = []
     emit = _emitter(doc.store, out)
