@@ -143,6 +143,25 @@ def _parser() -> argparse.ArgumentParser:
         "shown), birth dates (year kept), names and addresses ('all', the default), or SSNs "
         "and birth dates only ('ssn-dob'). Not with --corrected-834 or --ack",
     )
+    ep.add_argument(
+        "--format",
+        choices=("csv", "xlsx"),
+        default="csv",
+        help="csv: members.csv, coverage.csv and findings.csv (the default); xlsx: one workbook "
+        "FILE.xlsx with a Summary sheet and one sheet per table (ids as text, dates as dates, "
+        "amounts as numbers, rows with errors filled)",
+    )
+    ep.add_argument(
+        "--machine-names",
+        action="store_true",
+        help="column headers as scripts know them (last_name, member_pos, ...) instead of the "
+        "titles shown in the app",
+    )
+    ep.add_argument(
+        "--problems-only",
+        action="store_true",
+        help="only the members with an error or a warning (with their coverage and findings)",
+    )
     ep.set_defaults(func=_cmd_export)
 
     vp = sub.add_parser("validate", help="list problems with their segment and line")
@@ -410,6 +429,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
             corrected_834=args.corrected_834,
             ack=args.ack,
             mask=mask,
+            machine_names=args.machine_names,
+            table_format=args.format,
+            problems_only=args.problems_only,
         )
     except OSError as exc:
         print(

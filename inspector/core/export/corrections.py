@@ -21,7 +21,12 @@ import pandas as pd
 
 from inspector.core.editing.session import EditSession
 from inspector.core.errors import InspectorError
-from inspector.core.export.tables import findings_frame, write_csv
+from inspector.core.export.tables import (
+    findings_frame,
+    problem_sheets,
+    write_csv,
+    write_sheet_csv,
+)
 from inspector.core.files import write_private
 from inspector.core.findings import SEVERITY_RANK, Finding, sort_key
 from inspector.core.records.document import Document
@@ -336,6 +341,7 @@ class ExportResult:
     findings: list[Finding] = field(default_factory=list)
     members: int = 0
     coverages: int = 0
+    document: Document | None = None  # the document the findings are of (corrected)
 
 
 def export_all(
@@ -350,10 +356,20 @@ def export_all(
     progress: Callable[[int, int], None] | None = None,
     cancel: Callable[[], bool] | None = None,
     mask: MaskPolicy | None = None,
+    machine_names: bool = False,
+    table_format: str = "csv",
+    problems_only: bool = False,
 ) -> ExportResult:
     """Validate the corrected file and write members.csv, coverage.csv, findings.csv,
     corrections.csv (by default when anything was corrected), and optionally the corrected 834
     and the 999 of the original file.
+
+    Members and coverage carry an issues column, findings the member's name and ids; headers
+    are the app's column titles unless ``machine_names``. ``table_format`` "xlsx" writes one
+    workbook (``<file>.xlsx``: Summary, Members, Coverage, Findings) instead of the three
+    table CSVs, "none" neither (the findings are still returned, e.g. for a report).
+    ``problems_only``: only the members with an error or a warning (and their coverage and
+    findings).
 
     ``mask`` masks the personal data of the CSV files (for files that leave the team). It
     cannot be combined with the corrected 834 or the 999 (:data:`MASK_REFUSED`): they go to
@@ -378,9 +394,25 @@ def export_all(
     # pyx12 checked the corrected bytes; they are the original bytes when nothing was corrected
     unchanged = doc.store.data == session.original
     result = ExportResult(findings=found, members=len(doc.members), coverages=len(doc.coverage))
-    result.written.append(write_members_csv(doc, out_dir / "members.csv", mask=mask))
-    result.written.append(write_coverage_csv(doc, out_dir / "coverage.csv", mask=mask))
-    result.written.append(write_findings_csv(found, out_dir / "findings.csv", doc, mask=mask))
+    result.document = doc
+    if table_format == "xlsx":
+        from inspector.core.export.xlsx import write_document_xlsx
+
+        name = f"{Path(str(session.doc.path)).stem or 'export'}.xlsx"
+        result.written.append(
+            write_document_xlsx(
+                doc,
+                found,
+                out_dir / name,
+                mask=mask,
+                machine_names=machine_names,
+                problems_only=problems_only,
+            )
+        )
+    elif table_format == "csv":
+        for sheet in problem_sheets(doc, found, mask=mask, problems_only=problems_only):
+            path = out_dir / f"{sheet.name.lower()}.csv"
+            result.written.append(write_sheet_csv(sheet, path, machine_names))
     if corrections or (corrections is None and session.corrected_segments()):
         result.written.append(
             write_corrections_csv(session, out_dir / "corrections.csv", found, mask=mask)

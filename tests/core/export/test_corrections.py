@@ -86,7 +86,7 @@ def test_csv_is_excel_safe_and_round_trips_accents(defect_path, tmp_path):
     session.apply({"segment": nm1, "element": "NM103", "value": INJECTION})
     session.apply({"segment": nm1, "element": "NM104", "value": "JOSÉ"})
     assert session.doc.members["first_name"].iat[pos - 1] == "JOSÉ"
-    result = export_all(session, tmp_path / "out", use_pyx12=False)
+    result = export_all(session, tmp_path / "out", use_pyx12=False, machine_names=True)
     names = {p.name for p in result.written}
     assert {"members.csv", "coverage.csv", "findings.csv", "corrections.csv"} <= names
     for written in result.written:
@@ -222,6 +222,7 @@ def test_cli_export_with_edits(defect_path, tmp_path, capsys):
             "--corrected-834",
             str(fixed),
             "--no-pyx12",
+            "--machine-names",
         ]
     )
     assert code in (0, 1), capsys.readouterr().err

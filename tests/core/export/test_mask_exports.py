@@ -39,7 +39,9 @@ def test_masked_export_writes_no_personal_data(source, tmp_path):
     dmg = _dmg_of(doc, 3)
     session.apply(Edit(dmg, "DMG02", "19750820"))
     secrets |= {"19750820", "1975-08-20"}
-    result = export_all(session, tmp_path, use_pyx12=False, mask=MaskPolicy(names=True))
+    result = export_all(
+        session, tmp_path, use_pyx12=False, machine_names=True, mask=MaskPolicy(names=True)
+    )
     names = sorted(p.name for p in result.written)
     assert names == ["corrections.csv", "coverage.csv", "findings.csv", "members.csv"]
     for path in result.written:
@@ -58,7 +60,7 @@ def test_masked_export_writes_no_personal_data(source, tmp_path):
 
 def test_unmasked_export_is_unchanged(source, tmp_path):
     doc = load(source)
-    export_all(EditSession(doc), tmp_path, use_pyx12=False)
+    export_all(EditSession(doc), tmp_path, use_pyx12=False, machine_names=True)
     members = _rows(tmp_path / "members.csv")
     assert [r["ssn"] for r in members] == [
         "" if not isinstance(v, str) else v for v in doc.members["ssn"]
@@ -67,7 +69,7 @@ def test_unmasked_export_is_unchanged(source, tmp_path):
 
 def test_ssn_and_birth_dates_only_keeps_names(source, tmp_path):
     doc = load(source)
-    export_all(EditSession(doc), tmp_path, use_pyx12=False, mask=MaskPolicy())
+    export_all(EditSession(doc), tmp_path, use_pyx12=False, machine_names=True, mask=MaskPolicy())
     members = _rows(tmp_path / "members.csv")
     assert [r["last_name"] for r in members] == list(doc.members["last_name"])
     assert not leaks((tmp_path / "members.csv").read_text("utf-8-sig"), secrets_of(doc, False))
