@@ -14,6 +14,16 @@ from typing import Any
 
 from inspector.core.findings import Finding, Severity
 
+#: ``Finding.extra`` key marking a finding about the envelope itself: it belongs to no member even
+#: when the segment it is reported at sits inside one (a trailer missing at the end of a truncated
+#: file is reported at the file's last segment, often the last member's).
+ENVELOPE_SCOPE = "envelope_scope"
+
+
+def outside_members(finding: Finding) -> bool:
+    """Whether a finding is about the envelope, never a member's (see :data:`ENVELOPE_SCOPE`)."""
+    return bool(finding.extra.get(ENVELOPE_SCOPE)) if finding.extra else False
+
 
 def envelope_finding(
     code: str,
@@ -23,6 +33,7 @@ def envelope_finding(
     element: str | None = None,
     value: str | None = None,
     severity: Severity = "error",
+    envelope_scope: bool = False,
 ) -> Finding:
     return Finding(
         severity=severity,
@@ -33,6 +44,7 @@ def envelope_finding(
         element=element,
         value=value,
         source="envelope",
+        extra={ENVELOPE_SCOPE: True} if envelope_scope else {},
     )
 
 
@@ -202,7 +214,11 @@ def missing_trailer(
     else:
         name = trailer.name_new.format(control=opened.control)
         message = f"A new {trailer.header} starts before {name} was closed by {trailer.article}."
-    return envelope_finding(f"ENV-MISSING-{trailer.segment}", message, ordinal, seg_id)
+    # Reported at the segment where the absence shows (the file's last, or the next header); it
+    # is the envelope's problem, not the member's whose segment that may be.
+    return envelope_finding(
+        f"ENV-MISSING-{trailer.segment}", message, ordinal, seg_id, envelope_scope=True
+    )
 
 
 def qty_findings(st: Transaction) -> list[Finding]:

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from inspector.core.findings import Finding, sort_key
 from inspector.core.records.document import Document
+from inspector.core.records.envelope import outside_members
 from inspector.core.records.structure import span_containing
 
 OnFinding = Callable[[Finding], None]
@@ -38,7 +39,7 @@ class Locator:
             changes["loop"] = self.doc.structure.loop_path(o) or None
         if finding.segment_id is None:
             changes["segment_id"] = self.doc.store.segment_id(o)
-        if finding.member_pos is None:
+        if finding.member_pos is None and not outside_members(finding):
             i = self.member_index(o)
             if i is not None:
                 changes["member_pos"] = self._positions[i]
