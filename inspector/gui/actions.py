@@ -19,7 +19,8 @@ SHORTCUT_HELP = (
     ("Double-click / F2", "Change a cell, or the elements of a segment"),
     ("Ctrl+Z", "Undo the last correction"),
     ("Ctrl+Shift+Z / Ctrl+Y", "Redo"),
-    ("Ctrl+W", "Close the current file"),
+    ("Ctrl+W / Ctrl+F4", "Close the current file"),
+    ("Ctrl+C", "Copy the selected rows with headers (tab-separated, pastes into Excel)"),
     ("Ctrl+Q", "Quit"),
     ("Ctrl+1 … Ctrl+4", "Members, Coverage, Segments, Findings"),
     ("F6 / Shift+F6", "Next / previous table"),
@@ -30,6 +31,18 @@ SHORTCUT_HELP = (
     ("Tab / Shift+Tab", "Move between filters and tables"),
     ("Esc", "Cancel opening a file"),
 )
+
+
+def unique_keys(keys: list[QKeySequence]) -> list[QKeySequence]:
+    """The key sequences in order, each once (and none empty)."""
+    seen: set[str] = set()
+    result = []
+    for key in keys:
+        text = key.toString(QKeySequence.SequenceFormat.PortableText)
+        if text and text not in seen:
+            seen.add(text)
+            result.append(key)
+    return result
 
 
 def _action(
@@ -114,8 +127,12 @@ class WindowActions(QObject):
             "actionCompare",
         )
         self.close_tab = _action(window, "&Close", None, "Close the current file", "actionClose")
+        # Ctrl+W first, then the platform's Close keys (Ctrl+F4 ...) without repeating Ctrl+W:
+        # a key listed twice is an "ambiguous shortcut overload" and does nothing.
         self.close_tab.setShortcuts(
-            [QKeySequence("Ctrl+W"), *QKeySequence.keyBindings(QKeySequence.StandardKey.Close)]
+            unique_keys(
+                [QKeySequence("Ctrl+W"), *QKeySequence.keyBindings(QKeySequence.StandardKey.Close)]
+            )
         )
         self.quit = _action(window, "&Quit", "Ctrl+Q", "Quit the inspector", "actionQuit")
         self.recent = RecentFilesMenu(settings, window)

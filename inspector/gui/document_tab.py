@@ -19,6 +19,7 @@ from inspector.gui.models.masking import ViewMask
 from inspector.gui.models.record_model import RecordModel
 from inspector.gui.models.segments_model import SegmentsModel
 from inspector.gui.navigation import SelectionSync
+from inspector.gui.panels.detail_pane import DetailPane
 from inspector.gui.panels.findings_panel import FindingsPanel
 from inspector.gui.panels.history_panel import HistoryPanel
 from inspector.gui.panels.record_panels import CoveragePanel, MembersPanel
@@ -29,7 +30,7 @@ from inspector.gui.settings import Settings
 from inspector.gui.summary_strip import SummaryStrip
 
 REFRESH_MS = 700  # re-apply findings-dependent sorts/filters at most this often
-_SPLITTERS = ("outer", "top", "left", "bottom")
+_SPLITTERS = ("outer", "top", "left", "bottom", "right")
 _HEADERS = ("members", "coverage", "findings")
 
 
@@ -76,6 +77,7 @@ class DocumentTab(QWidget):
         self.members = MembersPanel()
         self.coverage = CoveragePanel()
         self.segments = SegmentsPanel()
+        self.detail = DetailPane()  # the finding selected, in full (beside the segments)
         self.findings = FindingsPanel()
         self.history = HistoryPanel()
         self.history.hide()  # shown once the document has corrections
@@ -88,7 +90,13 @@ class DocumentTab(QWidget):
         self.top = QSplitter(Qt.Orientation.Horizontal)
         self.top.setObjectName("topSplitter")
         self.top.addWidget(self.left)
-        self.top.addWidget(self.segments)
+        self.right = QSplitter(Qt.Orientation.Vertical)
+        self.right.setObjectName("rightSplitter")
+        self.right.addWidget(self.segments)
+        self.right.addWidget(self.detail)
+        self.right.setStretchFactor(0, 1)
+        self.right.setStretchFactor(1, 1)
+        self.top.addWidget(self.right)
         self.top.setStretchFactor(0, 3)
         self.top.setStretchFactor(1, 2)
         self.outer = QSplitter(Qt.Orientation.Vertical)
@@ -103,12 +111,13 @@ class DocumentTab(QWidget):
         self.outer.addWidget(self.bottom)
         self.outer.setStretchFactor(0, 4)
         self.outer.setStretchFactor(1, 1)
-        for splitter in (self.left, self.top, self.outer, self.bottom):
+        for splitter in (self.left, self.top, self.outer, self.bottom, self.right):
             splitter.setChildrenCollapsible(False)
         # Sensible first layout at 1400x900; the user's own is restored from the settings.
         self.left.setSizes([470, 210])
         self.top.setSizes([850, 550])
         self.outer.setSizes([600, 250])
+        self.right.setSizes([300, 380])
         self.bottom.setSizes([950, 450])
 
         self.loading_page = LoadingPage()
@@ -130,6 +139,8 @@ class DocumentTab(QWidget):
         layout.addWidget(self.notice)
         layout.addWidget(self.activity)
         layout.addWidget(self.pages, 1)
+        self.last_status = ""  # this tab's latest status line (the window shows the current tab's)
+        self.status_changed.connect(self._on_status_changed)
         self._refresh = QTimer(self)
         self._refresh.setSingleShot(True)
         self._refresh.setInterval(REFRESH_MS)
@@ -145,7 +156,7 @@ class DocumentTab(QWidget):
 
     @property
     def splitters(self) -> tuple[QSplitter, ...]:
-        return (self.outer, self.top, self.left, self.bottom)
+        return (self.outer, self.top, self.left, self.bottom, self.right)
 
     @property
     def busy(self) -> bool:
@@ -208,6 +219,7 @@ class DocumentTab(QWidget):
         self.segments.model.set_mask(mask)
         self.findings.model.set_mask(mask)
         editing.set_mask(mask)
+        self.detail.refresh()
 
     def start(self) -> None:
         """Start (or restart) loading the file in the background."""
@@ -338,7 +350,11 @@ class DocumentTab(QWidget):
         findings_model = FindingsModel(prepared.doc.store, self)
         self.segments.set_model(segments_model)
         self.findings.set_model(findings_model)
-        self.sync = SelectionSync(self.members, self.coverage, self.segments, self.findings, self)
+        findings_model.set_member_names(self._member_name)
+        self.detail.set_models(findings_model, segments_model, self.members.model)
+        self.sync = SelectionSync(
+            self.members, self.coverage, self.segments, self.findings, self, self.detail
+        )
         views = EditingViews(
             self.members,
             self.coverage,
@@ -458,12 +474,35 @@ class DocumentTab(QWidget):
             )
         self.validation_finished.emit(self.path)
 
+    def _on_status_changed(self, message: str) -> None:
+        self.last_status = message
+
+    def _member_name(self, member_pos: int) -> str:
+        """ "LAST, FIRST" of a member as the members table shows it (masked while masking is on)."""
+        table = self.members.model.table
+        row = member_pos - 1
+        if not 0 <= row < len(table):
+            return ""
+        parts = []
+        for column in ("last_name", "first_name"):
+            if column in table.columns:
+                values = table.display[table.column_index(column)]
+                if values is not None and values[row]:
+                    parts.append(str(values[row]))
+        return ", ".join(parts)
+
     def findings_replaced(self) -> None:
         """A member's findings were replaced after an edit: counts, sorts and filters follow."""
         if self.prepared is not None:
             index = self.prepared.index
             running = self.session is not None and self.session.validating
             self.summary.show_counts(index.errors, index.warnings, running)
+        current = self.findings.view.currentIndex()
+        model = self.findings.model
+        if current.isValid() and model is not None and current.row() < model.rowCount():
+            self.detail.show_finding(model.finding(current.row()))  # its segment as edited
+        else:
+            self.detail.clear()
         if not self._refresh.isActive():
             self._refresh.start()
 

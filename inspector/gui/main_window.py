@@ -309,19 +309,35 @@ class MainWindow(QMainWindow):
     def _on_tabs_current_changed(self, _index: int) -> None:
         tab = self.current_tab()
         self.actions_.set_document_actions_enabled(tab is not None)
-        self._show_edit_state()
+        self._show_edit_state(tab)  # the other tabs' labels did not change
+        # the status line is the shown tab's own, never what another tab said last
+        if tab is not None and tab.last_status:
+            self.statusBar().showMessage(tab.last_status, 8000)
+        elif tab is not None:
+            self.statusBar().clearMessage()
 
     @Slot()
     def _on_tab_edits_changed(self) -> None:
-        self._show_edit_state()
+        sender = self.sender()
+        self._show_edit_state(sender if isinstance(sender, DocumentTab) else None)
 
-    def _show_edit_state(self) -> None:
-        """Dirty markers on tabs and title; Undo/Redo for the current tab."""
-        for i, tab in enumerate(self.document_tabs()):
-            marker = DIRTY if tab.dirty else ""
-            self.tabs.setTabText(i, f"{marker}{tab.path.name}")
-            tip = f"{tab.path}\nUnsaved corrections" if tab.dirty else str(tab.path)
+    def _label_tab(self, tab: DocumentTab) -> None:
+        """The dirty marker and tooltip of one tab (set only when they change)."""
+        i = self.tabs.indexOf(tab)
+        if i < 0:
+            return
+        text = f"{DIRTY if tab.dirty else ''}{tab.path.name}"
+        if self.tabs.tabText(i) != text:
+            self.tabs.setTabText(i, text)
+        tip = f"{tab.path}\nUnsaved corrections" if tab.dirty else str(tab.path)
+        if self.tabs.tabToolTip(i) != tip:
             self.tabs.setTabToolTip(i, tip)
+
+    def _show_edit_state(self, changed: DocumentTab | None = None) -> None:
+        """Dirty markers on the tab that changed (every tab when not known) and the title;
+        Undo/Redo for the current tab."""
+        for tab in [changed] if changed is not None else self.document_tabs():
+            self._label_tab(tab)
         tab = self.current_tab()
         if tab is None:
             self.setWindowTitle(APP_TITLE)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from inspector.core.findings import Finding
+from inspector.core.records.envelope import outside_members
 from inspector.core.records.structure import span_containing
 
 ERROR, WARNING, INFO, CLEAN = 0, 1, 2, 3
@@ -106,12 +107,14 @@ class FindingIndex:
             segments.append(o)
             if f.member_pos is not None and 1 <= f.member_pos <= n_members:
                 rows = [f.member_pos - 1]
+            elif outside_members(f):
+                rows = []  # the envelope's (a missing trailer): no member's row is tinted
             else:
                 rows = self.members.rows_of_segment(o)
             for row in rows:
                 self.members.attach(row, f, rank)
                 member_rows.add(row)
-            for row in self.coverage.rows_of_segment(o):
+            for row in [] if outside_members(f) else self.coverage.rows_of_segment(o):
                 self.coverage.attach(row, f, rank)
                 coverage_rows.add(row)
         return member_rows, coverage_rows, segments
@@ -144,6 +147,8 @@ class FindingIndex:
                 self.by_segment[o] = kept
             else:
                 self.by_segment.pop(o, None)
+            if outside_members(f):
+                continue
             if f.member_pos is not None and 1 <= f.member_pos <= n_members:
                 member_rows.add(f.member_pos - 1)
             else:

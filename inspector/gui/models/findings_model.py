@@ -50,13 +50,26 @@ class FindingsModel(RowOrderModel):
         self._text = ""
         self._keys: dict[int, list] = {}  # sort keys per column, extended as findings arrive
         self._mask: ViewMask | None = None
+        self._member: int | None = None  # show only this member's findings (member_pos)
+        self._names: Callable[[int], str] | None = None  # member_pos -> name as shown
+        self._hay: list[str] | None = None  # lower-case searched text per finding (lazily)
+
+    def set_member_names(self, names: Callable[[int], str] | None) -> None:
+        """How to name a member (by ``member_pos``) in the Member column and the search: the
+        members table as shown, so masked names stay masked."""
+        self._names = names
+        self._forget_text()
+
+    def _forget_text(self) -> None:
+        self._keys.pop(MESSAGE, None)
+        self._keys.pop(MEMBER, None)
+        self._hay = None
 
     def set_mask(self, mask: ViewMask | None) -> None:
         """Show messages (and the member's id, if it is an SSN) with personal data masked; the
         text filter then searches what is shown."""
         self._mask = mask
-        self._keys.pop(MESSAGE, None)
-        self._keys.pop(MEMBER, None)
+        self._forget_text()
         if self._text:
             self.refilter()
         if self.rowCount():
@@ -84,16 +97,20 @@ class FindingsModel(RowOrderModel):
                 self._counts[rank] += 1
         for column, keys in self._keys.items():
             keys.extend(self._sort_key(f, r, column) for f, r in zip(batch, ranks))
+        if self._hay is not None:
+            self._hay.extend(self._finding_text(f) for f in batch)
         self._inverse = None
         new = np.arange(start, len(self.findings), dtype=np.int64)
         if self._filtering:
             new = new[self._passes(new)]
         if new.size:
             first = len(self._rows)
+            self.updating += 1
             self.beginInsertRows(QModelIndex(), first, first + int(new.size) - 1)
             self._rows = np.concatenate([self._rows, new])
             self._inverse = None
             self.endInsertRows()
+            self.updating -= 1
             if self.sort_column != NATURAL:
                 self.resort()
         self.rows_changed.emit()
@@ -113,11 +130,13 @@ class FindingsModel(RowOrderModel):
                 runs[-1] = (runs[-1][0], row)
             else:
                 runs.append((row, row))
+        self.updating += 1  # the current row may move: that is no choice of the user's
         for first, last in reversed(runs):
             self.beginRemoveRows(QModelIndex(), first, last)
             self._rows = np.concatenate([self._rows[:first], self._rows[last + 1 :]])
             self._inverse = None
             self.endRemoveRows()
+        self.updating -= 1
         # Renumber the remaining source rows and drop the removed findings.
         shift = np.cumsum(mask) - mask
         self._rows = (self._rows - shift[self._rows]).astype(np.int64)
@@ -126,6 +145,8 @@ class FindingsModel(RowOrderModel):
             if gone and rank in self._counts:
                 self._counts[rank] -= 1
         self.findings = [f for f, k in zip(self.findings, keep) if k]
+        if self._hay is not None:
+            self._hay = [h for h, k in zip(self._hay, keep) if k]
         self._ranks = [r for r, k in zip(self._ranks, keep) if k]
         for column, keys in self._keys.items():
             self._keys[column] = [v for v, k in zip(keys, keep) if k]
@@ -153,6 +174,21 @@ class FindingsModel(RowOrderModel):
         self._text = text.strip().lower()
         self.refilter()
 
+    def set_member_filter(self, member_pos: int | None) -> None:
+        """Show only the findings of this member (1-based position), or every finding."""
+        if member_pos == self._member:
+            return
+        self._member = member_pos
+        self.refilter()
+
+    def first_row_of_member(self, member_pos: int) -> int | None:
+        """The first view row showing a finding of this member, or None."""
+        fs = self.findings
+        for row, src in enumerate(self._rows.tolist()):
+            if fs[src].member_pos == member_pos:
+                return row
+        return None
+
     def count_text(self) -> str:
         total = len(self.findings)
         errors, warnings = self._counts[0], self._counts[1]
@@ -166,7 +202,12 @@ class FindingsModel(RowOrderModel):
 
     @property
     def _filtering(self) -> bool:
-        return self._severities is not None or self._sources is not None or bool(self._text)
+        return (
+            self._severities is not None
+            or self._sources is not None
+            or bool(self._text)
+            or self._member is not None
+        )
 
     def filter_mask(self) -> np.ndarray | None:
         if not self._filtering:
@@ -176,16 +217,31 @@ class FindingsModel(RowOrderModel):
     def _passes(self, rows: np.ndarray) -> np.ndarray:
         """Which of these source rows pass the filters (only they are looked at)."""
         fs, ranks = self.findings, self._ranks
+        idx = rows.tolist()
+        keep = np.ones(len(idx), dtype=bool)
+        if self._severities is not None:
+            keep &= np.fromiter((ranks[i] in self._severities for i in idx), bool, len(idx))
+        if self._sources is not None:
+            keep &= np.fromiter((fs[i].source in self._sources for i in idx), bool, len(idx))
+        if self._member is not None:
+            keep &= np.fromiter((fs[i].member_pos == self._member for i in idx), bool, len(idx))
         words = self._text.split()
-        keep = np.empty(len(rows), dtype=bool)
-        for k, i in enumerate(rows.tolist()):
-            f = fs[i]
-            keep[k] = (
-                (self._severities is None or ranks[i] in self._severities)
-                and (self._sources is None or f.source in self._sources)
-                and all(w in _haystack(self.shown(f)) for w in words)
-            )
+        if words and len(idx):
+            if self._hay is None:
+                self._hay = [self._finding_text(f) for f in fs]
+            hay = pd.Series([self._hay[i] for i in idx], dtype=object)
+            for word in words:
+                keep &= hay.str.contains(word, regex=False).to_numpy(dtype=bool)
         return keep
+
+    def _finding_text(self, f: Finding) -> str:
+        """What the text filter searches: code, message, element, member name and ids, as
+        shown (masked while masking is on)."""
+        shown = self.shown(f)
+        return (
+            f"{shown.code} {shown.message} {shown.element or ''} {shown.subscriber_id or ''} "
+            f"{self._member_label(shown)} {SOURCE_LABEL.get(f.source, f.source)}"
+        ).lower()
 
     def sorted_sources(self, column: int, ascending: bool) -> np.ndarray:
         keys = self._keys.get(column)
@@ -258,7 +314,7 @@ class FindingsModel(RowOrderModel):
         if column == CODE:
             return f.code
         if column == MEMBER:
-            return _member_label(self.shown(f))
+            return self._member_label(self.shown(f))
         if column == SEGMENT:
             return "" if f.segment is None else str(f.segment)
         if column == LINE:
@@ -269,12 +325,11 @@ class FindingsModel(RowOrderModel):
             return SOURCE_LABEL.get(f.source, f.source)
         return self.shown(f).message
 
-
-def _member_label(f: Finding) -> str:
-    if f.member_pos is None:
-        return ""
-    return f"#{f.member_pos} {f.subscriber_id}" if f.subscriber_id else f"#{f.member_pos}"
-
-
-def _haystack(f: Finding) -> str:
-    return f"{f.code} {f.message} {f.element or ''} {f.subscriber_id or ''}".lower()
+    def _member_label(self, f: Finding) -> str:
+        """``#12 HUGHES, JACK`` (the name as the members table shows it), else ``#12 <id>``."""
+        if f.member_pos is None:
+            return ""
+        name = self._names(f.member_pos) if self._names is not None else ""
+        if name:
+            return f"#{f.member_pos} {name}"
+        return f"#{f.member_pos} {f.subscriber_id}" if f.subscriber_id else f"#{f.member_pos}"

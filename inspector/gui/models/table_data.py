@@ -12,6 +12,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from inspector.core.records.columns import (
+    COVERAGE_ORDER,
+    ISSUES,
+    MEMBER_ORDER,
+    column_label,
+    screen_order,
+)
 from inspector.core.records.document import Document
 from inspector.core.records.frames import (
     MEMBER_FIELDS,
@@ -22,43 +29,10 @@ from inspector.core.records.frames import (
 )
 from inspector.core.records.mask import Masker
 
-ISSUES = "__issues__"  # the virtual column showing a row's findings
-
-# What a clerk looks at first; every other column follows in the core's order.
-_MEMBER_FIRST = (
-    "member_pos",
-    ISSUES,
-    "last_name",
-    "first_name",
-    "middle_name",
-    "subscriber_id",
-    "member_id",
-    "is_subscriber",
-    "relationship",
-    "maintenance_type",
-    "maintenance_reason",
-    "birth_date",
-    "gender",
-    "ssn",
-    "eligibility_begin",
-    "eligibility_end",
-    "coverage_count",
-)
-_COVERAGE_FIRST = (
-    "coverage_pos",
-    ISSUES,
-    "member_pos",
-    "member_name",
-    "subscriber_id",
-    "maintenance_type",
-    "insurance_line",
-    "plan",
-    "coverage_level",
-    "benefit_begin",
-    "benefit_end",
-    "policy_id",
-    "plan_id",
-)
+# The columns' order and titles are the core's (records/columns.py): exports "as on screen" use
+# the same ones.
+_MEMBER_FIRST = MEMBER_ORDER
+_COVERAGE_FIRST = COVERAGE_ORDER
 _MEMBER_SEARCH = (
     "last_name",
     "first_name",
@@ -276,8 +250,7 @@ def _build(
     first: tuple[str, ...],
 ) -> TableData:
     shown = display_columns(df)
-    columns = [c for c in first if c in shown or c == ISSUES]
-    columns += [c for c in shown if c not in columns]
+    columns = screen_order(shown, first)
     labels: list[str] = []
     specs: list[FieldSpec | None] = []
     display: list[np.ndarray | None] = []
@@ -286,7 +259,7 @@ def _build(
     n = len(df)
     for name in columns:
         if name == ISSUES:
-            labels.append("Issues")
+            labels.append(column_label(name, None))
             specs.append(None)
             display.append(None)
             segments.append(None)
@@ -294,7 +267,7 @@ def _build(
             continue
         spec = field_of(name)
         specs.append(spec)
-        labels.append(spec.label if spec else name.replace("_", " ").capitalize())
+        labels.append(column_label(name, spec))
         series = df[name]
         if series.dtype.kind in "iuf":
             values = series.astype(str).to_numpy(dtype=object)

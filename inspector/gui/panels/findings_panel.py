@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHeaderView, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHeaderView, QWidget
 
 from inspector.gui.models.findings_model import (
     CODE,
@@ -32,7 +32,16 @@ _SOURCES = (
     ("Business rules", {"business-rule"}),
     ("Envelope", {"envelope"}),
 )
-_WIDTHS = {SEVERITY: 90, CODE: 170, MEMBER: 150, SEGMENT: 75, LINE: 65, ELEMENT: 75, SOURCE: 150}
+# Widths as samples of the text they must show (measured with the view's font).
+_SAMPLES = {
+    SEVERITY: "Warning",
+    CODE: "RULE-COVERAGE-LEVEL-DEPENDENT",
+    MEMBER: "#00000 HUGHES, JACK",
+    SEGMENT: "0000000",
+    LINE: "0000000",
+    ELEMENT: "DMG02",
+    SOURCE: "Implementation guide",
+}
 
 
 class FindingsPanel(TablePanel):
@@ -44,9 +53,17 @@ class FindingsPanel(TablePanel):
             "findingsView",
             "Findings",
             "Errors and warnings; select one to see its segment",
-            "Code, message or ID",
+            "Code, message, member name or ID",
             parent,
         )
+        self.only_member = QCheckBox("Selected member")
+        self.only_member.setObjectName("findingsMemberOnly")
+        self.only_member.setToolTip(
+            "Show only the findings of the member selected in the members table "
+            "(off: every finding, scrolled to the member's first one)"
+        )
+        self.only_member.toggled.connect(self._on_only_member_toggled)
+        self._member: int | None = None
         self.severity = QComboBox()
         self.severity.setObjectName("findingsSeverity")
         self.severity.setAccessibleName("Severity")
@@ -57,6 +74,7 @@ class FindingsPanel(TablePanel):
         self.source.setAccessibleName("Check")
         for label, _ in _SOURCES:
             self.source.addItem(label)
+        self.add_tool(self.only_member)
         self.add_tool(self.severity)
         self.add_tool(self.source)
         self.view.setSelectionMode(self.view.SelectionMode.SingleSelection)
@@ -67,8 +85,10 @@ class FindingsPanel(TablePanel):
         self.view.setModel(model)
         self.watch_model(model)
         header = self.view.horizontalHeader()
-        for column, width in _WIDTHS.items():
-            header.resizeSection(column, width)
+        metrics = self.view.fontMetrics()
+        for column, sample in _SAMPLES.items():
+            # a severity icon, the sort arrow and the cell margins come on top of the text
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 34)
         header.setStretchLastSection(True)
         header.setSectionResizeMode(MESSAGE, QHeaderView.ResizeMode.Interactive)
         header.setSortIndicator(SEGMENT, Qt.SortOrder.AscendingOrder)
@@ -94,6 +114,22 @@ class FindingsPanel(TablePanel):
             return False
         self.select_view_row(row)
         return True
+
+    def follow_member(self, member_pos: int | None) -> int | None:
+        """The member selected elsewhere: filter to it (when asked) or scroll to its first
+        finding. Returns the view row of that finding (None: the member has none shown)."""
+        self._member = member_pos
+        if self.model is None:
+            return None
+        self.model.set_member_filter(member_pos if self.only_member.isChecked() else None)
+        row = self.model.first_row_of_member(member_pos) if member_pos is not None else None
+        if row is not None:
+            self.view.scrollTo(self.model.index(row, 0), self.view.ScrollHint.PositionAtTop)
+        return row
+
+    def _on_only_member_toggled(self, checked: bool) -> None:
+        if self.model is not None:
+            self.model.set_member_filter(self._member if checked else None)
 
     def _on_severity_current_index_changed(self, i: int) -> None:
         if self.model is not None:

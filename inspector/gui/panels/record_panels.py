@@ -24,7 +24,9 @@ class RecordPanel(TablePanel):
         self.watch_model(model)
         model.rows_changed.connect(self._update_count)
         model.modelReset.connect(self._update_count)
-        self.filter_text_changed.connect(model.set_text_filter)
+        # every column: names, ids, ZIP, city, birth date, plan, amounts (a vectorised search
+        # over one precomputed text per row, see RowOrderModel.set_search_text)
+        self.filter_text_changed.connect(model.set_search_text)
         self.hide_empty_columns()
         header = self.view.horizontalHeader()
         sample = [
@@ -76,7 +78,7 @@ class MembersPanel(RecordPanel):
             "membersView",
             "Members",
             "One row per member (2000 loop); tinted rows have findings",
-            "Name or ID",
+            "Search: name, ID, ZIP, city, birth date…",
             parent,
         )
         self.severity = self._severity_combo("members")
@@ -111,7 +113,7 @@ class CoveragePanel(RecordPanel):
             "coverageView",
             "Coverage",
             "One row per coverage (2300 loop) with the member's reporting categories",
-            "Member, plan or ID",
+            "Search: member, plan, amount, date…",
             parent,
         )
         self.only_selected = QCheckBox("Selected member")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -77,6 +78,15 @@ class TablePanel(QWidget):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._on_header_context_menu_requested)
         self._restore_row: int | None = None
+        self.copy_action = QAction("&Copy", self.view)
+        self.copy_action.setObjectName(f"{view_name}Copy")
+        self.copy_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
+        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.copy_action.setStatusTip(
+            "Copy the selected rows with their headers, tab-separated (pastes into columns)"
+        )
+        self.copy_action.triggered.connect(self.copy_selection)
+        self.view.addAction(self.copy_action)
 
     def add_tool(self, widget: QWidget, minimum_width: int = 60) -> None:
         """Add a filter control after the filter box; it may shrink to ``minimum_width``."""
@@ -156,3 +166,51 @@ class TablePanel(QWidget):
             action.toggled.connect(lambda shown, s=section: header.setSectionHidden(s, not shown))
             menu.addAction(action)
         menu.exec(header.mapToGlobal(pos))
+
+    # -- copy -------------------------------------------------------------------------------
+    def selection_text(self) -> str:
+        """The selected rows (or cells) as shown, with a header line, tab-separated.
+
+        Only the visible columns, in the order they are shown; values as the view shows them
+        (masked while masking is on). Nothing selected: the current cell.
+        """
+        view, model = self.view, self.view.model()
+        if model is None:
+            return ""
+        header = view.horizontalHeader()
+        indexes = view.selectionModel().selectedIndexes() if view.selectionModel() else []
+        if not indexes and view.currentIndex().isValid():
+            indexes = [view.currentIndex()]
+        if not indexes:
+            return ""
+        rows = sorted({i.row() for i in indexes})
+        by_row: dict[int, set[int]] = {}
+        for i in indexes:
+            by_row.setdefault(i.row(), set()).add(i.column())
+        visible = [
+            header.logicalIndex(v)
+            for v in range(header.count())
+            if not header.isSectionHidden(header.logicalIndex(v))
+        ]
+        chosen = set().union(*by_row.values())
+        columns = [c for c in visible if c in chosen] or visible
+        display = Qt.ItemDataRole.DisplayRole
+
+        def cell(value) -> str:
+            text = "" if value is None else str(value)
+            return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+
+        lines = ["\t".join(cell(model.headerData(c, Qt.Orientation.Horizontal)) for c in columns)]
+        for r in rows:
+            lines.append("\t".join(cell(model.index(r, c).data(display)) for c in columns))
+        return "\n".join(lines) + "\n"
+
+    def copy_selection(self) -> int:
+        """Ctrl+C: put :meth:`selection_text` on the clipboard; returns the rows copied."""
+        text = self.selection_text()
+        if not text:
+            return 0
+        clipboard = QGuiApplication.clipboard() if QApplication.instance() else None
+        if clipboard is not None:
+            clipboard.setText(text)
+        return text.count("\n") - 1
