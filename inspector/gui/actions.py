@@ -20,6 +20,7 @@ SHORTCUT_HELP = (
     ("Ctrl+Z", "Undo the last correction"),
     ("Ctrl+Shift+Z / Ctrl+Y", "Redo"),
     ("Ctrl+W / Ctrl+F4", "Close the current file"),
+    ("Ctrl+E", "Export the worklist: every member with an error or a warning, with the reasons"),
     ("Ctrl+C", "Copy the selected rows with headers (tab-separated, pastes into Excel)"),
     ("Ctrl+Q", "Quit"),
     ("Ctrl+1 … Ctrl+4", "Members, Coverage, Segments, Findings"),
@@ -210,6 +211,21 @@ class WindowActions(QObject):
         self.undo.setShortcuts([QKeySequence("Ctrl+Z")])
         self.redo = _action(window, "&Redo", None, "Redo the last correction undone", "actionRedo")
         self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.export_worklist = _action(
+            window,
+            "&Worklist: Members with Problems\u2026",
+            "Ctrl+E",
+            "Every member with an error or a warning, with the reasons (Excel workbook or CSV)",
+            "actionExportWorklist",
+        )
+        self.export_report = _action(
+            window,
+            "Discrepancy &Report (PDF)\u2026",
+            None,
+            "Per member, the problems and the corrections made: the report to send back to "
+            "the exchange",
+            "actionExportReport",
+        )
         self.export_corrections = _action(
             window,
             "&Corrections CSV\u2026",
@@ -220,23 +236,23 @@ class WindowActions(QObject):
         )
         self.export_members = _action(
             window,
-            "&Members CSV\u2026",
+            "&Members (CSV or XLSX)\u2026",
             None,
-            "The members table as shown (filter and sort)",
+            "The members table as shown (filter and sort), with each member's issues",
             "actionExportMembers",
         )
         self.export_coverage = _action(
             window,
-            "C&overage CSV\u2026",
+            "C&overage (CSV or XLSX)\u2026",
             None,
-            "The coverage table as shown (filter and sort)",
+            "The coverage table as shown (filter and sort), with each coverage's issues",
             "actionExportCoverage",
         )
         self.export_findings = _action(
             window,
-            "&Findings CSV\u2026",
+            "&Findings (CSV or XLSX)\u2026",
             None,
-            "The findings list as shown",
+            "The findings list as shown, with the member's name and ids",
             "actionExportFindings",
         )
         self.export_834 = _action(
@@ -262,6 +278,8 @@ class WindowActions(QObject):
             "actionExportAck",
         )
         self.export_actions = [
+            self.export_worklist,
+            self.export_report,
             self.export_corrections,
             self.export_members,
             self.export_coverage,
@@ -306,7 +324,7 @@ class WindowActions(QObject):
         export_menu.setObjectName("exportMenu")
         for action in self.export_actions:
             export_menu.addAction(action)
-            if action is self.export_findings:
+            if action in (self.export_report, self.export_findings):
                 export_menu.addSeparator()
         file_menu.addSeparator()
         file_menu.addAction(self.close_tab)

@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
             tab.status_changed.connect(self._on_tab_status_changed)
             tab.edits_changed.connect(self._on_tab_edits_changed)
             tab.set_masking(self.settings.mask_policy())
+            tab.summary.add_action(self.actions_.export_worklist, "Export worklist\u2026")
             tab.restore_layout()
             index = self.tabs.addTab(tab, path.name)
             self.tabs.setTabToolTip(index, str(path))
@@ -206,6 +207,8 @@ class MainWindow(QMainWindow):
             (a.undo, DocumentTab.undo),
             (a.redo, DocumentTab.redo),
             (a.save_corrected, exporter.save_corrected),
+            (a.export_worklist, exporter.export_worklist),
+            (a.export_report, exporter.export_report),
             (a.export_corrections, exporter.export_corrections),
             (a.export_members, exporter.export_members),
             (a.export_coverage, exporter.export_coverage),
@@ -418,5 +421,6 @@ class MainWindow(QMainWindow):
             if session is not None:
                 session.wait(QUIT_WAIT_S)
         self._retiring = []
+        self.exporter.wait_for_jobs(QUIT_WAIT_S)  # a workbook being written is finished first
         self.settings.sync()
         super().closeEvent(event)

@@ -220,7 +220,23 @@ def write_xlsx(
     from openpyxl import Workbook
 
     path = Path(path)
-    book = Workbook(write_only=True)
+    # The output is opened first: a path that cannot be written fails before any sheet is
+    # built (write-only sheets left unsaved complain when they are collected).
+    with private_file(path, "wb") as fh:  # user-only, atomically, like every export
+        _build(Workbook(write_only=True), fh, sheets, counts, by_rule, notes, machine_names)
+    return path
+
+
+def _build(
+    book,
+    fh,
+    sheets: Sequence[Sheet],
+    counts: dict[str, object] | None,
+    by_rule: pd.DataFrame | None,
+    notes: Sequence[str],
+    machine_names: bool,
+) -> None:
+    """Fill the write-only workbook ``book`` and save it into the open file ``fh``."""
     writer = _Writer(book)
     if counts is not None:
         _write_summary(
@@ -239,9 +255,7 @@ def write_xlsx(
             [sheet.kinds.get(c, "text") for c in names],
             sheet.severity,
         )
-    with private_file(path, "wb") as fh:  # user-only, atomically, like every export
-        book.save(fh)
-    return path
+    book.save(fh)
 
 
 def write_document_xlsx(
