@@ -61,6 +61,9 @@ class MainWindow(QMainWindow):
 
         self.start_page = StartPage()
         self.start_page.open_requested.connect(self.open_dialog)
+        self.start_page.demo_requested.connect(self._on_open_demo_triggered)
+        self.start_page.recent_chosen.connect(self._on_start_page_recent_chosen)
+        self.start_page.show_recent(self.settings.recent_files())
         self.tabs = QTabWidget()
         self.tabs.setObjectName("documentTabs")
         self.tabs.setDocumentMode(True)
@@ -144,6 +147,7 @@ class MainWindow(QMainWindow):
         self.tabs.removeTab(index)
         tab.deleteLater()
         if self.tabs.count() == 0:
+            self.start_page.show_recent(self.settings.recent_files())
             self.stack.setCurrentWidget(self.start_page)
             self.start_page.open_button.setFocus()
         return True
@@ -188,6 +192,7 @@ class MainWindow(QMainWindow):
         a.mask_names.toggled.connect(self._on_mask_toggled)
         a.compare.triggered.connect(self._on_compare_triggered)
         a.open_demo.setEnabled(demo_path().is_file())
+        self.start_page.demo_button.setVisible(demo_path().is_file())
         for action, command in self._tab_commands():
             action.triggered.connect(lambda _c=False, run=command: self._with_tab(run))
 
@@ -228,6 +233,9 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex((self.tabs.currentIndex() + delta) % self.tabs.count())
 
     @Slot()
+    def _on_start_page_recent_chosen(self, path: Path) -> None:
+        self.open_paths([path])
+
     def _on_open_demo_triggered(self) -> None:
         self.open_paths([demo_path()])
 

@@ -52,9 +52,9 @@ class SummaryStrip(QFrame):
 
     def add_action(self, action: QAction, text: str) -> QToolButton:
         """A button for a window command at the strip's right end (one click from the file)."""
+        action.setIconText(text)  # what the button says (menus show the action's full text)
         button = QToolButton()
         button.setDefaultAction(action)
-        button.setText(text)
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         button.setObjectName(action.objectName().replace("action", "button", 1))
         self._layout.addWidget(button)
