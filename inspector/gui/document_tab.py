@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
+from inspector.core.progress import TimeLeft
 from inspector.core.records.mask import MaskPolicy
 from inspector.gui.banner import ActivityRow, Banner
 from inspector.gui.editing.controller import DocumentEditor
@@ -141,6 +142,7 @@ class DocumentTab(QWidget):
         layout.addWidget(self.pages, 1)
         self.last_status = ""  # this tab's latest status line (the window shows the current tab's)
         self.status_changed.connect(self._on_status_changed)
+        self._time_left = TimeLeft()  # of the implementation-guide check
         self._refresh = QTimer(self)
         self._refresh.setSingleShot(True)
         self._refresh.setInterval(REFRESH_MS)
@@ -401,6 +403,8 @@ class DocumentTab(QWidget):
                 "info",
             )
         self.activity.show_progress("Checking the file…", 0, 0)
+        self._time_left = TimeLeft()
+        self._set_checking(True)
         self.status_changed.emit(
             f"Opened {self.path.name}: {prepared.summary['members']:,} members"
         )
@@ -452,8 +456,12 @@ class DocumentTab(QWidget):
     @Slot(int, int)
     def _on_session_validation_progressed(self, done: int, total: int) -> None:
         pct = f" {100 * done // total}%" if total else ""
+        left = self._time_left.text(done, total)
         self.activity.show_progress(
-            f"Checking against the 834 implementation guide…{pct}", done, total
+            f"Checking against the 834 implementation guide…{pct}"
+            + (f" \u2014 {left}" if left else ""),
+            done,
+            total,
         )
 
     @Slot(str)
@@ -464,6 +472,7 @@ class DocumentTab(QWidget):
     @Slot()
     def _on_session_validation_finished(self) -> None:
         self.activity.hide()
+        self._set_checking(False)
         self._on_refresh_timeout()
         if self.prepared is not None:
             index = self.prepared.index
@@ -473,6 +482,13 @@ class DocumentTab(QWidget):
                 f"errors, {index.warnings:,} warnings"
             )
         self.validation_finished.emit(self.path)
+
+    def _set_checking(self, running: bool) -> None:
+        """The tables' counts say "so far" while checks still run (0 is not yet a verdict)."""
+        for panel in (self.members, self.coverage):
+            if getattr(panel, "model", None) is not None:
+                panel.model.checking = running
+                panel.refresh_count()
 
     def _on_status_changed(self, message: str) -> None:
         self.last_status = message

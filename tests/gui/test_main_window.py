@@ -390,3 +390,18 @@ def test_start_page_offers_the_demo_and_the_recent_files(qtbot, make_window, set
     with qtbot.waitSignal(window.document_loaded, timeout=60_000):
         qtbot.mouseClick(page.demo_button, Qt.MouseButton.LeftButton)
     assert window.current_tab().path.name == demo_path().name
+
+
+def test_while_checks_run_counts_say_so_far_and_stop_names_what_did_not_finish(
+    qtbot, make_window, big_file
+):
+    window = make_window(use_pyx12=True)
+    with qtbot.waitSignal(window.document_loaded, timeout=120_000):
+        window.open_paths([big_file])
+    tab = window.current_tab()
+    assert tab.session.validating
+    assert "so far (checking" in tab.members.count.text()
+    window.actions_.stop_checks.trigger()
+    assert not tab.session.validating
+    assert "the implementation-guide check did not finish" in tab.banner.text
+    assert "so far" not in tab.members.count.text()

@@ -59,6 +59,10 @@ class RecordPanel(TablePanel):
 
     def _update_count(self) -> None:
         self.count.setText(self.model.count_text())
+        self.count.setToolTip(self.count.text())  # in full, when a narrow window clips it
+
+    def refresh_count(self) -> None:
+        self._update_count()
 
     def refresh_after_findings(self) -> None:
         """Re-apply a sort/filter that depends on findings (called a few times a second)."""
