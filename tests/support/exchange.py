@@ -48,7 +48,7 @@ from typing import Any
 
 from tests.support.synthetic import _FIRST_F, _FIRST_M, _LAST, _STATES, _STREETS
 
-__all__ = ["DEFECT_KINDS", "Defect", "make", "plant", "main"]
+__all__ = ["DEFECT_KINDS", "Defect", "main", "make", "plant"]
 
 PLAN_YEAR = 2025
 ISSUER = "12345"
@@ -273,8 +273,10 @@ class _Builder:
         last = r.choice(_LAST)
         year_start = dt.date(PLAN_YEAR, 1, 1)
         # when the family's coverage starts
-        if event in ("add",):
-            start = shape.start or _first_of_next(self.today)
+        if shape.start is not None:
+            start = shape.start
+        elif event == "add":
+            start = _first_of_next(self.today)
         elif event == "add_retro":
             start = dt.date(self.today.year, self.today.month, 1)
         elif event == "audit":
@@ -301,7 +303,9 @@ class _Builder:
             if spouse:
                 sp_age = max(19, min(64, age + r.randint(-5, 5)))
                 people.append(
-                    self.person("01", last, self.birth_for(sp_age), "F" if sub.gender == "M" else "M")
+                    self.person(
+                        "01", last, self.birth_for(sp_age), "F" if sub.gender == "M" else "M"
+                    )
                 )
             if shape.kids is not None:
                 kids = list(shape.kids)
@@ -407,7 +411,8 @@ class _Builder:
             sub_id=sub.member_id,
             state=self.state,
             city=city,
-            zip=f"{zip3}{r.randint(1, 99):02d}" + (f"{r.randint(1, 9999):04d}" if r.random() < 0.2 else ""),
+            zip=f"{zip3}{r.randint(1, 99):02d}"
+            + (f"{r.randint(1, 9999):04d}" if r.random() < 0.2 else ""),
             street=f"{n} {r.choice(_STREETS)}",
             street2=f"APT {r.randint(1, 40)}" if r.random() < 0.15 else "",
             phone=self.phone(),
@@ -528,7 +533,9 @@ def render(f: Family, today: dt.date) -> list[list[Seg]]:
             segs.append(["REF", "1L", policy])
         # 2700
         when = p.cat_date or (f.money_date if f.money_date >= p.start else p.start)
-        cats: list[tuple[str, str, str, dt.date | None]] = [("PRE AMT 1", "9X", f"{share:.2f}", when)]
+        cats: list[tuple[str, str, str, dt.date | None]] = [
+            ("PRE AMT 1", "9X", f"{share:.2f}", when)
+        ]
         if sub:
             cats += [
                 ("PRE AMT TOT", "9X", f"{total:.2f}", when),
@@ -1030,7 +1037,9 @@ def make(
         fams[i - 1] = donor
         shape = d.shape
         if d.kind == "midmonth_start_no_reason":
-            shape = replace(shape, start=dt.date(today.year, today.month + 1, 15))
+            shape = replace(shape, start=dt.date(today.year, today.month, 15))
+        if d.kind == "coverage_before_birth":
+            shape = replace(shape, start=dt.date(today.year, today.month - 1, 1))
         if d.kind == "hd04_not_ref_ce" or d.kind == "csr_on_01_variant":
             shape = replace(shape, variant="01")
         target = b.family(shape)
@@ -1040,7 +1049,7 @@ def make(
     body: list[Seg] = []
     manifest: list[dict[str, Any]] = []
     header = _header(b, today, kind, fams)
-    ordinal = 2 + len(header)  # ISA, GS, then ST + header
+    ordinal = 3 + len(header)  # ISA, GS, ST, then the header
     pos = 0
     subs = deps = 0
     rendered_all = []
