@@ -146,7 +146,7 @@ class Family:
     variant: str
     policy: str
     dental_policy: str
-    dental: bool
+    dental: str  # "": none, "line": a DEN 2300 in each member loop, "policy": separate loops
     event: str
     money_date: dt.date
     people: list[Person]
@@ -155,6 +155,13 @@ class Family:
     aptc_share: float = 0.0
     level: str = "IND"  # HD05, from the whole family (also members not in this file)
     others: float = 0.0  # PRE AMT 1 of family members not in this file
+    others_dental: float = 0.0
+    change_date: dt.date | None = None  # DTP*303 of changes (None: the money date)
+
+    @property
+    def size(self) -> int:
+        """Member (INS) loops the family renders to."""
+        return len(self.people) * (2 if self.dental == "policy" else 1)
 
     @property
     def plan(self) -> str:
@@ -257,6 +264,9 @@ class _Builder:
         f = self._family(shape)
         gone = [p for p in self._whole if all(p is not q for q in f.people)]
         f.others = round(sum(_premium(f, p) for p in gone), 2)
+        f.others_dental = round(
+            sum(31.0 if _age(p.birth, self.today) >= 19 else 22.0 for p in gone), 2
+        )
         return f
 
     def _family(self, shape: Shape | None = None) -> Family:
@@ -324,15 +334,18 @@ class _Builder:
             if p.ssn and p.start == p.birth:
                 p.ssn = p.ssn if r.random() < 0.5 else ""
         # the event
+        change_date = None
         if event in ("add", "add_retro", "child_only"):
-            for p in people:
-                p.maint, p.reason = "021", "EC"
+            for p in people:  # a baby born after the family's start is covered from birth
+                p.maint = "021"
+                p.reason = "02" if p.start == p.birth and p.start.day != 1 else "EC"
         elif event == "audit":
             for p in people:
                 p.maint, p.reason = "030", "XN"
         elif event == "change":
             people = people[:1]
             sub.maint, sub.reason = "001", r.choice(("43", "25", "AI"))
+            change_date = _first_of_next(self.today)
         elif event in ("term", "cancel"):
             if event == "cancel":
                 start = _first_of_next(self.today)
@@ -376,7 +389,7 @@ class _Builder:
                 baby.maint, baby.reason = "021", "32"
                 baby.start, baby.existing = _first_of_next(self.today), False
             people.insert(1 if baby.rel == "01" else len(people), baby)
-            money_date = baby.start
+            money_date = change_date = baby.start
         elif event == "dep_term":
             if len(people) < 2:
                 people.append(self.person("19", last, self.birth_for(r.randint(1, 17))))
@@ -387,6 +400,7 @@ class _Builder:
             gone = people[-1]
             gone.maint, gone.reason = "024", "07"
             gone.end = _month_end(self.today)
+            change_date = _first_of_next(self.today)
         if self.kind == "audit":
             for p in people:
                 p.maint, p.reason, p.existing = "030", "XN", True
@@ -421,9 +435,12 @@ class _Builder:
             variant=variant,
             policy=self.ids.number(8, "H"),
             dental_policy=self.ids.number(8, "D"),
-            dental=r.random() < 0.25 and event != "child_only",
+            dental=""
+            if event == "child_only"
+            else r.choices(("", "line", "policy"), (75, 10, 15))[0],
             event=event,
             money_date=max(money_date, year_start),
+            change_date=change_date,
             people=people,
             responsible=responsible,
             timestamp=_d8(self.today - dt.timedelta(days=r.randint(1, 20)))
@@ -457,12 +474,25 @@ def _cat(lx: int, name: str, qual: str, value: str, date: dt.date | None) -> lis
 
 
 def render(f: Family, today: dt.date) -> list[list[Seg]]:
-    """The segments of every member of ``f``, in file order."""
+    """The segments of every member loop of ``f``, in file order: the health policy's members
+    (index = position in ``f.people``), then those of a separate dental policy, if any."""
+    out = _loops(f, today, dental=False)
+    if f.dental == "policy":
+        out += _loops(f, today, dental=True)
+    return out
+
+
+def _loops(f: Family, today: dt.date, dental: bool) -> list[list[Seg]]:
     plan_end = dt.date(PLAN_YEAR, 12, 31)
-    shares = [_premium(f, p) for p in f.people]
-    total = round(sum(shares) + f.others, 2)
-    aptc = round(min(total, total * f.aptc_share), 2)
-    csr = round(total * 0.11, 2) if f.variant in _CSR_PAID else 0.0
+    if dental:
+        shares = [(31.0 if _age(p.birth, today) >= 19 else 22.0) for p in f.people]
+        total = round(sum(shares) + f.others_dental, 2)
+        aptc = csr = 0.0
+    else:
+        shares = [_premium(f, p) for p in f.people]
+        total = round(sum(shares) + f.others, 2)
+        aptc = round(min(total, total * f.aptc_share), 2)
+        csr = round(total * 0.11, 2) if f.variant in _CSR_PAID else 0.0
     level = f.level
     out: list[list[Seg]] = []
     for p, share in zip(f.people, shares):
@@ -487,7 +517,7 @@ def render(f: Family, today: dt.date) -> list[list[Seg]]:
         elif p.eligibility:
             segs.append(["DTP", "356", "D8", _d8(p.eligibility)])
         if p.maint == "001":
-            segs.append(["DTP", "303", "D8", _d8(f.money_date)])
+            segs.append(["DTP", "303", "D8", _d8(f.change_date or f.money_date)])
         if p.death:
             segs.append(["DTP", "357", "D8", _d8(p.death)])
         nm1 = ["NM1", "IL", "1", p.last, p.first, p.middle]
@@ -519,16 +549,18 @@ def render(f: Family, today: dt.date) -> list[list[Seg]]:
         hd01 = p.hd01 or p.maint
         end = p.coverage_end or (p.end if p.end is not None else plan_end)
         lines = [("HLT", p.plan or f.plan, f.policy, p.start)]
-        if p.second_health is not None:
+        if dental:
+            lines = [("DEN", f.dental_plan, f.dental_policy, p.start)]
+        elif p.second_health is not None:
             lines.append(("HLT", p.ce or _other_plan(f), f.policy, p.second_health))
-        if f.dental:
+        if f.dental == "line":
             lines.append(("DEN", f.dental_plan, f.dental_policy, p.start))
         for k, (line, plan, policy, begin) in enumerate(lines):
             segs.append(["HD", hd01, "", line, plan, level])
             segs.append(["DTP", "348", "D8", _d8(begin)])
             if not p.death:
                 segs.append(["DTP", "349", "D8", _d8(end if k == 0 or line == "DEN" else plan_end)])
-            ce = p.ce if (p.ce and k == 0 and line == "HLT") else plan
+            ce = p.ce if (p.ce and k == 0 and not dental) else plan
             segs.append(["REF", "CE", ce])
             segs.append(["REF", "1L", policy])
         # 2700
@@ -541,6 +573,10 @@ def render(f: Family, today: dt.date) -> list[list[Seg]]:
                 ("PRE AMT TOT", "9X", f"{total:.2f}", when),
                 ("APTC AMT", "9V", f"{aptc:.2f}", when),
                 ("CSR AMT", "9V", f"{(p.csr if p.csr is not None else csr):.2f}", when),
+            ]
+            if dental:
+                cats.pop()  # no cost-sharing reduction on a dental policy
+            cats += [
                 ("TOT RES AMT", "9V", f"{total - aptc:.2f}", when),
                 ("RATING AREA", "9X", f.rating, when),
                 ("SOURCE EXCHANGE ID", "17", f"{f.state}0", None),
@@ -548,8 +584,9 @@ def render(f: Family, today: dt.date) -> list[list[Seg]]:
             ]
         if p.maint == "024" and f.event == "cancel":
             cats.append(("ADDL MAINT REASON", "17", "CANCEL", None))
-        cats = [c for c in cats if c[0] not in p.drop_cats]
-        cats += [(n, q, v, when) for n, q, v in p.extra_cats]
+        if not dental:
+            cats = [c for c in cats if c[0] not in p.drop_cats]
+            cats += [(n, q, v, when) for n, q, v in p.extra_cats]
         segs.append(["LS", "2700"])
         for lx, (name, qual, value, date) in enumerate(cats, 1):
             segs += _cat(lx, name, qual, value, date)
@@ -1019,10 +1056,10 @@ def make(
     while count < members:
         f = b.family()
         room = members - count
-        while len(f.people) > room:  # the last families: one member each
+        while f.size > room:  # the last families: one member each
             f = b.family(Shape(spouse=False, kids=()))
         fams.append(f)
-        count += len(f.people)
+        count += f.size
     # the defects: each replaces a family (and the one before it, its clean donor)
     targets: dict[int, Defect] = {}
     if wanted:

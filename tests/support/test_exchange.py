@@ -138,6 +138,10 @@ def test_change_file_has_every_maintenance_type() -> None:
     assert any(s[:2] == ["NM1", "QD"] for s in segs)  # child-only policies
     assert any(s[:2] == ["DTP", "357"] for s in segs)  # death terminations
     assert any(s[:3] == ["HD", "021", ""] and s[3] == "DEN" for s in segs)
+    # dental: a second 2300 in the member loop, or a separate policy (its own member loops)
+    dental = [m for m in members(segs) if any(s[:4] == ["HD", "021", "", "DEN"] for s in m)]
+    assert any(sum(s[0] == "HD" for s in m) == 2 for m in dental)
+    assert any(sum(s[0] == "HD" for s in m) == 1 for m in dental)
     newborns = [m for m in members(segs) if m[0][4] == "02"]
     assert newborns and any(len(first(m, "NM1", "IL") or []) < 9 for m in newborns)  # no SSN
 
@@ -193,9 +197,12 @@ def test_realistic_values(kind: str) -> None:
             assert c["SOURCE EXCHANGE ID"] == ("VA0", None)
             tot, aptc = Decimal(c["PRE AMT TOT"][0]), Decimal(c["APTC AMT"][0])
             assert Decimal(c["TOT RES AMT"][0]) == tot - aptc and 0 <= aptc <= tot
-            csr = Decimal(c["CSR AMT"][0])
             plan = first(m, "HD")[4]  # type: ignore[index]
-            assert (csr > 0) == (plan[-2:] in ("02", "04", "05", "06"))
+            if first(m, "HD")[3] == "DEN":  # type: ignore[index]  # a separate dental policy
+                assert "CSR AMT" not in c and aptc == 0
+            else:
+                csr = Decimal(c["CSR AMT"][0])
+                assert (csr > 0) == (plan[-2:] in ("02", "04", "05", "06"))
         else:
             assert set(c) <= {"PRE AMT 1", "ADDL MAINT REASON"}
 
@@ -203,11 +210,11 @@ def test_realistic_values(kind: str) -> None:
 @pytest.mark.parametrize("kind", KINDS)
 def test_premium_total_is_the_sum_of_the_members(kind: str) -> None:
     segs = segments(exchange.make(1000, seed=5, kind=kind))
-    shares: dict[str, Decimal] = defaultdict(Decimal)
-    totals: dict[str, Decimal] = {}
-    complete: dict[str, bool] = defaultdict(lambda: True)
-    for m in members(segs):
-        sid = first(m, "REF", "0F")[2]  # type: ignore[index]
+    shares: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    totals: dict[tuple[str, str], Decimal] = {}
+    complete: dict[tuple[str, str], bool] = defaultdict(lambda: True)
+    for m in members(segs):  # policy = subscriber id + the first 2300's REF*1L
+        sid = (first(m, "REF", "0F")[2], first(m, "REF", "1L")[2])  # type: ignore[index]
         c = cats(m)
         shares[sid] += Decimal(c["PRE AMT 1"][0])
         complete[sid] &= m[0][3] in ("021", "030")
