@@ -89,12 +89,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--kind", choices=("change", "audit"), default="change")
     ap.add_argument("--plan-year", default=str(exchange.PLAN_YEAR))
+    ap.add_argument(
+        "--subscriber-levels",
+        action="store_true",
+        help="HD05 on the subscribers' coverages only (default: on every member, as the FFE)",
+    )
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     a = ap.parse_args(argv)
     file_date = f"{exchange.PLAN_YEAR}0616"
-    clean = exchange.make(a.members, a.seed, a.kind)
+    levels = not a.subscriber_levels
+    clean = exchange.make(a.members, a.seed, a.kind, dependent_levels=levels)
     noise = Counter(f.code for f in findings(clean, a.plan_year, file_date))
-    data, manifest = exchange.make(a.members, a.seed, a.kind, defects="all")
+    data, manifest = exchange.make(
+        a.members, a.seed, a.kind, defects="all", dependent_levels=levels
+    )
     rows = recall(findings(data, a.plan_year, file_date), manifest, frozenset(noise))
     if a.json:
         print(json.dumps({"recall": rows, "noise": dict(noise)}, indent=1))

@@ -473,16 +473,16 @@ def _cat(lx: int, name: str, qual: str, value: str, date: dt.date | None) -> lis
     return out
 
 
-def render(f: Family, today: dt.date) -> list[list[Seg]]:
+def render(f: Family, today: dt.date, dependent_levels: bool = True) -> list[list[Seg]]:
     """The segments of every member loop of ``f``, in file order: the health policy's members
     (index = position in ``f.people``), then those of a separate dental policy, if any."""
-    out = _loops(f, today, dental=False)
+    out = _loops(f, today, False, dependent_levels)
     if f.dental == "policy":
-        out += _loops(f, today, dental=True)
+        out += _loops(f, today, True, dependent_levels)
     return out
 
 
-def _loops(f: Family, today: dt.date, dental: bool) -> list[list[Seg]]:
+def _loops(f: Family, today: dt.date, dental: bool, dependent_levels: bool) -> list[list[Seg]]:
     plan_end = dt.date(PLAN_YEAR, 12, 31)
     if dental:
         shares = [(31.0 if _age(p.birth, today) >= 19 else 22.0) for p in f.people]
@@ -556,7 +556,8 @@ def _loops(f: Family, today: dt.date, dental: bool) -> list[list[Seg]]:
         if f.dental == "line":
             lines.append(("DEN", f.dental_plan, f.dental_policy, p.start))
         for k, (line, plan, policy, begin) in enumerate(lines):
-            segs.append(["HD", hd01, "", line, plan, level])
+            hd = ["HD", hd01, "", line, plan, level]
+            segs.append(hd if sub or dependent_levels else hd[:5])
             segs.append(["DTP", "348", "D8", _d8(begin)])
             if not p.death:
                 segs.append(["DTP", "349", "D8", _d8(end if k == 0 or line == "DEN" else plan_end)])
@@ -1029,6 +1030,7 @@ def make(
     defects: Iterable[str] | None = None,
     state: str = "VA",
     file_date: str = f"{PLAN_YEAR}0616",
+    dependent_levels: bool = True,
 ) -> Any:
     """A CMS-FFE-style 834 of about ``members`` INS loops (exactly, when clean).
 
@@ -1038,6 +1040,8 @@ def make(
     (e.g. "DMG02"; "" when the defect is a missing segment), ``value`` (the element's value
     there), ``first``/``last`` (the member's segment ordinals) and ``family`` (INS positions of
     the family's members). Each defect sits in a family of its own (after a clean donor family).
+    ``dependent_levels``: HD05 on the dependents' coverages too (the FFE sends the policy's level
+    on every member); False sends it on the subscriber only.
     """
     if version != "5010":
         raise ValueError("only version='5010' (005010X220A1) is generated")
@@ -1091,7 +1095,7 @@ def make(
     subs = deps = 0
     rendered_all = []
     for i, f in enumerate(fams):
-        rendered = render(f, today)
+        rendered = render(f, today, dependent_levels)
         rendered_all.append(rendered)
         first_pos = pos + 1
         spans = []

@@ -98,6 +98,21 @@ def test_business_rules_are_quiet_on_the_clean_file(clean, profiles) -> None:
     assert unexpected == []
 
 
+def test_no_finding_at_all_with_the_level_on_subscribers_only() -> None:
+    from inspector.core.reading.source import read_bytes
+    from inspector.core.records.document import load_store
+    from inspector.core.validation.rules import run_rules
+
+    for kind in KINDS:
+        data = exchange.make(300, seed=6, kind=kind, dependent_levels=False)
+        doc = load_store(read_bytes(data))
+        for profiles in ([], ["ffe", "exchange"]):
+            found = run_rules(
+                doc, profiles=profiles, today="20250616", params={"plan_year": "2025"}
+            )
+            assert [(f.code, f.segment, f.message) for f in found] == []
+
+
 # -- determinism and counts -----------------------------------------------------------------------
 def test_deterministic() -> None:
     assert exchange.make(150, seed=7) == exchange.make(150, seed=7)
