@@ -141,7 +141,9 @@ def test_segments_show_element_names_on_hover(tab):
     assert "ISA01" in isa and "Authorization Information Qualifier" in isa
     _mask(tab.window())
     masked = model.index(PATEL_NM1 - 1, TEXT).data(TOOLTIP)
-    assert PATEL_SSN not in masked and "NM109 Member Identifier: ***" in masked
+    shown = model.text(PATEL_NM1).split("*")[9]
+    assert shown != PATEL_SSN and shown.endswith("8638")
+    assert PATEL_SSN not in masked and f"NM109 Member Identifier: {shown}" in masked
     assert "19551216" not in dmg.data(TOOLTIP)
 
 
@@ -188,6 +190,14 @@ def test_members_search_every_field(tab, qtbot, text, expected):
 
 def test_coverage_search_by_plan_and_amount(tab, qtbot):
     doc = tab.prepared.doc
+    tab.members.select_view_row(tab.members.model.view_row(1))  # PARKER, LIAM: PLATINUM 500
+    assert tab.coverage.only_selected.isChecked()
+    assert _shown_column(tab.coverage, "member_name") == ["PARKER, LIAM"]
+    # a search looks through every coverage, not only the selected member's
+    _search(tab.coverage, qtbot, "BRONZE HSA")
+    expected = int(doc.coverage["plan"].str.contains("BRONZE HSA").sum())
+    assert tab.coverage.model.rowCount() == expected > 1
+    assert {p for p in _shown_column(tab.coverage, "plan")} == {"BRONZE HSA 6500"}
     _search(tab.coverage, qtbot, "GOLD 1500")
     assert tab.coverage.model.rowCount() == int((doc.coverage["plan"] == "GOLD 1500").sum()) > 0
     assert set(_shown_column(tab.coverage, "plan")) == {"GOLD 1500"}
@@ -196,7 +206,16 @@ def test_coverage_search_by_plan_and_amount(tab, qtbot):
     assert _shown_column(tab.coverage, "member_name") == ["HUGHES, JACK"]
     _search(tab.coverage, qtbot, "-35.21")
     assert _shown_column(tab.coverage, "member_name") == ["PEREZ, SOFIA"]
-    _search(tab.coverage, qtbot, "")
+    _search(tab.coverage, qtbot, "2027-01-01 platinum")  # every word, in any column
+    assert tab.coverage.model.rowCount() == int(
+        (
+            doc.coverage["plan"].str.contains("PLATINUM")
+            & (doc.coverage["benefit_begin"] == "2027-01-01")
+        ).sum()
+    )
+    _search(tab.coverage, qtbot, "")  # no search: the selected member's coverage again
+    assert _shown_column(tab.coverage, "member_name") == ["PARKER, LIAM"]
+    tab.coverage.only_selected.setChecked(False)
     assert tab.coverage.model.rowCount() == len(doc.coverage)
 
 
