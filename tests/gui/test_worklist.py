@@ -443,3 +443,71 @@ def test_five_digit_positions_fit(qtbot, make_window, tmp_path):
     segments = tab.segments
     ordinal = str(segments.model.rowCount())
     assert _fits(segments.view, 0, ordinal, 8)
+
+
+# -- more of the same, on other files ---------------------------------------------------------
+def test_copy_cells_gives_only_their_columns(tab):
+    panel = tab.members
+    view, model = panel.view, panel.model
+    j = model.table.column_index("zip")
+    flags = QItemSelectionModel.SelectionFlag.Select
+    view.selectionModel().clearSelection()
+    for r in (0, 1):
+        view.selectionModel().select(model.index(r, j), flags)
+    panel.copy_action.trigger()
+    assert _clipboard_rows() == [["ZIP"], ["27719"], ["27621"]]
+
+
+def test_a_truncated_files_missing_trailers_are_no_members_findings(qtbot, window, tmp_path):
+    segs = demo_path().read_text(encoding="ascii").split("~\n")
+    path = tmp_path / "cut.834"
+    path.write_text("~\n".join(segs[:-6]) + "~\n", encoding="ascii")  # ends in a 2750 REF
+    tab = open_and_wait(qtbot, window, path, validated=True)
+    model = tab.findings.model
+    missing = [
+        model.finding(r)
+        for r in range(model.rowCount())
+        if model.finding(r).code.startswith("ENV-MISSING-")
+    ]
+    assert {f.code for f in missing} == {"ENV-MISSING-SE", "ENV-MISSING-GE", "ENV-MISSING-IEA"}
+    assert all(f.member_pos is None for f in missing)
+    last = len(tab.prepared.doc.members)
+    own = [model.finding(r) for r in range(model.rowCount()) if model.finding(r).member_pos == last]
+    members = tab.prepared.index.members
+    assert int(members.errors[last - 1]) == sum(1 for f in own if f.severity == "error")
+    assert not any(f.code.startswith("ENV-") for f in members.findings.get(last - 1, []))
+    coverage = tab.prepared.index.coverage
+    assert not any(
+        f.code.startswith("ENV-MISSING") for found in coverage.findings.values() for f in found
+    )
+    # the detail pane: the envelope's finding, no member
+    tab.findings.select_view_row(_finding_row(tab, "ENV-MISSING-SE"))
+    text = tab.detail.text()
+    assert "Member: none" in text and "ENV-MISSING-SE" in text
+
+
+def test_positions_in_a_later_transaction_set(qtbot, window):
+    path = SAMPLES / "x12-types__parse_834_2_emedny-MCE834Sample_2.txt"
+    if not path.exists():
+        pytest.skip("public sample not available")
+    from inspector.core.findings import Finding
+
+    tab = open_and_wait(qtbot, window, path, validated=True)
+    third = tab.prepared.doc.structure.transactions[2]
+    o = third.st + 5
+    tab.detail.show_finding(Finding("warning", "X-TEST", "a test finding", segment=o))
+    text = tab.detail.text()
+    assert f"segment {o} of the file, 6 of its transaction (the 999's IK3 position)" in text
+    # a trailer between two sets (GE, IEA) is in no transaction set
+    tab.detail.show_finding(Finding("warning", "X-TEST", "x", segment=len(tab.prepared.doc.store)))
+    assert "of its transaction" not in tab.detail.text()
+
+
+def test_a_4010_file_is_named_from_its_own_guide(qtbot, window):
+    path = SAMPLES / "pyx12__x12testdata_834_lui_id_4010.txt"
+    if not path.exists():
+        pytest.skip("public sample not available")
+    tab = open_and_wait(qtbot, window, path, validated=True)
+    tip = tab.segments.model.index(12, TEXT).data(TOOLTIP)  # NM1*IL at segment 13
+    assert "NM103 Subscriber Last Name: DOE" in tip
+    assert "NM109 Subscriber Identifier: 999999999" in tip
