@@ -360,3 +360,26 @@ def test_info_row_formula_text_is_still_a_string(demo, tmp_path):
     col = {h: j for j, h in enumerate(header)}
     assert rows[0][col["Message"]].data_type == "s" and rows[0][col["Message"]].value == "=1+1"
     assert rows[0][col["Value"]].value == "=2+2"
+
+
+def test_control_characters_and_huge_cells_do_not_stop_the_xlsx(tmp_path):
+    from inspector.core.export.xlsx import MAX_CELL_CHARS, REPLACEMENT
+
+    data = demo_path().read_bytes().replace(b"NM1*IL*1*PATEL*AVA", b"NM1*IL*1*PAT\x07EL*AVA")
+    source = tmp_path / "ctl.834"
+    source.write_bytes(data)
+    doc = load(source)
+    assert doc.members["last_name"].iat[9] == "PAT\x07EL"
+    found = validate_document(doc, use_pyx12=False)
+    long = Finding("error", "X-LONG", "x" * 40_000, member_pos=10)
+    path = write_document_xlsx(doc, [*found, long], tmp_path / "ctl.xlsx")
+    book = openpyxl.load_workbook(path)
+    header, rows = _sheet_rows(book["Members"])
+    col = {h: j for j, h in enumerate(header)}
+    assert rows[9][col["Last name"]].value == f"PAT{REPLACEMENT}EL"
+    issues = rows[9][col["Issues"]].value
+    assert len(issues) <= MAX_CELL_CHARS and issues.endswith("32,767 characters a cell)")
+    # the CLI writes it too (it stopped with a traceback)
+    out = tmp_path / "out"
+    assert main(["export", str(source), "--out", str(out), "--format", "xlsx", "--no-pyx12"]) == 1
+    assert (out / "ctl.xlsx").exists()
