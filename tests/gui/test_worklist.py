@@ -511,3 +511,22 @@ def test_a_4010_file_is_named_from_its_own_guide(qtbot, window):
     tip = tab.segments.model.index(12, TEXT).data(TOOLTIP)  # NM1*IL at segment 13
     assert "NM103 Subscriber Last Name: DOE" in tip
     assert "NM109 Subscriber Identifier: 999999999" in tip
+
+
+def test_selecting_a_member_scrolls_the_findings_to_it(qtbot, window, tmp_path):
+    from tests.support.synthetic import DEFECTS, write_834
+
+    path = write_834(tmp_path / "many.834", 300, defects=DEFECTS)
+    tab = open_and_wait(qtbot, window, path, validated=True)
+    model, view = tab.findings.model, tab.findings.view
+    assert model.rowCount() > 20  # more than the list shows at once
+    last = next(
+        model.finding(r)
+        for r in reversed(range(model.rowCount()))
+        if model.finding(r).member_pos is not None
+    )
+    tab.members.select_view_row(tab.members.model.view_row(last.member_pos - 1))
+    current = view.currentIndex()
+    assert model.finding(current.row()).member_pos == last.member_pos
+    assert view.viewport().rect().intersects(view.visualRect(current))  # scrolled to it
+    assert f"#{last.member_pos}" in tab.detail.text()
