@@ -364,6 +364,11 @@ def test_status_bar_shows_the_current_tabs_own_status(qtbot, window, demo_copy, 
     assert bar.currentMessage() != "news from the other tab"
     window.tabs.setCurrentWidget(first)
     assert bar.currentMessage() == "news from the other tab"
+    # closing the shown tab: the one shown next brings its own status back
+    second.status_changed.emit("second's own news")
+    window.actions_.close_tab.trigger()
+    assert window.current_tab() is second
+    assert bar.currentMessage() == "second's own news"
 
 
 # -- an unsupported guide is said once --------------------------------------------------------
