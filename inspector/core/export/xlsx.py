@@ -18,6 +18,7 @@ and saved user-only and atomically through :func:`inspector.core.files.private_f
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -49,6 +50,25 @@ AMOUNT_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 MAX_WIDTH = 60
 SUMMARY = "Summary"
+
+
+#: Excel's limit on the characters of a cell (a longer one makes Excel "repair" the workbook).
+MAX_CELL_CHARS = 32_767
+CUT_NOTE = " … (cut: Excel holds 32,767 characters a cell)"
+#: Control characters XML 1.0 cannot hold (openpyxl refuses them: an 834 value with a stray
+#: BEL or SUB would otherwise stop the whole export). Shown as U+FFFD, so the mistake stays
+#: visible where it is.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+REPLACEMENT = "\ufffd"
+
+
+def cell_text(value: str) -> str:
+    """``value`` as an XLSX cell can hold it: illegal control characters replaced, cut at
+    :data:`MAX_CELL_CHARS`."""
+    value = _ILLEGAL.sub(REPLACEMENT, value)
+    if len(value) > MAX_CELL_CHARS:
+        value = value[: MAX_CELL_CHARS - len(CUT_NOTE)] + CUT_NOTE
+    return value
 
 
 def xlsx_available() -> bool:
@@ -92,6 +112,8 @@ class _Writer:
     def cell(self, ws, value: object, fill=None, number_format: str | None = None):
         from openpyxl.cell import WriteOnlyCell
 
+        if isinstance(value, str):
+            value = cell_text(value)
         c = WriteOnlyCell(ws, value=value)  # type: ignore[arg-type]
         if isinstance(value, str) and value.startswith("="):
             c.data_type = "s"  # text that looks like a formula stays text
@@ -114,7 +136,7 @@ def _converters(kinds: Sequence[str]) -> list[Callable[[object], tuple[object, s
     def text(v: object) -> tuple[object, str | None]:
         if v is None or v is pd.NA or (isinstance(v, float) and v != v):
             return None, None
-        s = str(v)
+        s = cell_text(str(v))
         return (s if s else None), None
 
     def integer(v: object) -> tuple[object, str | None]:

@@ -56,11 +56,13 @@ class Twin:
 
     ``same`` says how the two are matched: ``"file"`` (one per file or envelope, so the places
     differ by design), ``"segment"`` (pyx12's ``detected_at_segment``, else its segment, is the
-    own finding's segment) or ``"element"`` (same segment and element).
+    own finding's segment), ``"element"`` (same segment and element) or ``"value"`` (the own
+    finding anywhere in the file with the same value: the guide a GS08 names is reported at the
+    ST by the inspector, at the GS by pyx12).
     """
 
     own: str
-    same: Literal["file", "segment", "element"]
+    same: Literal["file", "segment", "element", "value"]
 
 
 # Each twin is shown firing together in tests/core/validation/test_run.py. The inspector's finding
@@ -82,6 +84,8 @@ PYX12_TWINS: dict[str, Twin] = {
     "IG-ISA-WIDTH": Twin("X12-ISA-WIDTH", "file"),
     "IG-EMPTY-SEGMENT": Twin("X12-EMPTY-SEGMENT", "segment"),
     "IG-ELE-8": Twin("RULE-DATE-INVALID", "element"),  # pyx12: "not a valid date"
+    # a guide pyx12 cannot check (X307, a 4010 guide other than X095A1): said once, not twice
+    "IG-GUIDE-UNSUPPORTED": Twin("ENV-GUIDE-VERSION", "value"),
 }
 
 
@@ -96,6 +100,7 @@ class Deduplicator:
         self._codes: set[str] = set()
         self._segments: set[tuple[str, int | None]] = set()
         self._elements: set[tuple[str, int | None, str | None]] = set()
+        self._values: set[tuple[str, str | None]] = set()
         self.know(own)
 
     def know(self, findings: Iterable[Finding]) -> None:
@@ -103,6 +108,7 @@ class Deduplicator:
             self._codes.add(f.code)
             self._segments.add((f.code, f.segment))
             self._elements.add((f.code, f.segment, f.element))
+            self._values.add((f.code, f.value))
 
     def is_duplicate(self, finding: Finding) -> bool:
         twin = PYX12_TWINS.get(finding.code)
@@ -110,6 +116,8 @@ class Deduplicator:
             return False
         if twin.same == "element":
             return (twin.own, finding.segment, finding.element) in self._elements
+        if twin.same == "value":
+            return finding.value is not None and (twin.own, finding.value) in self._values
         if twin.same == "segment":
             where = finding.extra.get("detected_at_segment", finding.segment)
             return (twin.own, where) in self._segments
