@@ -227,7 +227,7 @@ class FindingsModel(RowOrderModel):
                 return self._line(f)
             return self._text_of(f, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.shown(f).message
+            return finding_tooltip(self.shown(f))
         if role == Qt.ItemDataRole.BackgroundRole:
             return row_brush(self._ranks[src])
         if role == Qt.ItemDataRole.DecorationRole:
@@ -278,3 +278,13 @@ def _member_label(f: Finding) -> str:
 
 def _haystack(f: Finding) -> str:
     return f"{f.code} {f.message} {f.element or ''} {f.subscriber_id or ''}".lower()
+
+
+def finding_tooltip(f: Finding) -> str:
+    """A finding's message; for a business rule also the rule's title, source and fix."""
+    if f.source != "business-rule":
+        return f.message
+    from inspector.core.validation.catalogue import rule_explanation
+
+    explained = rule_explanation(f.code)
+    return f"{f.message}\n\n{f.code}: {explained}" if explained else f.message
