@@ -373,3 +373,15 @@ def test_render_and_explanation(param_rule):
     assert rule_explanation("RULE-NO-SUCH") is None
     with pytest.raises(ValueError):
         render(rows, "yaml")
+
+
+def test_the_rules_check_process_applies_a_profile(tmp_path):
+    """The app hands the resolved profile (pickled, as 'spawn' does) to the rules child."""
+    from tests.core.validation.test_check_process import _messages
+    from tests.core.validation.test_rules import x834
+
+    p = load_profile(write(tmp_path, "p.toml", '[rules]\n"RULE-SSN-FORMAT" = "info"\n'))
+    sent = _messages("rules", x834(BAD_SSN), (pickle.loads(pickle.dumps(p)),))
+    found = [f for m in sent if m[0] == "findings" for f in m[1]]
+    assert one(found, "RULE-SSN-FORMAT").severity == "info"
+    assert sent[-1] == ("done", True)
