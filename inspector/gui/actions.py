@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QStyle
 
 from inspector.gui.settings import Settings
@@ -99,6 +99,51 @@ class RecentFilesMenu(QMenu):
         self.rebuild()
 
 
+class RuleProfileMenu(QMenu):
+    """Findings ▸ Rule Profile: the built-in profiles and the clerk's own (``*.toml`` in the
+    settings folder's ``profiles``), rebuilt every time it opens; a profile file that cannot be
+    used is listed greyed out with the reason. The choice applies to files opened next."""
+
+    profile_chosen = Signal(str)
+
+    def __init__(self, settings: Settings, parent=None) -> None:
+        super().__init__("Rule &Profile", parent)
+        self.setObjectName("ruleProfileMenu")
+        self.setToolTipsVisible(True)
+        self.settings = settings
+        self.aboutToShow.connect(self.rebuild)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        from inspector.core.validation.profiles import list_profiles
+
+        self.clear()
+        group = QActionGroup(self)
+        current = self.settings.rule_profile()
+        profiles, errors = list_profiles(self.settings.profiles_dir())
+        for p in profiles:
+            action = self.addAction(f"{p.label} ({p.name})" if p.title else p.name)
+            action.setCheckable(True)
+            action.setChecked(p.name == current)
+            action.setData(p.name)
+            tip = p.description or p.label
+            action.setToolTip(tip if p.builtin else f"{tip}\n{p.path}")
+            action.setStatusTip(tip)
+            group.addAction(action)
+            action.triggered.connect(lambda _checked=False, n=p.name: self._choose(n))
+        for exc in errors:
+            broken = self.addAction(f"{exc.path.name if exc.path else '?'} (cannot be used)")
+            broken.setEnabled(False)
+            broken.setToolTip(str(exc))
+        self.addSeparator()
+        folder = self.addAction("Your profiles: " + str(self.settings.profiles_dir()))
+        folder.setEnabled(False)
+
+    def _choose(self, name: str) -> None:
+        self.settings.set_rule_profile(name)
+        self.profile_chosen.emit(name)
+
+
 class WindowActions(QObject):
     """Every action of the main window, grouped by menu."""
 
@@ -137,6 +182,7 @@ class WindowActions(QObject):
         )
         self.quit = _action(window, "&Quit", "Ctrl+Q", "Quit the inspector", "actionQuit")
         self.recent = RecentFilesMenu(settings, window)
+        self.rule_profile = RuleProfileMenu(settings, window)
 
         self.view_actions = [
             _action(window, "&Members", "Ctrl+1", "Go to the members table", "actionMembers"),
@@ -353,6 +399,8 @@ class WindowActions(QObject):
         check_menu = bar.addMenu("&Findings")
         check_menu.addAction(self.next_finding)
         check_menu.addAction(self.previous_finding)
+        check_menu.addSeparator()
+        check_menu.addMenu(self.rule_profile)
         check_menu.addSeparator()
         check_menu.addAction(self.stop_checks)
 

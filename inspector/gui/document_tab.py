@@ -235,10 +235,12 @@ class DocumentTab(QWidget):
         self.loading_page.show_file(self.path.name)
         self.pages.setCurrentWidget(self.loading_page)
         self.loading_page.cancel.setFocus()
+        self.rule_profiles = self._rule_profiles()
         session = DocumentSession(
             self.path,
             use_pyx12=self.use_pyx12,
             use_rules=self.use_rules,
+            profiles=self.rule_profiles,
             journal_dir=self.settings.journal_dir(),
             parent=self,
         )
@@ -253,6 +255,20 @@ class DocumentTab(QWidget):
         self.session = session
         self.status_changed.emit(f"Opening {self.path.name}…")
         session.start()
+
+    def _rule_profiles(self) -> tuple:
+        """The rule profile chosen in Findings ▸ Rule Profile, resolved (base if it has become
+        unusable: the banner says why)."""
+        from inspector.core.validation.profiles import ProfileError, load_profile
+
+        name = self.settings.rule_profile()
+        try:
+            return (load_profile(name, folder=self.settings.profiles_dir()),)
+        except ProfileError as exc:
+            message = f"Rule profile not used, base rules only: {exc}"
+            self.notes.append(message)
+            self.banner.show_message(message, "warning")
+            return ()
 
     def cancel_load(self) -> None:
         if self.session is not None and self.session.loading:
@@ -373,6 +389,7 @@ class DocumentTab(QWidget):
             self.path.name,
             use_pyx12=self.use_pyx12,
             use_rules=self.use_rules,
+            profiles=self.rule_profiles,
             parent=self,
         )
         editing.edits_changed.connect(self.edits_changed)

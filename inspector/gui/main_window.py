@@ -191,6 +191,7 @@ class MainWindow(QMainWindow):
         a.mask_phi.toggled.connect(self._on_mask_toggled)
         a.mask_names.toggled.connect(self._on_mask_toggled)
         a.compare.triggered.connect(self._on_compare_triggered)
+        a.rule_profile.profile_chosen.connect(self._on_rule_profile_chosen)
         a.open_demo.setEnabled(demo_path().is_file())
         self.start_page.demo_button.setVisible(demo_path().is_file())
         for action, command in self._tab_commands():
@@ -377,6 +378,12 @@ class MainWindow(QMainWindow):
     def _on_tab_load_failed(self, path: Path, message: str) -> None:
         self.statusBar().showMessage(message, 10000)
         self.load_failed.emit(path, message)
+
+    @Slot(str)
+    def _on_rule_profile_chosen(self, name: str) -> None:
+        self.statusBar().showMessage(
+            f"Rule profile {name}: applies to the files opened from now on", 8000
+        )
 
     @Slot(str)
     def _on_tab_status_changed(self, message: str) -> None:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from inspector.core.reading.source import SegmentStore
     from inspector.core.records.document import Document
     from inspector.core.validation.locate import Locator
+    from inspector.core.validation.profiles import ProfileLike
     from inspector.core.validation.pyx12.adapter import Pyx12Result
 
 ENVELOPE: Source = "envelope"
@@ -188,7 +189,7 @@ class BatchMerger:
 def rule_batches(
     doc: Document,
     *,
-    profiles: Iterable[str] = (),
+    profiles: Iterable[ProfileLike] = (),
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
 ) -> Iterator[Batch]:
@@ -269,7 +270,7 @@ def _drain(
 def validation_stream(
     doc: Document,
     *,
-    profiles: Iterable[str] = (),
+    profiles: Iterable[ProfileLike] = (),
     use_pyx12: bool = True,
     use_rules: bool = True,
     progress: Progress | None = None,
@@ -309,7 +310,7 @@ def validation_stream(
 def validate_document(
     doc: Document,
     *,
-    profiles: Iterable[str] = (),
+    profiles: Iterable[ProfileLike] = (),
     use_pyx12: bool = True,
     use_rules: bool = True,
     progress: Progress | None = None,
