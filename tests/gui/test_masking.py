@@ -194,7 +194,9 @@ def test_findings_list_masks_messages_and_filters_what_it_shows(qtbot, window, d
     view_row = findings.view_row(date)
     message = findings.index(view_row, 7).data(DISPLAY)
     assert BIRTH not in message and "February" not in message and "1981****" in message
-    assert findings.index(view_row, 0).data(TOOLTIP) == message
+    tooltip = findings.index(view_row, 0).data(TOOLTIP)
+    assert tooltip.startswith(message + "\n\nRULE-DATE-INVALID: ")  # then the rule's explanation
+    assert BIRTH not in tooltip
     assert findings.findings[date].message != message  # the findings themselves unchanged
     findings.set_text_filter(BIRTH)
     assert findings.rowCount() == 0  # the filter searches what is shown
