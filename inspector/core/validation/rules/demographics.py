@@ -103,16 +103,43 @@ ZIP_PREFIX_STATES, ZIP_SOURCE = _zip_table()
 _DIGITS = re.compile(r"[0-9]+\Z")
 
 
-def _us_postal(m: MemberView) -> tuple[str, str, int] | None:
-    """(ZIP, state, N4 ordinal) of a 2100A N4 in the US, else None."""
+class _Zip:
+    """What is wrong with one (ZIP, state) pair of a US address (computed once per pair)."""
+
+    __slots__ = ("format_hint", "other_states", "zero")
+
+    def __init__(self, zipc: str, state: str) -> None:
+        self.format_hint: str | None = None
+        self.zero = zipc[:5] == "00000"
+        self.other_states: frozenset[str] | None = None
+        if len(zipc) in (5, 9) and _DIGITS.match(zipc):
+            states = ZIP_PREFIX_STATES.get(zipc[:3])
+            if states and state not in states:
+                self.other_states = states
+            return
+        digits = zipc.replace("-", "").replace(" ", "")
+        if len(digits) in (5, 9) and _DIGITS.match(digits):
+            self.format_hint = f"remove the punctuation and send {digits}"
+        else:
+            self.format_hint = "a ZIP Code is 5 digits, or 9 digits for ZIP+4"
+
+
+_ZIPS: dict[tuple[str, str], _Zip | None] = {}
+
+
+def _us_postal(m: MemberView) -> tuple[str, str, _Zip] | None:
+    """(ZIP, state, verdict) of a 2100A N4 in the US, else None."""
     n4 = m.n4
-    if not n4 or len(n4) < 4 or not n4[3]:
+    if not n4 or len(n4) < 4:
         return None
-    state = n4[2]
-    country = n4[4] if len(n4) > 4 else ""
-    if state not in US_STATES or country not in ("", "US", "USA"):
-        return None
-    return n4[3], state, m.n4_o
+    key = (n4[3], n4[2]) if len(n4) < 5 else (n4[3], n4[2] if n4[4] in ("US", "USA") else "")
+    verdict = _ZIPS.get(key, False)
+    if verdict is False:
+        zipc, state = key
+        verdict = _Zip(zipc, state) if zipc and state in US_STATES else None
+        if len(_ZIPS) < 100_000:
+            _ZIPS[key] = verdict
+    return None if verdict is None else (key[0], key[1], verdict)  # type: ignore[return-value]
 
 
 @rule(
@@ -126,18 +153,12 @@ def _us_postal(m: MemberView) -> tuple[str, str, int] | None:
 )
 def zip_format(m: MemberView):
     found = _us_postal(m)
-    if found is None:
+    if found is None or found[2].format_hint is None:
         return
-    zipc, state, o = found
-    if len(zipc) in (5, 9) and _DIGITS.match(zipc):
-        return
-    digits = zipc.replace("-", "").replace(" ", "")
-    if len(digits) in (5, 9) and _DIGITS.match(digits):
-        hint = f"remove the punctuation and send {digits}"
-    else:
-        hint = "a ZIP Code is 5 digits, or 9 digits for ZIP+4"
+    zipc, state, verdict = found
+    hint = verdict.format_hint
     yield Problem(
-        o,
+        m.n4_o,
         "N403",
         zipc,
         f"The ZIP code '{zipc}' of this {state} address is not 5 or 9 digits: {hint}.",
@@ -155,9 +176,9 @@ def zip_format(m: MemberView):
 )
 def zip_zero(m: MemberView):
     found = _us_postal(m)
-    if found is not None and found[0][:5] == "00000":
+    if found is not None and found[2].zero:
         yield Problem(
-            found[2],
+            m.n4_o,
             "N403",
             found[0],
             f"The ZIP code {found[0]} is a placeholder: no ZIP Code is 00000. Send the "
@@ -175,21 +196,18 @@ def zip_zero(m: MemberView):
 )
 def zip_state(m: MemberView):
     found = _us_postal(m)
-    if found is None:
+    if found is None or found[2].other_states is None:
         return
-    zipc, state, o = found
-    if len(zipc) not in (5, 9) or not _DIGITS.match(zipc):
-        return
-    states = ZIP_PREFIX_STATES.get(zipc[:3])
-    if states and state not in states:
-        yield Problem(
-            o,
-            "N403",
-            zipc,
-            f"ZIP code {zipc} is in {'/'.join(sorted(states))} (prefix {zipc[:3]}), but the "
-            f"address says state {state}. Correct the state or the ZIP Code (a few ZIP Codes "
-            "at state lines also serve the neighbouring state; confirm the address).",
-        )
+    zipc, state, verdict = found
+    states = verdict.other_states or frozenset()
+    yield Problem(
+        m.n4_o,
+        "N403",
+        zipc,
+        f"ZIP code {zipc} is in {'/'.join(sorted(states))} (prefix {zipc[:3]}), but the "
+        f"address says state {state}. Correct the state or the ZIP Code (a few ZIP Codes "
+        "at state lines also serve the neighbouring state; confirm the address).",
+    )
 
 
 # -- phone numbers --------------------------------------------------------------------------

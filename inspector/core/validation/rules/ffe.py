@@ -256,13 +256,29 @@ _PLAN_SOURCE = (
 )
 
 
-def hios_plans(m: MemberView):
+_HIOS_SEEN: dict[str, re.Match | None] = {}
+
+
+def hios_match(value: str) -> re.Match | None:
+    """The HIOS_PLAN match of a REF*CE value (cached per distinct value)."""
+    try:
+        return _HIOS_SEEN[value]
+    except KeyError:
+        found = _HIOS_SEEN[value] = HIOS_PLAN.match(value)
+        if len(_HIOS_SEEN) > 100_000:
+            _HIOS_SEEN.clear()
+        return found
+
+
+def hios_plans(m: MemberView) -> list[tuple[Coverage, re.Match]]:
     """(coverage, match) for each 2300 whose REF*CE is a well-formed HIOS plan id."""
+    out = []
     for c in m.coverages:
         if c.contract:
-            found = HIOS_PLAN.match(c.contract)
+            found = hios_match(c.contract)
             if found:
-                yield c, found
+                out.append((c, found))
+    return out
 
 
 @rule(
@@ -280,7 +296,7 @@ def plan_id_form(m: MemberView):
         v = c.contract
         if not c.contract_o:
             continue
-        found = HIOS_PLAN.match(v)
+        found = hios_match(v)
         if found and found.group(5) in CSR_VARIANTS:
             continue
         why = (
