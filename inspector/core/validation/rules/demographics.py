@@ -161,7 +161,7 @@ def zip_format(m: MemberView):
         m.n4_o,
         "N403",
         zipc,
-        f"The ZIP code '{zipc}' of this {state} address is not 5 or 9 digits: {hint}.",
+        f"The ZIP code '{m.tx.ctx.decode(zipc)}' of this {state} address is not 5 or 9 digits: {hint}.",
     )
 
 
@@ -265,7 +265,8 @@ def phone_format(m: MemberView):
             o,
             el,
             number,
-            f"The {_PHONE_QUALIFIERS[q]} number '{number}' is not 10 digits: {hint}.",
+            f"The {_PHONE_QUALIFIERS[q]} number '{m.tx.ctx.decode(number)}' is not 10 digits: "
+            f"{hint}.",
         )
 
 
@@ -325,7 +326,7 @@ def _name_problem(text: str) -> str | None:
             continue
         if "0" <= ch <= "9":
             why = f"it contains the digit {ch}"
-        elif ord(ch) < 32 or ord(ch) == 127:
+        elif ord(ch) < 32 or 127 <= ord(ch) < 160:
             why = f"it contains the control character {ord(ch):#04x}"
         else:
             why = f"it contains '{ch}'"
@@ -350,17 +351,19 @@ def _name_problem(text: str) -> str | None:
 )
 def name_characters(m: MemberView):
     nm1 = m.nm1
-    if len(nm1) < 4 or (len(nm1) > 2 and nm1[2] == "2"):
+    if len(nm1) < 4 or nm1[2] == "2":
         return
+    decode = m.tx.ctx.decode
     for k, el, what in _NAME_PARTS:
         if len(nm1) > k and nm1[k]:
-            why = _name_problem(nm1[k])
+            text = decode(nm1[k])  # a UTF-8 file's letters are letters only once decoded
+            why = _name_problem(text)
             if why:
                 yield Problem(
                     m.nm1_o,
                     el,
                     nm1[k],
-                    f"The {what} '{m.tx.ctx.decode(nm1[k])}' is not a plausible name: {why}. "
+                    f"The {what} '{text}' is not a plausible name: {why}. "
                     "Correct it (letters, spaces, apostrophes, hyphens and periods only).",
                 )
 

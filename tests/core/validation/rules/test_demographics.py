@@ -120,3 +120,17 @@ def test_addition_without_demographics():
     change = sub(ins="INS*Y*18*001*AI*A***FT").replace("~DMG*D8*19800510*M", "")
     assert not of(check(change)[1], "RULE-ADD-NO-DEMOGRAPHICS")
     assert not of(check(sub(), dep())[1], "RULE-ADD-NO-DEMOGRAPHICS")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "latin-1"])
+def test_accented_names_are_letters(encoding):
+    from inspector.core.reading.source import read_bytes
+    from inspector.core.records.document import load_store
+    from inspector.core.validation.rules import run_rules
+    from tests.core.validation.test_rules import TODAY, x834
+
+    data = x834(sub(name="NUNEZ*JOSE", ssn="")).replace(
+        b"NUNEZ*JOSE", "NÚÑEZ*JOSÉ".encode(encoding)
+    )
+    doc = load_store(read_bytes(data))
+    assert not of(run_rules(doc, today=TODAY), "RULE-NAME-CHARACTERS")
