@@ -251,6 +251,8 @@ def _ten_digits(number: str) -> str | None:
     elements=("PER04", "PER06", "PER08"),
 )
 def phone_format(m: MemberView):
+    if not m.phones:
+        return
     for o, el, q, number in _phones(m):
         if _ten_digits(number) is not None:
             continue
@@ -295,6 +297,8 @@ def _nanp_problem(ten: str) -> str | None:
     elements=("PER04", "PER06", "PER08"),
 )
 def phone_number(m: MemberView):
+    if not m.phones:
+        return
     for o, el, q, number in _phones(m):
         ten = _ten_digits(number)
         if ten is None:
@@ -355,17 +359,20 @@ def name_characters(m: MemberView):
         return
     decode = m.tx.ctx.decode
     for k, el, what in _NAME_PARTS:
-        if len(nm1) > k and nm1[k]:
-            text = decode(nm1[k])  # a UTF-8 file's letters are letters only once decoded
-            why = _name_problem(text)
-            if why:
-                yield Problem(
-                    m.nm1_o,
-                    el,
-                    nm1[k],
-                    f"The {what} '{text}' is not a plausible name: {why}. "
-                    "Correct it (letters, spaces, apostrophes, hyphens and periods only).",
-                )
+        raw = nm1[k] if len(nm1) > k else ""
+        if not raw:
+            continue
+        # a UTF-8 file's letters are letters only once decoded
+        text = raw if raw.isascii() else decode(raw)
+        why = _name_problem(text)
+        if why:
+            yield Problem(
+                m.nm1_o,
+                el,
+                raw,
+                f"The {what} '{text}' is not a plausible name: {why}. "
+                "Correct it (letters, spaces, apostrophes, hyphens and periods only).",
+            )
 
 
 @rule(

@@ -323,9 +323,11 @@ def plan_id_form(m: MemberView):
     elements=("HD04", "REF02"),
 )
 def plan_id_hd04(m: MemberView):
-    for c, _found in hios_plans(m):
+    for c in m.coverages:
+        if not c.contract or not c.plan or c.plan[0] not in "0123456789 ":
+            continue  # (HD04 is usually a plan description)
         hd04 = c.plan.strip()
-        if not _HIOS_LIKE.match(hd04):
+        if not _HIOS_LIKE.match(hd04) or not hios_match(c.contract):
             continue
         same = hd04 == c.contract if len(hd04) > 14 else hd04 == c.contract[:14]
         if not same:
