@@ -270,8 +270,18 @@ def hios_match(value: str) -> re.Match | None:
         return found
 
 
+_NO_PLANS: list[tuple[Coverage, re.Match]] = []
+
+
 def hios_plans(m: MemberView) -> list[tuple[Coverage, re.Match]]:
-    """(coverage, match) for each 2300 whose REF*CE is a well-formed HIOS plan id."""
+    """(coverage, match) for each 2300 whose REF*CE is a well-formed HIOS plan id (computed
+    once per member; several rules ask)."""
+    if not any(c.contract for c in m.coverages):
+        return _NO_PLANS
+    return m.cached("hios", lambda: _hios_plans(m))
+
+
+def _hios_plans(m: MemberView) -> list[tuple[Coverage, re.Match]]:
     out = []
     for c in m.coverages:
         if c.contract:
