@@ -35,6 +35,15 @@ def test_the_wheel_carries_what_the_program_opens():
     assert {"demo.834", "demo.manifest.json", "icon.png"} <= carried
 
 
+def test_the_wheel_carries_the_rule_code_lists():
+    """Every file in inspector/core/validation/rules/data is package data of the rules."""
+    package = "inspector.core.validation.rules"
+    folder = REPO.joinpath(*package.split("."))
+    carried = {p for g in SETUPTOOLS["package-data"][package] for p in folder.glob(g)}
+    present = {p for p in (folder / "data").iterdir() if p.is_file()}
+    assert present and present <= carried
+
+
 def test_resources_in_a_checkout():
     assert resources.resources_dir() == REPO / "resources"
     assert resources.demo_path().is_file()

@@ -582,7 +582,7 @@ def test_ffe_rules_run_only_with_the_profile():
     doc, found = check(member, profiles=["ffe"])
     f = one(found, "RULE-FFE-RATING-AREA")
     assert (f.segment, f.element, f.value) == (at(doc, "REF*9X"), "REF02", "3")
-    good = sub(cats=cat(1, "RATING AREA", "R-FL003", date=None, q="9X"))
+    good = sub(cats=cat(1, "RATING AREA", "R-IL003", date=None, q="9X"))
     assert not check(good, profiles=["ffe"])[1]
 
 

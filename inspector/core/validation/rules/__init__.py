@@ -6,7 +6,8 @@ objects with ``source="business-rule"``. :data:`RULES` lists the registered rule
 severity, profile, title) for the GUI and the README.
 
 The rules live in small modules by theme (``dates``, ``ids``, ``family``,
-``money``; profile "ffe" in ``ffe``). The registry and shared helpers are in
+``maintenance``, ``demographics``, ``money``; profile "ffe" in ``ffe``). Code lists the rules
+read are data files in ``rules/data/`` (each names its source). The registry and shared helpers are in
 ``base``, the per-member view in ``views``, the transaction view in ``context``.
 """
 
@@ -22,9 +23,11 @@ from inspector.core.progress import gc_paused
 
 # The theme modules register their rules when imported.
 from inspector.core.validation.rules import dates as _dates  # noqa: F401
+from inspector.core.validation.rules import demographics as _demographics  # noqa: F401
 from inspector.core.validation.rules import family as _family  # noqa: F401
 from inspector.core.validation.rules import ffe as _ffe  # noqa: F401
 from inspector.core.validation.rules import ids as _ids  # noqa: F401
+from inspector.core.validation.rules import maintenance as _maintenance  # noqa: F401
 from inspector.core.validation.rules import money as _money  # noqa: F401
 from inspector.core.validation.rules.base import (
     PARAM_DEFAULTS,

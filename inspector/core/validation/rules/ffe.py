@@ -14,7 +14,7 @@ from inspector.core.records.dates import show_date
 from inspector.core.validation.rules.base import Problem, is_date, money, rule
 from inspector.core.validation.rules.context import TransactionView
 from inspector.core.validation.rules.money import amounts_by_name, money_categories, pick
-from inspector.core.validation.rules.views import MemberView
+from inspector.core.validation.rules.views import Coverage, MemberView
 
 _RATING_AREA = re.compile(r"R-[A-Z]{2}[0-9]{3}\Z")  # ASCII digits (\d is Unicode)
 # Categories the FFE sends on the subscriber only (policy-level values).
@@ -39,6 +39,10 @@ SUBSCRIBER_ONLY = frozenset(
     severity="warning",
     profile="ffe",
     title="RATING AREA must look like R-XX000 (R-, state, three digits)",
+    source="CMS FFE Enrollment Companion Guide for 834, 2750 RATING AREA (REF02 is 'R-', the "
+    "state and a three-digit area number)",
+    fix="Send the rating area as R-, the two-letter state and three digits, e.g. R-FL003.",
+    elements=("REF02",),
 )
 def rating_area(m: MemberView):
     for c in m.categories:
@@ -58,6 +62,10 @@ def rating_area(m: MemberView):
     severity="error",
     profile="ffe",
     title="Financial categories (PRE AMT, APTC, CSR, TOT RES ...) need DTP*007",
+    source="CMS FFE Enrollment Companion Guide for 834, 2750 loop (each financial category is "
+    "dated by DTP*007, its effective date)",
+    fix="Add DTP*007*D8*CCYYMMDD (the date the amount takes effect) after the category's REF.",
+    elements=("DTP03",),
 )
 def financial_without_date(m: MemberView):
     for c in m.categories:
@@ -77,6 +85,11 @@ def financial_without_date(m: MemberView):
     severity="warning",
     profile="ffe",
     title="A category appears twice for one member and one DTP*007 date",
+    source="common practice (mirrors the CMS FFE 2750 use): one value per category, member "
+    "and effective date; two leave the receiver to guess which applies",
+    fix="Send each category once per effective date; remove the repeated 2700 loop or give it "
+    "its own DTP*007 date.",
+    elements=("N102",),
 )
 def category_repeated(m: MemberView):
     seen: dict[tuple[str, str], int] = {}
@@ -101,6 +114,10 @@ def category_repeated(m: MemberView):
     severity="warning",
     profile="ffe",
     title="A policy-level category (PRE AMT TOT, APTC AMT ...) is sent on a dependent",
+    source="CMS FFE Enrollment Companion Guide for 834, 2750 loop (policy-level categories "
+    "are sent on the subscriber only; dependents carry PRE AMT 1 and ADDL MAINT REASON)",
+    fix="Move the category to the subscriber's 2700 loops and remove it from the dependent.",
+    elements=("N102",),
 )
 def subscriber_category_on_dependent(m: MemberView):
     if m.is_sub:
@@ -122,6 +139,10 @@ def subscriber_category_on_dependent(m: MemberView):
     severity="warning",
     profile="ffe",
     title="A financial category's DTP*007 is before the coverage begins (DTP*348)",
+    source="common practice (X12 industry error code 'financial date precedes premium "
+    "date'): an amount cannot take effect before the coverage it prices (2300 DTP*348)",
+    fix="Date the amount (DTP*007) on or after the benefit begin date (DTP*348).",
+    elements=("DTP03",),
 )
 def date_before_coverage(m: MemberView):
     cats = money_categories(m)
@@ -149,7 +170,17 @@ def date_before_coverage(m: MemberView):
 _SUM_TITLE = "PRE AMT TOT must equal the sum of PRE AMT 1 of the policy's members"
 
 
-@rule("RULE-FFE-PREMIUM-SUM", severity="error", profile="ffe", title=_SUM_TITLE)
+@rule(
+    "RULE-FFE-PREMIUM-SUM",
+    severity="error",
+    profile="ffe",
+    title=_SUM_TITLE,
+    source="CMS FFE Enrollment Companion Guide for 834, 2750 PRE AMT TOT (the total premium "
+    "for all enrollees of the policy, i.e. the sum of their PRE AMT 1)",
+    fix="Correct PRE AMT TOT to the sum of the members' PRE AMT 1 amounts for the same date, "
+    "or correct the member amounts.",
+    elements=("REF02",),
+)
 def premium_collect(m: MemberView):
     """Keep each member's PRE AMT 1 / PRE AMT TOT amounts for the transaction part."""
     found = amounts_by_name(m)
@@ -199,3 +230,385 @@ def premium_sum(t: TransactionView):
 
 def _terminating(m: MemberView) -> bool:
     return m.maintenance == "024" or any(c.maintenance == "024" for c in m.coverages)
+
+
+# -- plan ids (2300 REF*CE, HD04) ---------------------------------------------------------------
+#: HIOS plan id: issuer (5 digits), state (2 letters), product (3 digits), plan (4 digits),
+#: dash, variant (2 digits): 12345VA0010001-01. The first 14 characters are the standard
+#: component id of the plan.
+HIOS_PLAN = re.compile(r"([0-9]{5})([A-Z]{2})([0-9]{3})([0-9]{4})-([0-9]{2})\Z")
+_HIOS_LIKE = re.compile(r"[0-9]{5}[A-Z]{2}[0-9]{7}(-[0-9]{2})?\Z")
+#: CSR variants of a plan id: 00 off-exchange, 01 on-exchange standard (no cost-sharing
+#: reduction), 02 zero cost sharing (AI/AN), 03 limited cost sharing (AI/AN), 04-06 silver
+#: 73%/87%/94% actuarial value.
+CSR_VARIANTS = {
+    "00": "off-exchange plan",
+    "01": "standard plan, no cost-sharing reduction",
+    "02": "zero cost sharing",
+    "03": "limited cost sharing",
+    "04": "73% AV silver cost-sharing reduction",
+    "05": "87% AV silver cost-sharing reduction",
+    "06": "94% AV silver cost-sharing reduction",
+}
+_PLAN_SOURCE = (
+    "CMS FFE Enrollment Companion Guide for 834, 2300 REF*CE (class of contract code: the QHP "
+    "id, a HIOS plan id with its CSR variant)"
+)
+
+
+_HIOS_SEEN: dict[str, re.Match | None] = {}
+
+
+def hios_match(value: str) -> re.Match | None:
+    """The HIOS_PLAN match of a REF*CE value (cached per distinct value)."""
+    try:
+        return _HIOS_SEEN[value]
+    except KeyError:
+        found = _HIOS_SEEN[value] = HIOS_PLAN.match(value)
+        if len(_HIOS_SEEN) > 100_000:
+            _HIOS_SEEN.clear()
+        return found
+
+
+_NO_PLANS: list[tuple[Coverage, re.Match]] = []
+
+
+def hios_plans(m: MemberView) -> list[tuple[Coverage, re.Match]]:
+    """(coverage, match) for each 2300 whose REF*CE is a well-formed HIOS plan id (computed
+    once per member; several rules ask)."""
+    if not any(c.contract for c in m.coverages):
+        return _NO_PLANS
+    return m.cached("hios", lambda: _hios_plans(m))
+
+
+def _hios_plans(m: MemberView) -> list[tuple[Coverage, re.Match]]:
+    out = []
+    for c in m.coverages:
+        if c.contract:
+            found = hios_match(c.contract)
+            if found:
+                out.append((c, found))
+    return out
+
+
+@rule(
+    "RULE-FFE-PLAN-ID-FORM",
+    severity="error",
+    profile="ffe",
+    title="The QHP id in 2300 REF*CE is not a HIOS plan id (12345VA0010001-01)",
+    source=_PLAN_SOURCE,
+    fix="Send the 16-character plan id: 5-digit issuer id, 2-letter state, 3-digit product, "
+    "4-digit plan, a dash and the 2-digit CSR variant (00-06), e.g. 12345VA0010001-01.",
+    elements=("REF02",),
+)
+def plan_id_form(m: MemberView):
+    for c in m.coverages:
+        v = c.contract
+        if not c.contract_o:
+            continue
+        found = hios_match(v)
+        if found and found.group(5) in CSR_VARIANTS:
+            continue
+        why = (
+            f"its CSR variant -{found.group(5)} is not one of -00 to -06"
+            if found
+            else "it must be 5 digits, 2 letters, 7 digits, a dash and 2 digits"
+        )
+        yield Problem(
+            c.contract_o,
+            "REF02",
+            v,
+            f"The QHP plan id '{v}' (REF*CE) is not a HIOS plan id: {why}, e.g. "
+            "12345VA0010001-01. Send the plan id the exchange assigned.",
+        )
+
+
+@rule(
+    "RULE-FFE-PLAN-ID-HD04",
+    severity="warning",
+    profile="ffe",
+    title="HD04 names another plan than REF*CE in the same coverage",
+    source=_PLAN_SOURCE + "; HD04 may carry the same plan id",
+    fix="Send the same plan id in HD04 and REF*CE, or a plan description in HD04.",
+    elements=("HD04", "REF02"),
+)
+def plan_id_hd04(m: MemberView):
+    for c in m.coverages:
+        if not c.contract or not c.plan or c.plan[0] not in "0123456789 ":
+            continue  # (HD04 is usually a plan description)
+        hd04 = c.plan.strip()
+        if not _HIOS_LIKE.match(hd04) or not hios_match(c.contract):
+            continue
+        same = hd04 == c.contract if len(hd04) > 14 else hd04 == c.contract[:14]
+        if not same:
+            yield Problem(
+                c.hd,
+                "HD04",
+                c.plan,
+                f"HD04 names plan {hd04} but REF*CE of this coverage (segment {c.contract_o}) "
+                f"says {c.contract}. One coverage is one plan: correct HD04 or REF*CE.",
+            )
+
+
+@rule(
+    "RULE-PLAN-ISSUER-UNKNOWN",
+    severity="warning",
+    profile="exchange",
+    title="The plan id's issuer (first 5 digits of REF*CE) is not one of the expected issuers",
+    source=_PLAN_SOURCE + "; the first five digits are the HIOS issuer id",
+    fix="Check that the file was meant for this issuer; the plan id's first five digits are "
+    "the HIOS issuer id (parameter issuer_hios_ids lists the expected ones).",
+    elements=("REF02",),
+    params={"issuer_hios_ids": ()},
+)
+def plan_issuer_unknown(m: MemberView):
+    issuers = m.tx.ctx.params["issuer_hios_ids"]
+    if not issuers:
+        return
+    for c, found in hios_plans(m):
+        if found.group(1) not in issuers:
+            yield Problem(
+                c.contract_o,
+                "REF02",
+                c.contract,
+                f"The plan {c.contract} belongs to HIOS issuer {found.group(1)}, which is not "
+                f"among the expected issuers ({', '.join(issuers)}). Check that this "
+                "enrollment was sent to the right issuer.",
+            )
+
+
+def _ending(m: MemberView) -> bool:
+    return m.maintenance == "024" or any(c.maintenance == "024" for c in m.coverages)
+
+
+def _home_state(m: MemberView) -> str:
+    """The subscriber's 2100A N402 (the residence state), '' when absent."""
+    n4 = m.n4
+    return n4[2] if n4 and len(n4) > 2 else ""
+
+
+@rule(
+    "RULE-FFE-PLAN-STATE",
+    applies_to="subscribers",
+    severity="warning",
+    profile="ffe",
+    title="The plan id's state (REF*CE characters 6-7) differs from the subscriber's N402",
+    source=_PLAN_SOURCE + "; a QHP is sold to residents of the state in its id (45 CFR "
+    "155.305(a)(3): residency in the exchange's service area)",
+    fix="Check the subscriber's residential address (2100A N4) and the plan id: a QHP is "
+    "offered to residents of the state named in its id.",
+    elements=("REF02", "N402"),
+)
+def plan_state(m: MemberView):
+    state = _home_state(m)
+    if not state or _ending(m):
+        return
+    for c, found in hios_plans(m):
+        if found.group(2) != state:
+            yield Problem(
+                c.contract_o,
+                "REF02",
+                c.contract,
+                f"The plan {c.contract} is a {found.group(2)} plan but the subscriber's "
+                f"address (segment {m.n4_o}) is in {state}. Correct the address or the plan.",
+            )
+            return
+
+
+@rule(
+    "RULE-FFE-RATING-AREA-STATE",
+    applies_to="subscribers",
+    severity="warning",
+    profile="ffe",
+    title="The RATING AREA's state (R-XX...) differs from the subscriber's N402",
+    source="CMS FFE Enrollment Companion Guide for 834, 2750 RATING AREA (R- + state + area "
+    "number); 45 CFR 147.102(b): the rating area is that of the primary enrollee's residence",
+    fix="Correct the rating area or the subscriber's residential address so that the states agree.",
+    elements=("REF02", "N402"),
+)
+def rating_area_state(m: MemberView):
+    state = _home_state(m)
+    if not state or _ending(m):
+        return
+    for c in m.categories:
+        v = c.value
+        if c.name == "RATING AREA" and v and _RATING_AREA.match(v) and v[2:4] != state:
+            yield Problem(
+                c.ref,
+                "REF02",
+                v,
+                f"The RATING AREA {v} is in {v[2:4]} but the subscriber's address (segment "
+                f"{m.n4_o}) is in {state}. The rating area follows the primary enrollee's "
+                "residence; correct one of them.",
+            )
+
+
+@rule(
+    "RULE-RATING-AREA-UNKNOWN",
+    severity="warning",
+    profile="exchange",
+    title="The RATING AREA is not one of the expected rating areas",
+    source="CMS FFE Enrollment Companion Guide for 834, 2750 RATING AREA; the state's rating "
+    "areas (45 CFR 147.102(b)) are listed in parameter rating_areas",
+    fix="Send one of the state's rating areas (parameter rating_areas lists them).",
+    elements=("REF02",),
+    params={"rating_areas": ()},
+)
+def rating_area_unknown(m: MemberView):
+    areas = m.tx.ctx.params["rating_areas"]
+    if not areas:
+        return
+    for c in m.categories:
+        if c.name == "RATING AREA" and c.value and c.value not in areas:
+            yield Problem(
+                c.ref,
+                "REF02",
+                c.value,
+                f"The RATING AREA {c.value} is not one of the expected rating areas "
+                f"({', '.join(areas[:8])}{' ...' if len(areas) > 8 else ''}). Check the "
+                "member's address and the rating area.",
+            )
+
+
+@rule(
+    "RULE-STATE-NOT-ALLOWED",
+    applies_to="subscribers",
+    severity="warning",
+    title="The subscriber lives in a state outside the expected ones (N402)",
+    source="common practice: an issuer or exchange enrolls residents of its service area "
+    "(parameter allowed_states)",
+    fix="Check the subscriber's residential address (2100A N4); parameter allowed_states "
+    "lists the states served.",
+    elements=("N402",),
+    params={"allowed_states": ()},
+)
+def state_not_allowed(m: MemberView):
+    allowed = m.tx.ctx.params["allowed_states"]
+    state = _home_state(m)
+    if allowed and state and state not in allowed and m.maintenance != "024":
+        yield Problem(
+            m.n4_o,
+            "N402",
+            state,
+            f"The subscriber's address is in {state}, outside the states served "
+            f"({', '.join(allowed)}). Check the address or whether the enrollment belongs "
+            "to another issuer or exchange.",
+        )
+
+
+@rule(
+    "RULE-FFE-CSR-ON-STANDARD-PLAN",
+    applies_to="subscribers",
+    severity="error",
+    profile="ffe",
+    title="A CSR AMT above zero while the health plan is the standard variant (-00/-01)",
+    source=_PLAN_SOURCE + "; the variant -01 is the plan without cost-sharing reductions, so "
+    "no CSR amount applies (2750 CSR AMT)",
+    fix="Send CSR AMT 0.00 (or none) for a -01 plan, or the CSR variant (-02 to -06) the "
+    "enrollee is eligible for in REF*CE.",
+    elements=("REF02",),
+)
+def csr_on_standard_plan(m: MemberView):
+    csr = amounts_by_name(m).get("CSR AMT")
+    if not csr or not any(x > 0.005 for _, x in csr):
+        return
+    plans = [(c, f) for c, f in hios_plans(m) if c.line != "DEN"]
+    if not plans or any(f.group(5) not in ("00", "01") for _, f in plans):
+        return
+    c, x = next((c, x) for c, x in csr if x > 0.005)
+    cov = plans[0][0]
+    yield Problem(
+        c.ref,
+        "REF02",
+        c.value,
+        f"CSR AMT {money(x)} is sent, but the plan {cov.contract} (segment {cov.contract_o}) "
+        "is the variant without cost-sharing reductions. Send CSR AMT 0.00 or the plan's CSR "
+        "variant (-02 to -06).",
+    )
+
+
+# -- values shared by the enrollment group ------------------------------------------------------
+#: 2750 values that are the same for everyone in one enrollment group (primer section 5:
+#: SBEs repeat them on dependents).
+GROUP_VALUES = ("RATING AREA", "SOURCE EXCHANGE ID")
+
+
+def _group(m: MemberView) -> tuple[MemberView, dict[str, tuple[str, int]], dict]:
+    vals = {c.name: (c.value, c.ref) for c in m.categories if c.name in GROUP_VALUES and c.value}
+    plans: dict[tuple[str, str], Coverage] = {}
+    for c, _f in hios_plans(m):
+        for p in c.policies or m.policy_refs:
+            plans.setdefault((c.line, p), c)
+    return m, vals, plans
+
+
+def _subscriber_group(m: MemberView):
+    """The group values of this dependent's subscriber (the head of its family block)."""
+    found = m.tx.scratch.get("group-head")
+    if found is None or found[0] is not m.head or not m.sub_id or m.sub_id != m.head.sub_id:
+        return None
+    return found
+
+
+@rule(
+    "RULE-EXCHANGE-GROUP-VALUE",
+    severity="warning",
+    profile="exchange",
+    title="A dependent's RATING AREA or SOURCE EXCHANGE ID differs from the subscriber's",
+    source="CMS FFE Enrollment Companion Guide for 834, 2750 loop (RATING AREA and SOURCE "
+    "EXCHANGE ID are values of the enrollment group); 45 CFR 147.102(b): one rating area per "
+    "family, the primary enrollee's",
+    fix="Send the subscriber's rating area and exchange id on the dependents as well (or "
+    "leave them off the dependents).",
+    elements=("REF02",),
+)
+def group_value(m: MemberView):
+    if m.is_sub:
+        m.tx.scratch["group-head"] = _group(m)
+        return
+    found = _subscriber_group(m)
+    if found is None:
+        return
+    vals = found[1]
+    for c in m.categories:
+        if c.name in vals and c.value and c.value != vals[c.name][0]:
+            yield Problem(
+                c.ref,
+                "REF02",
+                c.value,
+                f"The dependent's {c.name} is {c.value} but the subscriber's is "
+                f"{vals[c.name][0]} (segment {vals[c.name][1]}). The value belongs to the "
+                "whole enrollment group: send the subscriber's value.",
+            )
+
+
+@rule(
+    "RULE-PLAN-DIFFERS-IN-POLICY",
+    applies_to="dependents",
+    severity="warning",
+    profile="exchange",
+    title="A dependent's plan id (REF*CE) differs from the subscriber's for the same policy",
+    source=_PLAN_SOURCE + "; one policy (REF*1L) covers its members under one plan",
+    fix="Send the subscriber's plan id on every member of the policy, or a separate policy "
+    "number for a member in another plan.",
+    elements=("REF02",),
+)
+def plan_differs_in_policy(m: MemberView):
+    found = _subscriber_group(m)
+    if found is None or not found[2]:
+        return
+    plans = found[2]
+    for c, _f in hios_plans(m):
+        for p in c.policies or m.policy_refs:
+            theirs = plans.get((c.line, p))
+            if theirs is not None and theirs.contract[:14] != c.contract[:14]:
+                yield Problem(
+                    c.contract_o,
+                    "REF02",
+                    c.contract,
+                    f"This dependent's {c.line or ''} coverage under policy {p} is plan "
+                    f"{c.contract}, but the subscriber's is {theirs.contract} (segment "
+                    f"{theirs.contract_o}). Members of one policy share its plan: correct the "
+                    "plan id or the policy number.",
+                )
+                break

@@ -125,6 +125,11 @@ def _not_number_hint(v: str) -> str:
     "RULE-AMOUNT-NOT-NUMBER",
     severity="error",
     title="Premium/APTC/CSR/responsibility amounts must be plain decimal numbers",
+    source="CMS FFE Enrollment Companion Guide for 834, 2750 financial categories (REF02 is a "
+    "decimal amount, e.g. 412.50); X12 type R: digits, sign and decimal point",
+    fix="Send the amount as digits with an optional decimal point: no $, commas or spaces "
+    "(1,250.00 becomes 1250.00).",
+    elements=("REF02",),
 )
 def amount_not_number(m: MemberView):
     for c in money_info(m).not_numbers:
@@ -141,6 +146,10 @@ def amount_not_number(m: MemberView):
     "RULE-AMOUNT-DECIMALS",
     severity="warning",
     title="Amounts should have at most two decimal places",
+    source="common practice: dollar amounts are in cents (CMS FFE 2750 amounts have two "
+    "decimal places)",
+    fix="Round the amount to cents (two decimal places).",
+    elements=("REF02",),
 )
 def amount_decimals(m: MemberView):
     for c, _x in money_info(m).long_decimals:
@@ -157,6 +166,10 @@ def amount_decimals(m: MemberView):
     "RULE-AMOUNT-NEGATIVE",
     severity="error",
     title="Premium/APTC/CSR/responsibility amounts must not be negative",
+    source="common practice: premiums, credits and responsibility amounts in the 2750 loop "
+    "are never below zero",
+    fix="Send the amount without the minus sign after checking it with the exchange.",
+    elements=("REF02",),
 )
 def amount_negative(m: MemberView):
     for c, _x in money_info(m).negatives:
@@ -174,6 +187,10 @@ def amount_negative(m: MemberView):
     "RULE-APTC-OVER-PREMIUM",
     severity="error",
     title="APTC AMT is more than the total premium PRE AMT TOT",
+    source="common practice (X12 industry error code 'APTC is more than total premium'): the "
+    "advance tax credit cannot exceed the premium it pays",
+    fix="Correct the APTC amount (at most PRE AMT TOT) or the total premium.",
+    elements=("REF02",),
 )
 def aptc_over_premium(m: MemberView):
     found = amounts_by_name(m)
@@ -198,6 +215,12 @@ def aptc_over_premium(m: MemberView):
     "RULE-TOT-RES-MISMATCH",
     severity="error",
     title="TOT RES AMT differs from PRE AMT TOT - APTC AMT - other payers",
+    source="CMS FFE Enrollment Companion Guide for 834, 2750 TOT RES AMT (the enrollee's "
+    "responsibility: total premium minus APTC; other payers and the employer share as sent "
+    "by SBE and SHOP files)",
+    fix="Correct TOT RES AMT to PRE AMT TOT minus APTC AMT and the other payments, or correct "
+    "whichever of those is wrong.",
+    elements=("REF02",),
 )
 def tot_res_mismatch(m: MemberView):
     info = money_info(m)
@@ -225,3 +248,34 @@ def tot_res_mismatch(m: MemberView):
                 "payments; correct whichever amount is wrong.",
                 extra={"expected": round(expected, 2)},
             )
+
+
+@rule(
+    "RULE-APTC-NO-PREMIUM",
+    applies_to="subscribers",
+    severity="error",
+    title="An APTC AMT above zero is sent without any premium (PRE AMT TOT / PRE AMT 1)",
+    source="CMS FFE Enrollment Companion Guide for 834, 2750 APTC AMT: the tax credit is "
+    "applied to the policy's total premium (PRE AMT TOT), which must be sent with it",
+    fix="Send PRE AMT TOT (and each member's PRE AMT 1) with the APTC amount, dated with the "
+    "same DTP*007.",
+    elements=("REF02",),
+)
+def aptc_without_premium(m: MemberView):
+    found = amounts_by_name(m)
+    aptc = found.get("APTC AMT")
+    if not aptc or "PRE AMT TOT" in found or "PRE AMT 1" in found:
+        return  # (a total of 0.00 below the credit is RULE-APTC-OVER-PREMIUM)
+    if money_info(m).not_numbers:
+        return  # a premium that is not a number is reported already
+    for c, x in aptc:
+        if x > 0.005:
+            yield Problem(
+                c.ref,
+                "REF02",
+                c.value,
+                f"APTC AMT {money(x)}{_when(c)} is sent but the subscriber has no premium "
+                "(no PRE AMT TOT or PRE AMT 1). A tax credit reduces a premium: send the "
+                "total premium with it.",
+            )
+            return

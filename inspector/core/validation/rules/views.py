@@ -44,9 +44,20 @@ class Category:
 
 
 class Coverage:
-    """One 2300 loop: HD01/HD03/HD05, its DTP dates by qualifier, its REF*1L policy numbers."""
+    """One 2300 loop: HD01/HD03/HD04/HD05, its DTP dates by qualifier, its REF*1L policy
+    numbers and its REF*CE (class of contract: on exchanges the HIOS plan id)."""
 
-    __slots__ = ("dates", "hd", "level", "line", "maintenance", "policies")
+    __slots__ = (
+        "contract",
+        "contract_o",
+        "dates",
+        "hd",
+        "level",
+        "line",
+        "maintenance",
+        "plan",
+        "policies",
+    )
 
     def __init__(self, hd: int, els: list[str]) -> None:
         n = len(els)
@@ -55,6 +66,9 @@ class Coverage:
         self.maintenance = intern(els[1]) if n > 1 else ""  # HD01
         self.line = intern(els[3]) if n > 3 else ""  # HD03
         self.level = intern(els[5]) if n > 5 else ""  # HD05
+        self.plan = els[4] if n > 4 else ""  # HD04 plan coverage description
+        self.contract = ""  # REF02 of the first REF*CE
+        self.contract_o = 0  # its ordinal
         self.dates: dict[str, tuple[int, str, str]] = {}  # qualifier -> (ordinal, DTP02, DTP03)
         self.policies: list[str] = []  # a tuple once released
 
@@ -92,10 +106,12 @@ class MemberView:
         "money",
         "n3",
         "n4",
+        "n4_o",
         "names",
         "nm1",
         "nm1_o",
         "odd_dtps",
+        "phones",
         "policy_refs",
         "pos",
         "prev",
@@ -131,6 +147,7 @@ class MemberView:
         self.odd_dtps: list[tuple[int, list[str]]] = []
         self.mdates: dict[str, tuple[int, str, str]] = {}  # 2000 DTP: qualifier -> (o, 02, 03)
         self.names: list[tuple[int, list[str]]] = []  # every NM1: (ordinal, elements)
+        self.phones: list[tuple[int, list[str]]] = []  # 2100A PER: (ordinal, elements)
         self.coverages: list[Coverage] = []
         self.categories: list[Category] = []
         self.ins: list[str] = ["INS"]
@@ -141,6 +158,7 @@ class MemberView:
         self.nm1_o = self.dmg_o = 0
         self.n3: list[str] | None = None
         self.n4: list[str] | None = None
+        self.n4_o = 0  # ordinal of the 2100A N4 (0: none)
         self.birth = self.birth_ok = ""  # DMG02 as sent; DMG02 if a real date
 
     def release(self, keep: frozenset[str] | set[str] = frozenset()) -> None:
@@ -154,6 +172,7 @@ class MemberView:
         (transaction rules declare this with ``uses=``). Everything else becomes ``None``.
         """
         self.odd_dtps = self.mdates = self.names = self.dmg = None  # type: ignore[assignment]
+        self.phones = None  # type: ignore[assignment]
         self.ins = self.prev = self.head = self.refs = None  # type: ignore[assignment]
         self._cache = None
         nm1 = self.nm1
@@ -262,14 +281,14 @@ class MemberView:
 Handler = Callable[[MemberView, int, str], None]
 
 # The segment ids rules read, by column of the dispatch table (0: any other id).
-_IDS = ("DTP", "NM1", "REF", "N1", "HD")
+_IDS = ("DTP", "NM1", "REF", "N1", "HD", "PER")
 # (loop, segment id) -> handler name. Loops not listed use the "*" row; "*" as an id: any id.
 # 2100A is read from the structure's member table (NM1/DMG/N3/N4 ordinals), except that its
 # NM1 is one of the member's names; its DTPs are not read (no date belongs in 2100A).
 _DISPATCH: dict[str, dict[str, str]] = {
     "*": {"DTP": "odd_date", "NM1": "name"},
     "2000": {"DTP": "member_date", "REF": "member_ref"},
-    "2100A": {"NM1": "name"},
+    "2100A": {"NM1": "name", "PER": "contact"},
     "2300": {"DTP": "coverage_date", "REF": "coverage_ref", "HD": "coverage"},
     "2700": {"*": "end_category"},
     "2750": {"DTP": "category_date", "REF": "category_ref", "N1": "category"},
@@ -315,6 +334,9 @@ class _Handlers:
     def name(self, m: MemberView, o: int, text: str) -> None:
         m.names.append((o, text.split(self.sep)))
 
+    def contact(self, m: MemberView, o: int, text: str) -> None:
+        m.phones.append((o, text.split(self.sep)))
+
     def member_ref(self, m: MemberView, o: int, text: str) -> None:
         els = text.split(self.sep)
         if len(els) > 2:
@@ -327,8 +349,12 @@ class _Handlers:
 
     def coverage_ref(self, m: MemberView, o: int, text: str) -> None:
         els = text.split(self.sep)
-        if len(els) > 2 and els[1] == "1L":
-            m.coverages[-1].policies.append(els[2])
+        if len(els) > 2:
+            if els[1] == "1L":
+                m.coverages[-1].policies.append(els[2])
+            elif els[1] == "CE" and not m.coverages[-1].contract_o:
+                cov = m.coverages[-1]
+                cov.contract, cov.contract_o = els[2], o
 
     def category(self, m: MemberView, o: int, text: str) -> None:
         els = text.split(self.sep)
@@ -431,4 +457,5 @@ class MemberReader:
             m.n3 = texts[o - first].split(sep)
         o = self.n4[index]
         if o:
+            m.n4_o = o
             m.n4 = texts[o - first].split(sep)
