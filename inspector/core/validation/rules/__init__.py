@@ -5,7 +5,8 @@
 objects with ``source="business-rule"``. :data:`RULES` lists the registered rules (code,
 severity, profile, title) for the GUI and the README.
 
-The rules live in small modules by theme (``dates``, ``ids``, ``family``,
+The rules live in small modules by theme (``dates``, ``ids``, ``identity`` (across the
+whole file), ``family``,
 ``money``; profile "ffe" in ``ffe``). The registry and shared helpers are in
 ``base``, the per-member view in ``views``, the transaction view in ``context``.
 """
@@ -23,6 +24,7 @@ from inspector.core.progress import gc_paused
 from inspector.core.validation.rules import dates as _dates  # noqa: F401
 from inspector.core.validation.rules import family as _family  # noqa: F401
 from inspector.core.validation.rules import ffe as _ffe  # noqa: F401
+from inspector.core.validation.rules import identity as _identity  # noqa: F401
 from inspector.core.validation.rules import ids as _ids  # noqa: F401
 from inspector.core.validation.rules import money as _money  # noqa: F401
 from inspector.core.validation.rules.base import (

@@ -46,7 +46,7 @@ class Category:
 class Coverage:
     """One 2300 loop: HD01/HD03/HD05, its DTP dates by qualifier, its REF*1L policy numbers."""
 
-    __slots__ = ("dates", "hd", "level", "line", "maintenance", "policies")
+    __slots__ = ("dates", "hd", "level", "line", "maintenance", "plan", "plan_ids", "policies")
 
     def __init__(self, hd: int, els: list[str]) -> None:
         n = len(els)
@@ -55,8 +55,10 @@ class Coverage:
         self.maintenance = intern(els[1]) if n > 1 else ""  # HD01
         self.line = intern(els[3]) if n > 3 else ""  # HD03
         self.level = intern(els[5]) if n > 5 else ""  # HD05
+        self.plan = els[4] if n > 4 else ""  # HD04 plan coverage description
         self.dates: dict[str, tuple[int, str, str]] = {}  # qualifier -> (ordinal, DTP02, DTP03)
         self.policies: list[str] = []  # a tuple once released
+        self.plan_ids: tuple[str, ...] = ()  # REF*CE values (class of contract: plan id)
 
 
 class MemberView:
@@ -151,18 +153,30 @@ class MemberView:
         maintenance, sub_id, nm1 (name and SSN)/nm1_o, birth/birth_ok, coverages (HD01/HD03/HD05, ordinal,
         policies) and ``policies``; a subscriber's n3/n4 until the next subscriber (see
         :meth:`forget_address`); categories and money only if ``"categories"`` is in ``keep``
-        (transaction rules declare this with ``uses=``). Everything else becomes ``None``.
+        (transaction rules declare this with ``uses=``); likewise ``"refs"`` keeps the 2000 REFs,
+        ``"dmg"`` the DMG, ``"ins"`` the INS elements, ``"mdates"`` the 2000 dates and
+        ``"coverage_dates"`` the 2300 dates. Everything else becomes ``None``.
         """
-        self.odd_dtps = self.mdates = self.names = self.dmg = None  # type: ignore[assignment]
-        self.ins = self.prev = self.head = self.refs = None  # type: ignore[assignment]
+        self.odd_dtps = self.names = None  # type: ignore[assignment]
+        self.prev = self.head = None
+        if "mdates" not in keep:
+            self.mdates = None  # type: ignore[assignment]
+        if "dmg" not in keep:
+            self.dmg = None  # type: ignore[assignment]
+        if "ins" not in keep:
+            self.ins = None  # type: ignore[assignment]
+        if "refs" not in keep:
+            self.refs = None  # type: ignore[assignment]
         self._cache = None
         nm1 = self.nm1
         if len(nm1) > 5:  # keep NM103/NM104 (name) and NM108/NM109 (SSN) at their places
             self.nm1 = ["", "", "", *nm1[3:5], "", "", "", *nm1[8:10]]
         if not self.is_sub:
             self.n3 = self.n4 = None
+        keep_dates = "coverage_dates" in keep
         for c in self.coverages:
-            c.dates = None  # type: ignore[assignment]
+            if not keep_dates:
+                c.dates = None  # type: ignore[assignment]
             c.policies = tuple(c.policies)  # type: ignore[assignment]
         if "categories" not in keep:
             self.categories = self.money = None  # type: ignore[assignment]
@@ -327,8 +341,12 @@ class _Handlers:
 
     def coverage_ref(self, m: MemberView, o: int, text: str) -> None:
         els = text.split(self.sep)
-        if len(els) > 2 and els[1] == "1L":
-            m.coverages[-1].policies.append(els[2])
+        if len(els) > 2:
+            if els[1] == "1L":
+                m.coverages[-1].policies.append(els[2])
+            elif els[1] == "CE":
+                c = m.coverages[-1]
+                c.plan_ids = (*c.plan_ids, els[2])
 
     def category(self, m: MemberView, o: int, text: str) -> None:
         els = text.split(self.sep)
