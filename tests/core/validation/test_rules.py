@@ -536,16 +536,19 @@ def test_coverage_level_family_without_dependents():
 
 
 def test_coverage_level_on_dependent():
+    # a dependent's level that contradicts the subscriber's for the line is reported
     doc, found = check(
         sub(cov="HD*021**HLT*GOLD*FAM~DTP*348*D8*20250201"),
-        dep(cov="HD*021**HLT*GOLD*FAM~DTP*348*D8*20250201"),
+        dep(cov="HD*021**HLT*GOLD*IND~DTP*348*D8*20250201"),
     )
     f = one(found, "RULE-COVERAGE-LEVEL-DEPENDENT")
-    assert (f.segment, f.element, f.value) == (at(doc, "HD", 2), "HD05", "FAM")
-    assert not of(
-        check(sub(cov="HD*021**HLT*GOLD*FAM~DTP*348*D8*20250201"), dep())[1],
-        "RULE-COVERAGE-LEVEL-DEPENDENT",
-    )
+    assert (f.segment, f.element, f.value) == (at(doc, "HD", 2), "HD05", "IND")
+    # the same level as the subscriber's (as many senders do), or none, is fine
+    for cov in ("HD*021**HLT*GOLD*FAM~DTP*348*D8*20250201", None):
+        assert not of(
+            check(sub(cov="HD*021**HLT*GOLD*FAM~DTP*348*D8*20250201"), dep(cov=cov))[1],
+            "RULE-COVERAGE-LEVEL-DEPENDENT",
+        )
 
 
 # -- incomplete members --------------------------------------------------------------------------
