@@ -72,6 +72,10 @@ def _dtp_problems(dtps) -> Iterator[Problem]:
     "RULE-DATE-INVALID",
     severity="error",
     title="Dates (DTP03, DMG02, INS12, BGN03) must be real calendar dates",
+    source="TR3 005010X220A1, DTP02 D8 = CCYYMMDD, RD8 = CCYYMMDD-CCYYMMDD; DMG02, INS12 "
+    "and BGN03 are CCYYMMDD dates",
+    fix="Send a real calendar date in CCYYMMDD form (e.g. 20250131; a range as 20250101-20251231).",
+    elements=("DTP03", "DMG02", "INS12", "BGN03"),
 )
 def date_invalid(m: MemberView):
     if m.odd_dtps:
@@ -131,6 +135,12 @@ def header_date_invalid(t: TransactionView):
     "RULE-DATE-END-BEFORE-BEGIN",
     severity="error",
     title="End dates must not be before begin dates (349/348, 357/356, RD8 ranges)",
+    source="common practice: an end date (349, 357, 337, ... or the second date of an RD8 "
+    "range) cannot precede its begin date (348, 356, 336, ...); TR3 005010X220A1 DTP "
+    "qualifier pairs",
+    fix="Correct one of the two dates; for a coverage cancelled before it starts send the "
+    "end date equal to the begin date.",
+    elements=("DTP03",),
 )
 def end_before_begin(m: MemberView):
     mdates = m.mdates
@@ -180,6 +190,10 @@ def _compare(begin_q: str, begin: tuple, end_q: str, end: tuple) -> Iterator[Pro
     "RULE-BENEFIT-BEGIN-MISSING",
     severity="error",
     title="A 2300 coverage that is added (HD01 021) or reinstated (025) needs DTP*348",
+    source="TR3 005010X220A1, 2300 DTP*348 (benefit begin) note: required for an addition "
+    "or reinstatement; CMS FFE Enrollment Companion Guide for 834 requires 348 in every 2300",
+    fix="Add DTP*348*D8*CCYYMMDD (the first covered day) right after the HD segment.",
+    elements=("HD01",),
 )
 def benefit_begin_missing(m: MemberView):
     for c in m.coverages:
@@ -200,6 +214,11 @@ def benefit_begin_missing(m: MemberView):
     "RULE-TERM-NO-END",
     severity="error",
     title="A termination (INS03/HD01 024) needs an end date (DTP*357 or DTP*349)",
+    source="TR3 005010X220A1, 2000 DTP*357 (eligibility end, ends every coverage of the "
+    "member) and 2300 DTP*349 (benefit end): a termination needs its last covered day",
+    fix="Add DTP*357*D8*CCYYMMDD after the member's REF segments, or DTP*349 in each coverage "
+    "that ends.",
+    elements=("INS03", "HD01"),
 )
 def term_no_end(m: MemberView):
     if "357" in m.mdates:  # a member-level end date ends every coverage of the member
@@ -231,6 +250,9 @@ def term_no_end(m: MemberView):
     "RULE-BIRTH-FUTURE",
     severity="error",
     title="Birth date must not be after the file date (BGN03, or today without one)",
+    source="common practice: a member is born before the file is created (BGN03)",
+    fix="Correct the birth date in DMG02 (a typo in the year is common).",
+    elements=("DMG02",),
 )
 def birth_future(m: MemberView):
     b = m.birth_ok
@@ -254,6 +276,10 @@ def birth_future(m: MemberView):
     "RULE-BIRTH-TOO-OLD",
     severity="warning",
     title="Birth date more than 120 years before the file date",
+    source="common practice: a birth date more than 120 years back is almost always a "
+    "placeholder (19000101) or a typo in the year",
+    fix="Send the member's real birth date in DMG02.",
+    elements=("DMG02",),
 )
 def birth_too_old(m: MemberView):
     b = m.birth_ok

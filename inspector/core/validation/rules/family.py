@@ -44,6 +44,9 @@ def _level(code: str) -> str:
     applies_to="subscribers",
     severity="error",
     title="A subscriber (INS01=Y) must have relationship INS02=18 (self)",
+    source="TR3 005010X220A1, 2000 INS02 note: the subscriber's relationship is 18 (self)",
+    fix="Set INS02 to 18, or INS01 to N if this person is a dependent.",
+    elements=("INS02",),
 )
 def subscriber_not_self(m: MemberView):
     rel = m.rel
@@ -64,6 +67,10 @@ def subscriber_not_self(m: MemberView):
     applies_to="dependents",
     severity="warning",
     title="A dependent (INS01=N) with relationship INS02=18 (self)",
+    source="TR3 005010X220A1, 2000 INS01/INS02: only the subscriber (INS01=Y) is 18 (self)",
+    fix="Set INS01 to Y if this is the subscriber, or INS02 to the relationship to the "
+    "subscriber (01 spouse, 19 child, ...).",
+    elements=("INS01", "INS02"),
 )
 def dependent_is_self(m: MemberView):
     if m.ins_el(1) == "N" and m.rel == "18":
@@ -129,6 +136,11 @@ def belongs_elsewhere(m: MemberView) -> MemberView | None:
     applies_to="dependents",
     severity="warning",
     title="Dependent whose REF*0F matches no subscriber in the file",
+    source="TR3 005010X220A1, 2000 REF*0F note: a dependent carries its subscriber's "
+    "identifier; the subscriber may have been sent in an earlier file (hence a warning)",
+    fix="Repeat the subscriber's own REF*0F on the dependent, or make sure the subscriber was "
+    "sent earlier.",
+    elements=("REF02",),
 )
 def dependent_without_subscriber(m: MemberView):
     if (
@@ -153,6 +165,11 @@ def dependent_without_subscriber(m: MemberView):
     applies_to="dependents",
     severity="warning",
     title="Dependent inside a family whose REF*0F differs from that subscriber's",
+    source="TR3 005010X220A1, 2000 REF*0F note: every dependent repeats its subscriber's "
+    "REF*0F; a family block (same address or last name, right after the subscriber) with "
+    "another value is a keying error",
+    fix="Send the subscriber's REF*0F (given in the message) on the dependent.",
+    elements=("REF02",),
 )
 def dependent_ref0f_differs(m: MemberView):
     head = belongs_elsewhere(m)
@@ -180,6 +197,11 @@ def dependent_ref0f_differs(m: MemberView):
     severity="warning",
     scope="transaction",
     title="Subscriber's coverage level (HD05) does not fit the dependents in the file",
+    source="TR3 005010X220A1, 2300 HD05 (coverage level) note: the subscriber's level "
+    "includes the dependents enrolled in the coverage; a new or full-file family lists them",
+    fix="Send the level that matches the enrolled dependents (IND/EMP alone, ESP, ECH, FAM, "
+    "...), or add or move the dependents.",
+    elements=("HD05",),
 )
 def coverage_level(t: TransactionView):
     for s in t.subscribers:
@@ -502,7 +524,16 @@ def plan_differs(t: TransactionView):
 _BGN_TITLE = "BGN08 (change/verify/replace) disagrees with the members' INS03/HD01"
 
 
-@rule("RULE-BGN-ACTION-MISMATCH", severity="warning", title=_BGN_TITLE)
+@rule(
+    "RULE-BGN-ACTION-MISMATCH",
+    severity="warning",
+    title=_BGN_TITLE,
+    source="TR3 005010X220A1, BGN08 (2 change, 4 verify, RX replace) and 2000 INS03 / 2300 "
+    "HD01: a full file (4/RX) sends 030, a change file the change codes",
+    fix="Make BGN08 match the members: 2 for changes (001/021/024/025), 4 or RX for a full "
+    "file with INS03 (and for 4 HD01) 030.",
+    elements=("BGN08", "INS03", "HD01"),
+)
 def bgn_action_member(m: MemberView):
     """Collect the members that disagree with BGN08; the transaction part reports once."""
     action = m.tx.action
@@ -555,6 +586,10 @@ def bgn_action_mismatch(t: TransactionView):
     also=("error",),
     title="Subscriber added (error) or in a full-file audit record (warning) without N3/N4 "
     "address in 2100A",
+    source="TR3 005010X220A1, 2100A N3/N4 (member residence) notes: required for the "
+    "subscriber when the address is first sent (an addition) and in full-file records",
+    fix="Add N3 (street) and N4 (city, state, ZIP) after the subscriber's NM1*IL (and PER).",
+    elements=("N301", "N401"),
 )
 def subscriber_without_address(m: MemberView):
     if m.maintenance not in _ADDRESS_EXPECTED or (m.n3 is not None and m.n4 is not None):
@@ -583,6 +618,10 @@ def subscriber_without_address(m: MemberView):
     "RULE-ADD-NO-COVERAGE",
     severity="warning",
     title="Member added (INS03=021) without any 2300 coverage loop",
+    source="common practice: an addition enrols the member in at least one coverage (2300 "
+    "HD loop); TR3 005010X220A1 2300 loop",
+    fix="Add the coverage the member enrols in (HD*021, DTP*348 and the plan references).",
+    elements=("INS03",),
 )
 def add_without_coverage(m: MemberView):
     if m.maintenance == "021" and not m.coverages:

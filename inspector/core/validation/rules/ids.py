@@ -79,15 +79,27 @@ def _ssn_rule(code: str):
     return check
 
 
+_SSN_FIX = (
+    "Send the person's full nine-digit SSN in NM109, or leave NM108/NM109 out (or use "
+    "NM108=ZZ with the member id) when it is not known."
+)
 rule(
     "RULE-SSN-FORMAT",
     severity="error",
     title="SSN (NM108=34) must be nine digits (no dashes, not masked)",
+    source="TR3 005010X220A1, NM108 34 (Social Security number) with NM109 the number: "
+    "nine digits, no punctuation",
+    fix=_SSN_FIX,
+    elements=("NM109",),
 )(_ssn_rule("RULE-SSN-FORMAT"))
 rule(
     "RULE-SSN-IMPOSSIBLE",
     severity="error",
     title="SSN has an area, group or serial number that is never issued",
+    source="common practice: Social Security Administration numbering rules (area 000, 666 "
+    "and 900-999, group 00 and serial 0000 are never issued)",
+    fix=_SSN_FIX,
+    elements=("NM109",),
 )(_ssn_rule("RULE-SSN-IMPOSSIBLE"))
 
 
@@ -228,7 +240,18 @@ _KEY_TEXT = {
 }
 
 
-@rule("RULE-DUP-MEMBER", severity="error", title="The same member is sent twice in one transaction")
+@rule(
+    "RULE-DUP-MEMBER",
+    severity="error",
+    title="The same member is sent twice in one transaction",
+    source="TR3 005010X220A1, 2000 loop: one INS loop per member and enrollment in a "
+    "transaction; matched on subscriber id + person id (REF*17/23/...), SSN, or name + birth "
+    "date. Across ST sets, and for conflicting additions or different people, see the "
+    "RULE-ID-* rules",
+    fix="Remove the repeated member loop (from its INS to the segment before the next INS), "
+    "or merge the two if they carry different data.",
+    elements=("INS01",),
+)
 def duplicate_member(m: MemberView):
     # Looks back only, so it runs per member (while the member is at hand) with the keys seen
     # so far in the transaction kept in the transaction's scratch space.

@@ -127,7 +127,7 @@ def test_exchange_addition_reasons_that_allow_another_day():
     # newborn covered from birth even with another reason; a configured reason list
     newborn = dep(dob="20250214", cov=cov("20250214"))
     assert not of(check(sub(), newborn, profiles=["exchange"])[1], "RULE-DATE-EXCHANGE-NOT-FIRST")
-    doc, found = _run(
+    _doc, found = _run(
         sub(ins="INS*Y*18*021*EC*A***FT", cov=cov("20250215")),
         profiles=["exchange"],
         first_of_month_reasons=("EC",),
