@@ -323,9 +323,12 @@ def coverage_before_birth(m: MemberView):
     if not b:
         return
     for c in m.coverages:
-        begin = _d8(c.dates.get("348"))
-        if begin and begin < b:
-            o = c.dates["348"][0]
+        d = c.dates.get("348")
+        if d is None or d[2] >= b:  # the common case, decided without parsing
+            continue
+        begin = _d8(d)
+        if begin:
+            o = d[0]
             yield Problem(
                 o,
                 "DTP03",
@@ -351,8 +354,9 @@ def coverage_after_death(m: MemberView):
     if not death:
         return
     for c in m.coverages:
-        begin = _d8(c.dates.get("348"))
-        if begin and begin > death:
+        d = c.dates.get("348")
+        begin = _d8(d) if d is not None and d[2] > death else ""
+        if begin:
             yield Problem(
                 c.dates["348"][0],
                 "DTP03",
@@ -402,12 +406,16 @@ def outside_plan_year(m: MemberView):
     elements=("DTP03",),
 )
 def coverage_before_eligibility(m: MemberView):
-    elig = _d8(m.mdates.get("356"))
-    if not elig:
+    d = m.mdates.get("356")
+    if d is None:
         return
+    elig = d[2]
     for c in m.coverages:
-        begin = _d8(c.dates.get("348"))
-        if begin and begin < elig:
+        d = c.dates.get("348")
+        if d is None or d[2] >= elig:  # the common case, decided without parsing
+            continue
+        begin = _d8(d)
+        if begin and _d8(m.mdates["356"]):
             yield Problem(
                 c.dates["348"][0],
                 "DTP03",
@@ -501,8 +509,11 @@ def cancel_not_termination(m: MemberView):
     if m.maintenance in ("024", "030"):
         return
     for c in m.coverages:
-        begin, end = _d8(c.dates.get("348")), _d8(c.dates.get("349"))
-        if begin and begin == end and c.maintenance not in ("024", "030"):
+        e = c.dates.get("349")
+        if e is None or c.maintenance in ("024", "030"):
+            continue
+        begin, end = _d8(c.dates.get("348")), _d8(e)
+        if begin and begin == end:
             yield Problem(
                 c.hd,
                 "HD01",
@@ -570,8 +581,11 @@ def exchange_not_first(m: MemberView):
     if reason and reason in tuple(m.tx.ctx.params.get("first_of_month_reasons") or ()):
         return
     for c in m.coverages:
-        begin = _d8(c.dates.get("348"))
-        if c.maintenance == "021" and begin and begin[6:] != "01" and begin != m.birth_ok:
+        d = c.dates.get("348")
+        if d is None or d[2][6:] == "01" or c.maintenance != "021":
+            continue
+        begin = _d8(d)
+        if begin and begin != m.birth_ok:
             yield Problem(
                 c.dates["348"][0],
                 "DTP03",

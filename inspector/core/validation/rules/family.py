@@ -390,12 +390,31 @@ def child_older(t: TransactionView):
 
 def _begin(m: MemberView) -> str:
     """The earliest valid benefit begin (2300 DTP*348) of the member's coverages, or ""."""
-    found = [
-        c.dates["348"][2]
-        for c in m.coverages
-        if "348" in c.dates and c.maintenance != "024" and is_date(c.dates["348"][2])
-    ]
-    return min(found) if found else ""
+    found = ""
+    for c in m.coverages:
+        d = c.dates.get("348")
+        if (
+            d is not None
+            and (not found or d[2] < found)
+            and c.maintenance != "024"
+            and is_date(d[2])
+        ):
+            found = d[2]
+    return found
+
+
+_LIMIT_DAY: dict[tuple[str, int], str] = {}
+
+
+def _limit_birth(day: str, limit: int) -> str:
+    """The latest birth date of someone who is ``limit`` years old on ``day`` (CCYYMMDD)."""
+    key = (day, limit)
+    found = _LIMIT_DAY.get(key)
+    if found is None:
+        found = f"{int(day[:4]) - limit:04d}{day[4:]}"
+        if len(_LIMIT_DAY) < 10_000:
+            _LIMIT_DAY[key] = found
+    return found
 
 
 @rule(
@@ -419,8 +438,8 @@ def child_over_age(m: MemberView):
     if not limit or m.ins_el(9) in ("F", "P") or m.ins_el(10) == "Y":
         return
     day = _begin(m) or m.tx.file_date
-    age = age_on(m.birth_ok, day)
-    if age >= int(limit):
+    if m.birth_ok <= _limit_birth(day, int(limit)):  # at or over the limit on that day
+        age = age_on(m.birth_ok, day)
         on = "the coverage begin date" if day != m.tx.file_date else "the file date"
         yield Problem(
             m.dmg_o,

@@ -49,53 +49,97 @@ _GROUP_LIMIT = 12
 _OPEN = "99991231"
 
 
+_SSN_OK: dict[str, bool] = {}
+
+
 def _ssn(m: MemberView) -> str:
     """The member's own SSN (2100A NM109 with NM108=34) when it is a possible SSN."""
     v = m.ssn
-    return v if v and ssn_problem(v) is None else ""
+    if not v:
+        return ""
+    ok = _SSN_OK.get(v)
+    if ok is None:
+        ok = ssn_problem(v) is None
+        if len(_SSN_OK) < 100_000:
+            _SSN_OK[v] = ok
+    return v if ok else ""
 
 
-def _keys(m: MemberView) -> Iterator[tuple]:
+def _keys(m: MemberView, member_ids: bool) -> list[tuple]:
+    """Every identity key of a member (see :func:`_index`); ``member_ids``: also REF*17 alone
+    (RULE-ID-MEMBER-ID-SHARED, exchange profiles only)."""
     ssn = _ssn(m)
-    if ssn:
-        yield ("ssn", ssn)
+    keys: list[tuple] = [("ssn", ssn)] if ssn else []
     last, first, dob = m.last_name, m.first_name, m.birth_ok
     if last and first and dob:
-        yield ("name", last, first, dob)
-    if m.sub_id and m.refs:
-        for q, v, _o in m.refs:
-            if q in PERSON_ID_QUALIFIERS and v.strip():
-                yield ("id", m.sub_id, q, v.strip())
-    if m.sub_id and last and first:  # a repeated addition whose birth date conflicts
-        yield ("family-name", m.sub_id, last, first)
+        keys.append(("name", last, first, dob))
+    sid = m.sub_id
+    if sid:
+        if last and first and m.maintenance == "021":  # an addition repeated, other birth date
+            keys.append(("family-name", sid, last, first))
+        if m.is_sub:
+            keys.append(("sub", sid))
+    refs = m.refs
+    if refs:
+        for q, v, _o in refs:
+            if q in PERSON_ID_QUALIFIERS:
+                v = v.strip()
+                if v:
+                    if sid:
+                        keys.append(("id", sid, q, v))
+                    if member_ids and q == "17":
+                        keys.append(("17", v))
+    return keys
 
 
-def _groups(fv: FileView, key_of) -> Iterator[list[MemberView]]:
-    """Lists of members sharing a key (file order), for keys shared by two or more."""
-    groups: dict[tuple, list[MemberView]] = {}
-    for m in fv.members:
-        for k in key_of(m):
-            g = groups.get(k)
-            if g is None:
-                groups[k] = [m]
-            elif len(g) < _GROUP_LIMIT:
-                g.append(m)
-    for g in groups.values():
-        if len(g) > 1:
+#: Key kinds that say "the same person" (the others: an id that must not be shared).
+_PERSON_KEYS = frozenset(("ssn", "name", "family-name", "id"))
+
+
+def _index(fv: FileView) -> dict[tuple, list[MemberView]]:
+    """Members by identity key, for keys two or more members share (built once per file and
+    shared by the rules of this module): a dict pass over the members, linear in the file."""
+    cache = fv.__dict__
+    found = cache.get("_identity_index")
+    if found is None:
+        groups: dict[tuple, list[MemberView]] = {}
+        member_ids = "exchange" in fv.ctx.profiles
+        for m in fv.members:
+            for k in _keys(m, member_ids):
+                g = groups.get(k)
+                if g is None:
+                    groups[k] = [m]
+                elif len(g) < _GROUP_LIMIT:
+                    g.append(m)
+        found = cache["_identity_index"] = {k: g for k, g in groups.items() if len(g) > 1}
+    return found
+
+
+def _groups(fv: FileView, kind: str) -> Iterator[list[MemberView]]:
+    """Lists of members (file order) sharing a key of one kind."""
+    for k, g in _index(fv).items():
+        if k[0] == kind:
             yield g
 
 
-def _pairs(fv: FileView) -> Iterator[tuple[MemberView, MemberView, str]]:
-    """(earlier, later, key kind) for every pair of members sharing an identity key, once."""
-    seen: set[tuple[int, int]] = set()
-    for g in _groups(fv, _keys):
-        for j, b in enumerate(g):
-            for a in g[:j]:
-                pair = (a.index, b.index)
-                if pair in seen:
-                    continue
-                seen.add(pair)
-                yield a, b, _match(a, b)
+def _pairs(fv: FileView) -> list[tuple[MemberView, MemberView, str]]:
+    """(earlier, later, how they match) for every pair of members sharing a person key, once."""
+    cache = fv.__dict__
+    found = cache.get("_identity_pairs")
+    if found is None:
+        seen: set[tuple[int, int]] = set()
+        found = []
+        for k, g in _index(fv).items():
+            if k[0] not in _PERSON_KEYS:
+                continue
+            for j, b in enumerate(g):
+                for a in g[:j]:
+                    pair = (a.index, b.index)
+                    if pair not in seen:
+                        seen.add(pair)
+                        found.append((a, b, _match(a, b)))
+        cache["_identity_pairs"] = found
+    return found
 
 
 def _match(a: MemberView, b: MemberView) -> str:
@@ -357,7 +401,7 @@ def _overlap_problem(
     elements=("NM109",),
 )
 def ssn_shared(fv: FileView):
-    for g in _groups(fv, lambda m: (("ssn", s),) if (s := _ssn(m)) else ()):
+    for g in _groups(fv, "ssn"):
         first = g[0]
         for b in g[1:]:
             if different_people(first, b):
@@ -398,10 +442,7 @@ def _ref(m: MemberView, q: str) -> tuple[int, str] | None:
     elements=("REF02",),
 )
 def subscriber_id_shared(fv: FileView):
-    def key(m: MemberView):
-        return (("sub", m.sub_id),) if m.is_sub and m.sub_id else ()
-
-    for g in _groups(fv, key):
+    for g in _groups(fv, "sub"):
         first = g[0]
         for b in g[1:]:
             if _distinct(first, b):
@@ -434,20 +475,21 @@ def subscriber_id_shared(fv: FileView):
     elements=("REF02",),
 )
 def member_id_shared(fv: FileView):
-    def key(m: MemberView):
-        found = _ref(m, "17")
-        return (("17", found[1].strip()),) if found and found[1].strip() else ()
-
-    for g in _groups(fv, key):
+    for k, g in _index(fv).items():
+        if k[0] != "17":
+            continue
         first = g[0]
         for b in g[1:]:
             if _distinct(first, b):
-                o, v = _ref(b, "17")  # type: ignore[misc]
+                o, v = next(
+                    ((o, v) for q, v, o in b.refs or () if q == "17" and v.strip() == k[1]),
+                    (b.ins_o, k[1]),
+                )
                 yield Problem(
                     o,
                     "REF02",
                     v,
-                    f"The member id {v.strip()} (REF*17) is also the id of {_where(first, b)}, "
+                    f"The member id {k[1]} (REF*17) is also the id of {_where(first, b)}, "
                     "a different person (other SSN, or other name and birth date). Each "
                     "person has their own exchange member id; correct REF*17.",
                     member=b,
