@@ -320,6 +320,13 @@ def _death(m: MemberView) -> str:
 )
 def coverage_before_birth(m: MemberView):
     b = m.birth_ok
+    if not b or not any((d := c.dates.get("348")) is not None and d[2] < b for c in m.coverages):
+        return None
+    return list(_coverage_before_birth(m))
+
+
+def _coverage_before_birth(m: MemberView):
+    b = m.birth_ok
     if not b:
         return
     for c in m.coverages:
@@ -350,6 +357,13 @@ def coverage_before_birth(m: MemberView):
     elements=("DTP03", "INS12"),
 )
 def coverage_after_death(m: MemberView):
+    ins = m.ins
+    if len(ins) < 13 or not ins[12]:
+        return None
+    return list(_coverage_after_death(m))
+
+
+def _coverage_after_death(m: MemberView):
     death = _death(m)
     if not death:
         return
@@ -379,6 +393,12 @@ def coverage_after_death(m: MemberView):
     elements=("DTP03",),
 )
 def outside_plan_year(m: MemberView):
+    if not m.tx.ctx.params.get("plan_year"):
+        return None
+    return list(_outside_plan_year(m))
+
+
+def _outside_plan_year(m: MemberView):
     year = str(m.tx.ctx.params.get("plan_year") or "")
     if not year:
         return
@@ -406,6 +426,12 @@ def outside_plan_year(m: MemberView):
     elements=("DTP03",),
 )
 def coverage_before_eligibility(m: MemberView):
+    if "356" not in m.mdates:
+        return None
+    return list(_coverage_before_eligibility(m))
+
+
+def _coverage_before_eligibility(m: MemberView):
     d = m.mdates.get("356")
     if d is None:
         return
@@ -437,6 +463,12 @@ def coverage_before_eligibility(m: MemberView):
     elements=("DTP03",),
 )
 def coverage_after_eligibility_end(m: MemberView):
+    if "357" not in m.mdates:
+        return None
+    return list(_coverage_after_eligibility_end(m))
+
+
+def _coverage_after_eligibility_end(m: MemberView):
     end = _d8(m.mdates.get("357"))
     if not end:
         return
@@ -506,6 +538,12 @@ def financial_after_coverage(m: MemberView):
     elements=("HD01", "DTP03"),
 )
 def cancel_not_termination(m: MemberView):
+    if not any("349" in c.dates for c in m.coverages):
+        return None
+    return list(_cancel_not_termination(m))
+
+
+def _cancel_not_termination(m: MemberView):
     if m.maintenance in ("024", "030"):
         return
     for c in m.coverages:

@@ -271,6 +271,12 @@ def coverage_level(t: TransactionView):
     elements=("HD05",),
 )
 def coverage_level_on_dependent(m: MemberView):
+    if not any(c.level for c in m.coverages):
+        return None
+    return list(_coverage_level_on_dependent(m))
+
+
+def _coverage_level_on_dependent(m: MemberView):
     if m.ins_el(1) != "N" or not any(c.level for c in m.coverages):
         return
     head = family_of(m)
@@ -432,6 +438,12 @@ def _limit_birth(day: str, limit: int) -> str:
     elements=("DMG02", "INS09", "INS10"),
 )
 def child_over_age(m: MemberView):
+    if m.rel not in _CHILD or not m.birth_ok:
+        return None
+    return list(_child_over_age(m))
+
+
+def _child_over_age(m: MemberView):
     if m.rel not in _CHILD or not m.birth_ok or _ended(m):
         return
     limit = m.tx.ctx.params["dependent_age_limit"]
