@@ -102,16 +102,20 @@ def _index(fv: FileView) -> dict[tuple, list[MemberView]]:
     cache = fv.__dict__
     found = cache.get("_identity_index")
     if found is None:
-        groups: dict[tuple, list[MemberView]] = {}
+        # key -> the first member with it; a list only once a second member shares it
+        groups: dict[tuple, MemberView | list[MemberView]] = {}
         member_ids = "exchange" in fv.ctx.profiles
         for m in fv.members:
             for k in _keys(m, member_ids):
                 g = groups.get(k)
                 if g is None:
-                    groups[k] = [m]
-                elif len(g) < _GROUP_LIMIT:
-                    g.append(m)
-        found = cache["_identity_index"] = {k: g for k, g in groups.items() if len(g) > 1}
+                    groups[k] = m
+                elif type(g) is list:
+                    if len(g) < _GROUP_LIMIT:
+                        g.append(m)
+                else:
+                    groups[k] = [g, m]  # type: ignore[list-item]
+        found = cache["_identity_index"] = {k: g for k, g in groups.items() if type(g) is list}
     return found
 
 

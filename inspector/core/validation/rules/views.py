@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from inspector.core.validation.rules.context import TransactionView
 
 
+#: 2000 REF qualifiers kept by :meth:`MemberView.release` with ``"refs"``: the subscriber
+#: number and the person identifiers.
+_ID_REFS = frozenset(("0F", "17", "23", "4A", "ABB", "F6", "Q4"))
+
+
 class Category:
     """One 2750 reporting category of a member: N1*75 name, REF value, DTP*007 date."""
 
@@ -159,14 +164,23 @@ class MemberView:
         """
         self.odd_dtps = self.names = None  # type: ignore[assignment]
         self.prev = self.head = None
+        mdates = self.mdates
         if "mdates" not in keep:
             self.mdates = None  # type: ignore[assignment]
+        else:  # the eligibility end only (357 ends every coverage); None without one
+            end = mdates.get("357") if mdates else None
+            self.mdates = {"357": end} if end is not None else None  # type: ignore[assignment]
+        dmg = self.dmg
         if "dmg" not in keep:
             self.dmg = None  # type: ignore[assignment]
+        elif dmg:  # DMG03 (gender) at its place; the birth date is in birth/birth_ok
+            self.dmg = ["DMG", "", "", dmg[3]] if len(dmg) > 3 else []
         if "ins" not in keep:
             self.ins = None  # type: ignore[assignment]
         if "refs" not in keep:
             self.refs = None  # type: ignore[assignment]
+        elif self.refs:  # the identifiers only
+            self.refs = [r for r in self.refs if r[0] in _ID_REFS]
         self._cache = None
         nm1 = self.nm1
         if len(nm1) > 5:  # keep NM103/NM104 (name) and NM108/NM109 (SSN) at their places
@@ -177,6 +191,8 @@ class MemberView:
         for c in self.coverages:
             if not keep_dates:
                 c.dates = None  # type: ignore[assignment]
+            elif len(c.dates) > 2 or (c.dates and not ("348" in c.dates or "349" in c.dates)):
+                c.dates = {q: c.dates[q] for q in ("348", "349") if q in c.dates}
             c.policies = tuple(c.policies)  # type: ignore[assignment]
         if "categories" not in keep:
             self.categories = self.money = None  # type: ignore[assignment]
