@@ -387,7 +387,8 @@ def child_older(t: TransactionView):
                     d.rel,
                     f"This member is the subscriber's {RELATIONSHIP.get(d.rel, d.rel).lower()} "
                     f"(INS02={d.rel}) but is born {show_date(d.birth_ok)}, before the "
-                    f"subscriber ({s.label()}, born {show_date(sb)}). Correct the relationship "
+                    f"subscriber ({s.label()}, birth date in DMG02 at segment {s.dmg_o}). "
+                    "Correct the relationship "
                     "or the birth date, or swap subscriber and dependent if the parent is the "
                     "dependent.",
                     member=d,

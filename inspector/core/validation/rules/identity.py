@@ -414,8 +414,9 @@ def ssn_shared(fv: FileView):
                     "NM109",
                     b.ssn,
                     f"The SSN {b.ssn} is also the SSN of {_where(first, b)}, a different "
-                    f"person (born {show_date(first.birth_ok)}; this member is born "
-                    f"{show_date(b.birth_ok)}). Each person needs their own SSN: correct "
+                    f"person (another birth date, DMG02 at segment {first.dmg_o}; this "
+                    f"member is born {show_date(b.birth_ok)}). Each person needs their own SSN: "
+                    "correct "
                     "NM109, or leave NM108/NM109 out if it is not known.",
                     member=b,
                     extra={"first_member_pos": first.pos, "first_segment": first.ins_o},

@@ -195,7 +195,11 @@ def add_conflicts(a: MemberView, b: MemberView) -> list[str]:
     relationship, plan of a line both add (descriptions for a message; empty: no conflict)."""
     found = []
     if a.birth_ok and b.birth_ok and a.birth_ok != b.birth_ok:
-        found.append(f"birth date {show_date(a.birth_ok)} / {show_date(b.birth_ok)}")
+        # only this member's own date is quoted: masking knows the values of the member a
+        # finding is about, not those of the other member
+        found.append(
+            f"birth date {show_date(b.birth_ok)} here, another in DMG02 at segment {a.dmg_o}"
+        )
     ga, gb = gender(a), gender(b)
     if ga and gb and ga != gb:
         found.append(f"gender {ga} / {gb}")
