@@ -639,6 +639,9 @@ class _Gen:
             day = r.randint(1, 28)
             # age on coverage begin; (year, month) after begin month means one year younger
             age_at = 2027 - year - (1 if month >= bm else 0)
+            exact = 2027 - year - ((month, day) > (bm, 1))  # age on the coverage begin date
+            if rel not in (_SELF, _SPOUSE) and exact >= 26:  # a child is covered until 26
+                year, age_at = year + 1, age_at - 1
             first = r.choice(_FIRST_F if g == "F" else _FIRST_M)
             mid = chr(65 + r.randrange(26))
             lname = last if rel != _SPOUSE or r.random() < 0.85 else r.choice(_LAST)

@@ -5,9 +5,10 @@
 objects with ``source="business-rule"``. :data:`RULES` lists the registered rules (code,
 severity, profile, title) for the GUI and the README.
 
-The rules live in small modules by theme (``dates``, ``ids``, ``family``,
-``maintenance``, ``demographics``, ``money``; profile "ffe" in ``ffe``). Code lists the rules
-read are data files in ``rules/data/`` (each names its source). The registry and shared helpers are in
+The rules live in small modules by theme (``dates``, ``ids``, ``identity`` (across the whole
+file), ``family``, ``maintenance``, ``demographics``, ``money``; profile "ffe" in ``ffe``). Code
+lists the rules read are data files in ``rules/data/`` (each names its source). The registry and
+shared helpers are in
 ``base``, the per-member view in ``views``, the transaction view in ``context``.
 """
 
@@ -26,6 +27,7 @@ from inspector.core.validation.rules import dates as _dates  # noqa: F401
 from inspector.core.validation.rules import demographics as _demographics  # noqa: F401
 from inspector.core.validation.rules import family as _family  # noqa: F401
 from inspector.core.validation.rules import ffe as _ffe  # noqa: F401
+from inspector.core.validation.rules import identity as _identity  # noqa: F401
 from inspector.core.validation.rules import ids as _ids  # noqa: F401
 from inspector.core.validation.rules import maintenance as _maintenance  # noqa: F401
 from inspector.core.validation.rules import money as _money  # noqa: F401

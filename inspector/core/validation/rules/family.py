@@ -4,7 +4,8 @@ incomplete members."""
 from __future__ import annotations
 
 from inspector.core.records.codes import COVERAGE_LEVEL, RELATIONSHIP
-from inspector.core.validation.rules.base import Problem, rule
+from inspector.core.records.dates import show_date
+from inspector.core.validation.rules.base import Problem, is_date, rule
 from inspector.core.validation.rules.context import TransactionView
 from inspector.core.validation.rules.views import MemberView
 
@@ -43,6 +44,9 @@ def _level(code: str) -> str:
     applies_to="subscribers",
     severity="error",
     title="A subscriber (INS01=Y) must have relationship INS02=18 (self)",
+    source="TR3 005010X220A1, 2000 INS02 note: the subscriber's relationship is 18 (self)",
+    fix="Set INS02 to 18, or INS01 to N if this person is a dependent.",
+    elements=("INS02",),
 )
 def subscriber_not_self(m: MemberView):
     rel = m.rel
@@ -63,6 +67,10 @@ def subscriber_not_self(m: MemberView):
     applies_to="dependents",
     severity="warning",
     title="A dependent (INS01=N) with relationship INS02=18 (self)",
+    source="TR3 005010X220A1, 2000 INS01/INS02: only the subscriber (INS01=Y) is 18 (self)",
+    fix="Set INS01 to Y if this is the subscriber, or INS02 to the relationship to the "
+    "subscriber (01 spouse, 19 child, ...).",
+    elements=("INS01", "INS02"),
 )
 def dependent_is_self(m: MemberView):
     if m.ins_el(1) == "N" and m.rel == "18":
@@ -128,6 +136,11 @@ def belongs_elsewhere(m: MemberView) -> MemberView | None:
     applies_to="dependents",
     severity="warning",
     title="Dependent whose REF*0F matches no subscriber in the file",
+    source="TR3 005010X220A1, 2000 REF*0F note: a dependent carries its subscriber's "
+    "identifier; the subscriber may have been sent in an earlier file (hence a warning)",
+    fix="Repeat the subscriber's own REF*0F on the dependent, or make sure the subscriber was "
+    "sent earlier.",
+    elements=("REF02",),
 )
 def dependent_without_subscriber(m: MemberView):
     if (
@@ -152,6 +165,11 @@ def dependent_without_subscriber(m: MemberView):
     applies_to="dependents",
     severity="warning",
     title="Dependent inside a family whose REF*0F differs from that subscriber's",
+    source="TR3 005010X220A1, 2000 REF*0F note: every dependent repeats its subscriber's "
+    "REF*0F; a family block (same address or last name, right after the subscriber) with "
+    "another value is a keying error",
+    fix="Send the subscriber's REF*0F (given in the message) on the dependent.",
+    elements=("REF02",),
 )
 def dependent_ref0f_differs(m: MemberView):
     head = belongs_elsewhere(m)
@@ -179,6 +197,11 @@ def dependent_ref0f_differs(m: MemberView):
     severity="warning",
     scope="transaction",
     title="Subscriber's coverage level (HD05) does not fit the dependents in the file",
+    source="TR3 005010X220A1, 2300 HD05 (coverage level) note: the subscriber's level "
+    "includes the dependents enrolled in the coverage; a new or full-file family lists them",
+    fix="Send the level that matches the enrolled dependents (IND/EMP alone, ESP, ECH, FAM, "
+    "...), or add or move the dependents.",
+    elements=("HD05",),
 )
 def coverage_level(t: TransactionView):
     for s in t.subscribers:
@@ -241,27 +264,308 @@ def coverage_level(t: TransactionView):
     "RULE-COVERAGE-LEVEL-DEPENDENT",
     applies_to="dependents",
     severity="warning",
-    title="Coverage level (HD05) sent on a dependent's coverage",
+    title="A dependent's coverage level (HD05) contradicts the subscriber's level for the line",
+    source="TR3 005010X220A1, 2300 HD05 note: the coverage level belongs on the subscriber; "
+    "a dependent that repeats the subscriber's level is harmless (common practice)",
+    fix="Remove HD05 from the dependent's HD, or send the subscriber's level (e.g. FAM).",
+    elements=("HD05",),
 )
 def coverage_level_on_dependent(m: MemberView):
-    if m.ins_el(1) == "N":
-        for c in m.coverages:
-            if c.level:
+    if not any(c.level for c in m.coverages):
+        return None
+    return list(_coverage_level_on_dependent(m))
+
+
+def _coverage_level_on_dependent(m: MemberView):
+    if m.ins_el(1) != "N" or not any(c.level for c in m.coverages):
+        return
+    head = family_of(m)
+    if head is None or not head.coverages:
+        return  # no subscriber to compare with (e.g. a dependent-only change)
+    theirs = {c.line: c.level for c in head.coverages if c.level and c.maintenance != "024"}
+    for c in m.coverages:
+        lvl = c.level
+        sub_level = theirs.get(c.line)
+        if not lvl or not sub_level or lvl == sub_level or c.maintenance == "024":
+            continue
+        yield Problem(
+            c.hd,
+            "HD05",
+            lvl,
+            f"This dependent's {c.line or ''} coverage level is {_level(lvl)}, but the "
+            f"subscriber ({head.label()}) has {_level(sub_level)} for the same line. The "
+            "level belongs on the subscriber's HD: remove HD05 here, or send the "
+            f"subscriber's level {sub_level}.",
+        )
+
+
+# -- relationships against each other and against ages --------------------------------------------
+#: INS02 codes of a child of the subscriber (natural, adopted, foster, step).
+_CHILD = ("19", "09", "10", "17")
+#: Children who cannot be older than the subscriber (natural, adopted, foster; grandchild).
+_YOUNGER = ("19", "09", "10", "05")
+#: NM101 codes of 2100F (custodial parent) and 2100G (responsible person).
+_RESPONSIBLE = frozenset(
+    ("S3", "6Y", "9K", "E1", "EI", "EXS", "GB", "GD", "J6", "LR", "QD", "S1", "TZ", "X4")
+)
+
+
+def age_on(birth: str, day: str) -> int:
+    """Whole years from ``birth`` to ``day`` (both CCYYMMDD)."""
+    return int(day[:4]) - int(birth[:4]) - (day[4:8] < birth[4:8])
+
+
+def _ended(m: MemberView) -> bool:
+    return m.maintenance == "024" or (
+        bool(m.coverages) and all(c.maintenance == "024" for c in m.coverages)
+    )
+
+
+def _one_person(a: MemberView, b: MemberView) -> bool:
+    """The same person in two loops (e.g. a separate dental enrollment)."""
+    if a.ssn and a.ssn == b.ssn:
+        return True
+    return bool(a.birth_ok) and a.birth_ok == b.birth_ok and a.first_name == b.first_name
+
+
+@rule(
+    "RULE-FAM-SPOUSE-TWICE",
+    severity="error",
+    scope="transaction",
+    title="More than one spouse (INS02=01) in one subscriber's family",
+    source="TR3 005010X220A1, 2000 INS02 (01 spouse): a subscriber has one spouse; common "
+    "practice: a second spouse is usually a child or ex-spouse (25) coded wrongly",
+    fix="Correct the relationship INS02 of the member who is not the spouse (19 child, 25 "
+    "ex-spouse, 53 life partner, ...), or terminate the former spouse.",
+    elements=("INS02",),
+)
+def spouse_twice(t: TransactionView):
+    for s in t.subscribers:
+        if not s.sub_id:
+            continue
+        spouses: list[MemberView] = []
+        for d in t.family(s):
+            if d.rel != "01" or _ended(d) or any(_one_person(x, d) for x in spouses):
+                continue
+            spouses.append(d)
+            if len(spouses) > 1:
+                first = spouses[0]
+                yield Problem(
+                    d.ins_o,
+                    "INS02",
+                    "01",
+                    f"Subscriber {s.sub_id} ({s.label()}) already has a spouse: "
+                    f"{first.label()} at segment {first.ins_o} is also INS02=01. A "
+                    "subscriber has one spouse; correct the relationship of the member who "
+                    "is not the spouse (19 child, 25 ex-spouse, 53 life partner, ...).",
+                    member=d,
+                )
+
+
+@rule(
+    "RULE-FAM-CHILD-OLDER",
+    severity="error",
+    scope="transaction",
+    title="A child or grandchild (INS02 19, 09, 10, 05) is older than the subscriber",
+    source="common practice: a child is younger than the parent; a child older than the "
+    "subscriber means the relationship (INS02) or a birth date (DMG02) is wrong, or the "
+    "subscriber and the dependent are swapped",
+    fix="Correct the relationship (INS02) or the birth date (DMG02); if the parent is the "
+    "dependent, swap the subscriber and the dependent.",
+    elements=("INS02", "DMG02"),
+)
+def child_older(t: TransactionView):
+    for s in t.subscribers:
+        sb = s.birth_ok
+        if not sb or not s.sub_id:
+            continue
+        for d in t.family(s):
+            if d.rel in _YOUNGER and d.birth_ok and d.birth_ok < sb and not _ended(d):
+                yield Problem(
+                    d.ins_o,
+                    "INS02",
+                    d.rel,
+                    f"This member is the subscriber's {RELATIONSHIP.get(d.rel, d.rel).lower()} "
+                    f"(INS02={d.rel}) but is born {show_date(d.birth_ok)}, before the "
+                    f"subscriber ({s.label()}, birth date in DMG02 at segment {s.dmg_o}). "
+                    "Correct the relationship "
+                    "or the birth date, or swap subscriber and dependent if the parent is the "
+                    "dependent.",
+                    member=d,
+                )
+
+
+def _begin(m: MemberView) -> str:
+    """The earliest valid benefit begin (2300 DTP*348) of the member's coverages, or ""."""
+    found = ""
+    for c in m.coverages:
+        d = c.dates.get("348")
+        if (
+            d is not None
+            and (not found or d[2] < found)
+            and c.maintenance != "024"
+            and is_date(d[2])
+        ):
+            found = d[2]
+    return found
+
+
+_LIMIT_DAY: dict[tuple[str, int], str] = {}
+
+
+def _limit_birth(day: str, limit: int) -> str:
+    """The latest birth date of someone who is ``limit`` years old on ``day`` (CCYYMMDD)."""
+    key = (day, limit)
+    found = _LIMIT_DAY.get(key)
+    if found is None:
+        found = f"{int(day[:4]) - limit:04d}{day[4:]}"
+        if len(_LIMIT_DAY) < 10_000:
+            _LIMIT_DAY[key] = found
+    return found
+
+
+@rule(
+    "RULE-FAM-CHILD-OVER-AGE",
+    applies_to="dependents",
+    severity="warning",
+    title="A child dependent is at or over the dependent age limit on the coverage begin date "
+    "without student (INS09) or handicap (INS10) status",
+    params={"dependent_age_limit": 26},
+    source="TR3 005010X220A1, 2000 INS09 (student status F/P) and INS10 (handicap indicator "
+    "Y), the indicators that keep an over-age child covered; ACA: children are covered up "
+    "to age 26 (dependent_age_limit)",
+    fix="Terminate the child's coverage at the limit, or send INS09=F/P (student) or INS10=Y "
+    "(handicapped) when the plan keeps the child covered for that reason.",
+    elements=("DMG02", "INS09", "INS10"),
+)
+def child_over_age(m: MemberView):
+    if m.rel not in _CHILD or not m.birth_ok:
+        return None
+    return list(_child_over_age(m))
+
+
+def _child_over_age(m: MemberView):
+    if m.rel not in _CHILD or not m.birth_ok or _ended(m):
+        return
+    limit = m.tx.ctx.params["dependent_age_limit"]
+    if not limit or m.ins_el(9) in ("F", "P") or m.ins_el(10) == "Y":
+        return
+    day = _begin(m) or m.tx.file_date
+    if m.birth_ok <= _limit_birth(day, int(limit)):  # at or over the limit on that day
+        age = age_on(m.birth_ok, day)
+        on = "the coverage begin date" if day != m.tx.file_date else "the file date"
+        yield Problem(
+            m.dmg_o,
+            "DMG02",
+            m.birth_ok,
+            f"This child (INS02={m.rel}) is {age} on {on} {show_date(day)} (born "
+            f"{show_date(m.birth_ok)}), at or over the dependent age limit of {limit}, and "
+            "neither INS09 (student) nor INS10 (handicapped) says why the child stays "
+            "covered. Terminate the coverage at the limit, or send INS09=F/P or INS10=Y.",
+        )
+
+
+@rule(
+    "RULE-FAM-MINOR-NO-RESPONSIBLE",
+    applies_to="subscribers",
+    severity="warning",
+    profile="exchange",
+    title="A subscriber under 18 without a responsible person (2100G) or custodial parent (2100F)",
+    source="TR3 005010X220A1, loops 2100F (custodial parent, NM1*S3) and 2100G (responsible "
+    "person, NM1*QD/S1/GD/E1/...): the adult responsible for a minor member; exchanges send "
+    "one for a child-only enrollment. Not a base rule: Medicaid files (e.g. eMedNY) make "
+    "every recipient, child or not, a subscriber without 2100G",
+    fix="Add the responsible person (NM1*QD, or S1 parent / GD guardian, with N3/N4) after "
+    "the member's 2100A-2100E loops, or correct the birth date.",
+    elements=("DMG02",),
+)
+def minor_without_responsible(m: MemberView):
+    if not m.is_sub or not m.birth_ok or _ended(m):
+        return
+    day = m.tx.file_date
+    age = age_on(m.birth_ok, day)
+    if age >= 18 or any(len(els) > 1 and els[1] in _RESPONSIBLE for _o, els in m.names):
+        return
+    yield Problem(
+        m.dmg_o,
+        "DMG02",
+        m.birth_ok,
+        f"The subscriber is {age} on {show_date(day)} (born {show_date(m.birth_ok)}), a "
+        "minor, but the member has no responsible person (2100G NM1*QD, S1, GD, ...) or "
+        "custodial parent (2100F NM1*S3). Add the adult responsible for the minor, or correct "
+        "the birth date.",
+    )
+
+
+def _plan_of(c) -> str:
+    return (c.plan_ids[0] if c.plan_ids else c.plan).strip()
+
+
+@rule(
+    "RULE-FAM-PLAN-DIFFERS",
+    severity="error",
+    profile="exchange",
+    scope="transaction",
+    title="A dependent's plan (REF*CE / HD04) or policy (REF*1L) differs from the "
+    "subscriber's (one plan per enrollment group)",
+    params={"one_plan_per_group": False},
+    source="CMS FFE Enrollment Companion Guide for 834: one QHP (REF*CE plan id) and one "
+    "policy (REF*1L) per enrollment group; only when the profile sets one_plan_per_group",
+    fix="Send the dependent the subscriber's plan and policy for that insurance line, or "
+    "enroll the dependent as its own enrollment group (its own subscriber).",
+    elements=("REF02", "HD04"),
+)
+def plan_differs(t: TransactionView):
+    if not t.ctx.params.get("one_plan_per_group"):
+        return
+    for s in t.subscribers:
+        if not s.sub_id or _ended(s):
+            continue
+        mine = {c.line: c for c in s.coverages if c.line and c.maintenance != "024"}
+        if not mine:
+            continue
+        for d in t.dependents.get(s.sub_id, ()):
+            if _ended(d):
+                continue
+            for c in d.coverages:
+                sc = mine.get(c.line)
+                if sc is None or c.maintenance == "024":
+                    continue
+                pd, ps = _plan_of(c), _plan_of(sc)
+                if pd and ps and pd != ps:
+                    what = f"plan {pd}, the subscriber's is {ps}"
+                elif c.policies and sc.policies and not set(c.policies) & set(sc.policies):
+                    what = (
+                        f"policy {', '.join(c.policies)}, the subscriber's is "
+                        f"{', '.join(sc.policies)}"
+                    )
+                else:
+                    continue
                 yield Problem(
                     c.hd,
-                    "HD05",
-                    c.level,
-                    f"A coverage level ({_level(c.level)}) is "
-                    "sent on a dependent's coverage. The level belongs on the "
-                    "subscriber's HD; remove HD05 here, or make sure it matches the "
-                    "subscriber's level.",
+                    None,
+                    None,
+                    f"This dependent's {c.line} coverage has {what} (subscriber {s.sub_id}, "
+                    f"{s.label()}). An enrollment group has one plan and one policy per line; "
+                    "send the subscriber's plan and policy, or enroll the dependent as its own "
+                    "group.",
+                    member=d,
                 )
 
 
 _BGN_TITLE = "BGN08 (change/verify/replace) disagrees with the members' INS03/HD01"
 
 
-@rule("RULE-BGN-ACTION-MISMATCH", severity="warning", title=_BGN_TITLE)
+@rule(
+    "RULE-BGN-ACTION-MISMATCH",
+    severity="warning",
+    title=_BGN_TITLE,
+    source="TR3 005010X220A1, BGN08 (2 change, 4 verify, RX replace) and 2000 INS03 / 2300 "
+    "HD01: a full file (4/RX) sends 030, a change file the change codes",
+    fix="Make BGN08 match the members: 2 for changes (001/021/024/025), 4 or RX for a full "
+    "file with INS03 (and for 4 HD01) 030.",
+    elements=("BGN08", "INS03", "HD01"),
+)
 def bgn_action_member(m: MemberView):
     """Collect the members that disagree with BGN08; the transaction part reports once."""
     action = m.tx.action
@@ -314,6 +618,10 @@ def bgn_action_mismatch(t: TransactionView):
     also=("error",),
     title="Subscriber added (error) or in a full-file audit record (warning) without N3/N4 "
     "address in 2100A",
+    source="TR3 005010X220A1, 2100A N3/N4 (member residence) notes: required for the "
+    "subscriber when the address is first sent (an addition) and in full-file records",
+    fix="Add N3 (street) and N4 (city, state, ZIP) after the subscriber's NM1*IL (and PER).",
+    elements=("N301", "N401"),
 )
 def subscriber_without_address(m: MemberView):
     if m.maintenance not in _ADDRESS_EXPECTED or (m.n3 is not None and m.n4 is not None):
@@ -342,6 +650,10 @@ def subscriber_without_address(m: MemberView):
     "RULE-ADD-NO-COVERAGE",
     severity="warning",
     title="Member added (INS03=021) without any 2300 coverage loop",
+    source="common practice: an addition enrols the member in at least one coverage (2300 "
+    "HD loop); TR3 005010X220A1 2300 loop",
+    fix="Add the coverage the member enrols in (HD*021, DTP*348 and the plan references).",
+    elements=("INS03",),
 )
 def add_without_coverage(m: MemberView):
     if m.maintenance == "021" and not m.coverages:

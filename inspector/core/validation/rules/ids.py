@@ -79,15 +79,27 @@ def _ssn_rule(code: str):
     return check
 
 
+_SSN_FIX = (
+    "Send the person's full nine-digit SSN in NM109, or leave NM108/NM109 out (or use "
+    "NM108=ZZ with the member id) when it is not known."
+)
 rule(
     "RULE-SSN-FORMAT",
     severity="error",
     title="SSN (NM108=34) must be nine digits (no dashes, not masked)",
+    source="TR3 005010X220A1, NM108 34 (Social Security number) with NM109 the number: "
+    "nine digits, no punctuation",
+    fix=_SSN_FIX,
+    elements=("NM109",),
 )(_ssn_rule("RULE-SSN-FORMAT"))
 rule(
     "RULE-SSN-IMPOSSIBLE",
     severity="error",
     title="SSN has an area, group or serial number that is never issued",
+    source="common practice: Social Security Administration numbering rules (area 000, 666 "
+    "and 900-999, group 00 and serial 0000 are never issued)",
+    fix=_SSN_FIX,
+    elements=("NM109",),
 )(_ssn_rule("RULE-SSN-IMPOSSIBLE"))
 
 
@@ -118,41 +130,111 @@ def _keys(m: MemberView) -> list[tuple]:
 _Ids = tuple[tuple[str, str], ...]
 
 
-def _person_ids(m: MemberView) -> tuple[tuple[str, str], ...] | None:
+def person_ids(m: MemberView) -> tuple[tuple[str, str], ...] | None:
     """The member's person ids as (REF qualifier, value) pairs (a tuple: kept per member)."""
     found = tuple((q, v.strip()) for q, v, _o in m.refs if q in PERSON_ID_QUALIFIERS and v.strip())
     return found or None
 
 
-def _terminates(m: MemberView) -> bool:
+def terminates(m: MemberView) -> bool:
     return m.maintenance == "024" or (
         bool(m.coverages) and all(c.maintenance == "024" for c in m.coverages)
     )
 
 
-def _adds(m: MemberView) -> bool:
+def adds(m: MemberView) -> bool:
     return m.maintenance in ("021", "025") or any(
         c.maintenance in ("021", "025") for c in m.coverages
     )
 
 
-def _same_person(a: MemberView, ia: _Ids | None, b: MemberView, ib: _Ids | None) -> bool:
+def different_people(a: MemberView, b: MemberView) -> bool:
+    """True when two members sharing an identifier are clearly two people: both birth dates
+    are known and differ, and so do their last names, the first letters of their first names
+    or their relationships (a parent and a child of the same name); a typo in a name or a date
+    alone does not make another person."""
+    da, db = a.birth_ok, b.birth_ok
+    if not (da and db) or da == db:
+        return False
+    if a.rel and b.rel and a.rel != b.rel:
+        return True
+    la, lb = a.last_name, b.last_name
+    if la and lb and la != lb:
+        return True
+    fa, fb = a.first_name, b.first_name
+    return bool(fa and fb) and fa[0] != fb[0]
+
+
+def gender(m: MemberView) -> str:
+    """DMG03 (gender), "" when not sent or no longer kept."""
+    dmg = m.dmg
+    return dmg[3] if dmg and len(dmg) > 3 else ""
+
+
+def _plans(m: MemberView) -> dict[str, str]:
+    """Insurance line (HD03) -> plan (first REF*CE, else HD04) of the member's coverages."""
+    return {
+        c.line: (c.plan_ids[0] if c.plan_ids else c.plan).strip()
+        for c in m.coverages
+        if c.line and (c.plan_ids or c.plan.strip())
+    }
+
+
+def same_enrollment(a: MemberView, b: MemberView) -> bool:
+    """The two member loops can be the same enrollment: an insurance line in common (or no
+    lines) and REF*1L policy numbers that are not all different."""
+    la, lb = a.lines, b.lines
+    if la and lb and not la & lb:
+        return False
+    pa, pb = a.policies, b.policies
+    return not (pa and pb and not pa & pb)
+
+
+def add_conflicts(a: MemberView, b: MemberView) -> list[str]:
+    """What two additions (INS03=021) of the same person disagree on: birth date, gender,
+    relationship, plan of a line both add (descriptions for a message; empty: no conflict)."""
+    found = []
+    if a.birth_ok and b.birth_ok and a.birth_ok != b.birth_ok:
+        # only this member's own date is quoted: masking knows the values of the member a
+        # finding is about, not those of the other member
+        found.append(
+            f"birth date {show_date(b.birth_ok)} here, another in DMG02 at segment {a.dmg_o}"
+        )
+    ga, gb = gender(a), gender(b)
+    if ga and gb and ga != gb:
+        found.append(f"gender {ga} / {gb}")
+    if a.rel and b.rel and a.rel != b.rel:
+        found.append(f"relationship INS02 {a.rel} / {b.rel}")
+    pa, pb = _plans(a), _plans(b)
+    for line in sorted(pa.keys() & pb.keys()):
+        if pa[line] != pb[line]:
+            found.append(f"{line} plan {pa[line]} / {pb[line]}")
+    return found
+
+
+def conflicting_adds(a: MemberView, b: MemberView) -> list[str]:
+    """:func:`add_conflicts` when both loops add (INS03=021) the same enrollment, else []
+    (such pairs are RULE-ID-ADDED-TWICE-CONFLICT's, not RULE-DUP-MEMBER's)."""
+    if a.maintenance == b.maintenance == "021" and same_enrollment(a, b):
+        return add_conflicts(a, b)
+    return []
+
+
+def same_person(a: MemberView, ia: _Ids | None, b: MemberView, ib: _Ids | None) -> bool:
     """False when the two INS loops are clearly different people or different enrollments
-    (``ia``/``ib``: their person ids, see :func:`_person_ids`)."""
+    (``ia``/``ib``: their person ids, see :func:`person_ids`)."""
     if a.ssn and b.ssn and a.ssn != b.ssn:
+        return False
+    if different_people(a, b):
         return False
     if ia and ib:
         by_q = dict(ib)
         if any(q in by_q and by_q[q] != v for q, v in dict(ia).items()):
             return False
-    la, lb = a.lines, b.lines
-    if la and lb and not la & lb:
-        return False  # e.g. the same person's health and dental enrollments
-    pa, pb = a.policies, b.policies
-    if pa and pb and not pa & pb:
-        return False  # two different policies
+    if not same_enrollment(a, b):
+        return False  # e.g. the same person's health and dental enrollments, two policies
     # end one enrollment, start another: not a duplicate
-    return not ((_terminates(a) and _adds(b)) or (_adds(a) and _terminates(b)))
+    return not ((terminates(a) and adds(b)) or (adds(a) and terminates(b)))
 
 
 _KEY_TEXT = {
@@ -162,7 +244,18 @@ _KEY_TEXT = {
 }
 
 
-@rule("RULE-DUP-MEMBER", severity="error", title="The same member is sent twice in one transaction")
+@rule(
+    "RULE-DUP-MEMBER",
+    severity="error",
+    title="The same member is sent twice in one transaction",
+    source="TR3 005010X220A1, 2000 loop: one INS loop per member and enrollment in a "
+    "transaction; matched on subscriber id + person id (REF*17/23/...), SSN, or name + birth "
+    "date. Across ST sets, and for conflicting additions or different people, see the "
+    "RULE-ID-* rules",
+    fix="Remove the repeated member loop (from its INS to the segment before the next INS), "
+    "or merge the two if they carry different data.",
+    elements=("INS01",),
+)
 def duplicate_member(m: MemberView):
     # Looks back only, so it runs per member (while the member is at hand) with the keys seen
     # so far in the transaction kept in the transaction's scratch space.
@@ -170,11 +263,15 @@ def duplicate_member(m: MemberView):
     keys = _keys(m)
     if not keys:
         return
-    ids = _person_ids(m)
+    ids = person_ids(m)
     hit = None
     for k in keys:
         earlier = seen.get(k)
-        if earlier is not None and _same_person(earlier[0], earlier[1], m, ids):
+        if (
+            earlier is not None
+            and same_person(earlier[0], earlier[1], m, ids)
+            and not conflicting_adds(earlier[0], m)
+        ):
             hit = (k, earlier[0])
             break
     entry = (m, ids)  # one tuple for all the member's keys (kept for the whole transaction)

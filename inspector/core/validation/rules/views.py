@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from inspector.core.validation.rules.context import TransactionView
 
 
+#: 2000 REF qualifiers kept by :meth:`MemberView.release` with ``"refs"``: the subscriber
+#: number and the person identifiers.
+_ID_REFS = frozenset(("0F", "17", "23", "4A", "ABB", "F6", "Q4"))
+
+
 class Category:
     """One 2750 reporting category of a member: N1*75 name, REF value, DTP*007 date."""
 
@@ -56,6 +61,7 @@ class Coverage:
         "line",
         "maintenance",
         "plan",
+        "plan_ids",
         "policies",
     )
 
@@ -71,6 +77,7 @@ class Coverage:
         self.contract_o = 0  # its ordinal
         self.dates: dict[str, tuple[int, str, str]] = {}  # qualifier -> (ordinal, DTP02, DTP03)
         self.policies: list[str] = []  # a tuple once released
+        self.plan_ids: tuple[str, ...] = ()  # REF*CE values (class of contract: plan id)
 
 
 class MemberView:
@@ -169,19 +176,42 @@ class MemberView:
         maintenance, sub_id, nm1 (name and SSN)/nm1_o, birth/birth_ok, coverages (HD01/HD03/HD05, ordinal,
         policies) and ``policies``; a subscriber's n3/n4 until the next subscriber (see
         :meth:`forget_address`); categories and money only if ``"categories"`` is in ``keep``
-        (transaction rules declare this with ``uses=``). Everything else becomes ``None``.
+        (transaction rules declare this with ``uses=``); likewise ``"refs"`` keeps the 2000 REFs,
+        ``"dmg"`` the DMG, ``"ins"`` the INS elements, ``"mdates"`` the 2000 dates and
+        ``"coverage_dates"`` the 2300 dates. Everything else becomes ``None``.
         """
-        self.odd_dtps = self.mdates = self.names = self.dmg = None  # type: ignore[assignment]
+        self.odd_dtps = self.names = None  # type: ignore[assignment]
         self.phones = None  # type: ignore[assignment]
-        self.ins = self.prev = self.head = self.refs = None  # type: ignore[assignment]
+        self.prev = self.head = None
+        mdates = self.mdates
+        if "mdates" not in keep:
+            self.mdates = None  # type: ignore[assignment]
+        else:  # the eligibility end only (357 ends every coverage); None without one
+            end = mdates.get("357") if mdates else None
+            self.mdates = {"357": end} if end is not None else None  # type: ignore[assignment]
+        dmg = self.dmg
+        if "dmg" not in keep:
+            self.dmg = None  # type: ignore[assignment]
+        elif dmg:  # DMG03 (gender) at its place; the birth date is in birth/birth_ok
+            self.dmg = ["DMG", "", "", dmg[3]] if len(dmg) > 3 else []
+        if "ins" not in keep:
+            self.ins = None  # type: ignore[assignment]
+        if "refs" not in keep:
+            self.refs = None  # type: ignore[assignment]
+        elif self.refs:  # the identifiers only
+            self.refs = [r for r in self.refs if r[0] in _ID_REFS]
         self._cache = None
         nm1 = self.nm1
         if len(nm1) > 5:  # keep NM103/NM104 (name) and NM108/NM109 (SSN) at their places
             self.nm1 = ["", "", "", *nm1[3:5], "", "", "", *nm1[8:10]]
         if not self.is_sub:
             self.n3 = self.n4 = None
+        keep_dates = "coverage_dates" in keep
         for c in self.coverages:
-            c.dates = None  # type: ignore[assignment]
+            if not keep_dates:
+                c.dates = None  # type: ignore[assignment]
+            elif len(c.dates) > 2 or (c.dates and not ("348" in c.dates or "349" in c.dates)):
+                c.dates = {q: c.dates[q] for q in ("348", "349") if q in c.dates}
             c.policies = tuple(c.policies)  # type: ignore[assignment]
         if "categories" not in keep:
             self.categories = self.money = None  # type: ignore[assignment]
@@ -352,9 +382,11 @@ class _Handlers:
         if len(els) > 2:
             if els[1] == "1L":
                 m.coverages[-1].policies.append(els[2])
-            elif els[1] == "CE" and not m.coverages[-1].contract_o:
-                cov = m.coverages[-1]
-                cov.contract, cov.contract_o = els[2], o
+            elif els[1] == "CE":
+                c = m.coverages[-1]
+                c.plan_ids = (*c.plan_ids, els[2])
+                if not c.contract_o:  # the first REF*CE, where the plan-id rules point
+                    c.contract, c.contract_o = els[2], o
 
     def category(self, m: MemberView, o: int, text: str) -> None:
         els = text.split(self.sep)
