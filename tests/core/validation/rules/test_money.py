@@ -176,6 +176,6 @@ def test_ffe_and_money_rules_explain_themselves():
     from inspector.core.validation.rules import RULES
 
     for r in RULES:
-        module = (r.member or r.transaction).__module__
+        module = (r.member or r.transaction or r.file).__module__
         if module.endswith((".ffe", ".money", ".maintenance", ".demographics")):
             assert r.source and r.fix and r.elements, r.code
