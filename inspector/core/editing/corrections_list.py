@@ -68,6 +68,9 @@ class RowOutcome:
     member_pos: int | None
     fields: tuple[str, ...]  # the columns (machine names) the row changes
     reason: str | None = None  # why it was refused (None: accepted, or nothing to change)
+    #: (kind, value) of the personal data in the row (SSN, dates, names): what a caller masks
+    #: in ``reason`` and ``key`` before showing them (see records.mask.Masker.message).
+    personal: tuple[tuple[str, str], ...] = ()
 
     @property
     def refused(self) -> bool:
@@ -277,10 +280,16 @@ def check_corrections(session: EditSession, path: str | Path) -> CorrectionsResu
     outcomes: list[tuple[int, dict[str, str], int | None, tuple[str, ...], str | None]] = []
     groups: list[list[Edit]] = []
     group_of: list[int] = []  # outcome index of each group
+    phi = [(j, _phi_kind(table, column)) for j, _, table, column in cols.values]
+    personal: dict[int, tuple[tuple[str, str], ...]] = {}
     for n, row in enumerate(rows, start=2):
         cells = row + [""] * (len(headings) - len(row))
         if not any(cells):
             continue
+        found = [(kind, cells[j]) for j, kind in phi if kind and cells[j]]
+        if "ssn" in cols.keys and cells[cols.keys["ssn"]]:
+            found.append(("ssn", "".join(ch for ch in cells[cols.keys["ssn"]] if ch.isdigit())))
+        personal[n] = tuple(found)
         # a member ID column left blank still says "the member without one", not "any member"
         key = {k: cells[j] for k, j in cols.keys.items() if cells[j] or k == "member_id"}
         r, why = index.find(key)
@@ -326,7 +335,7 @@ def check_corrections(session: EditSession, path: str | Path) -> CorrectionsResu
         k = group_of[gi]
         n, key, pos, _fields, _ = outcomes[k]
         outcomes[k] = (n, key, pos, (), reason)
-    result_rows = [RowOutcome(n, key, pos, f, why) for n, key, pos, f, why in outcomes]
+    result_rows = [RowOutcome(n, key, pos, f, why, personal[n]) for n, key, pos, f, why in outcomes]
     return CorrectionsResult(path, result_rows, plan, fields=[c for _, _, _, c in cols.values])
 
 
@@ -345,6 +354,11 @@ def apply_checked(
     text = label or f"corrections list {result.path.name} ({len(result.applied):,} rows)"
     result.change = session.apply_plan(result.plan, text)
     return result
+
+
+def _phi_kind(table: str, column: str) -> str | None:
+    spec = MEMBER_FIELDS.get(column) if table == "members" else coverage_field(column)
+    return spec.phi if spec is not None else None
 
 
 def _shown(df: pd.DataFrame, column: str) -> Any:
