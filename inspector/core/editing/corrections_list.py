@@ -110,6 +110,8 @@ def read_table(path: str | Path) -> tuple[list[str], list[list[str]]]:
     """(headings, rows of text) of a CSV or XLSX; raises :class:`CorrectionsListError`."""
     path = Path(path)
     try:
+        if not path.exists():
+            raise FileNotFoundError(path)
         if not path.is_file():
             what = "a folder" if path.is_dir() else "not a regular file"
             raise CorrectionsListError(path, f"the corrections list cannot be read ({what})")
