@@ -29,6 +29,7 @@ import pandas as pd
 
 from inspector.core.editing.edits import Change, Edit, EditRejected, SegmentWrite, now_stamp
 from inspector.core.errors import NotAn834Error
+from inspector.core.findings import Finding, sort_key
 from inspector.core.reading.source import SegmentStore, read_bytes
 from inspector.core.records.document import Document, load_store
 from inspector.core.records.table import ColumnTable
@@ -216,16 +217,27 @@ def _load_whole(session: EditSession, store: SegmentStore) -> Document:
 def _remember(session: EditSession, rows: list[int]) -> None:
     """The touched members' table rows before their first edit (batched ``_remember_member``)."""
     doc = session.doc
-    new = [r for r in rows if int(session._pos[r]) not in session._originals]
+    known, lazy = session._originals, session._lazy_originals
+    new = [
+        r for r in rows if int(session._pos[r]) not in known and int(session._pos[r]) not in lazy
+    ]
     if not new:
         return
-    members = doc.members.iloc[new].to_dict("records")
-    for r, record in zip(new, members):
-        cov = session.coverage_rows_of(r)
-        session._originals[int(session._pos[r])] = (
-            record,
-            doc.coverage.iloc[cov.start : cov.stop].to_dict("records"),
-        )
+    members = doc.members.iloc[new].copy()  # one slice; rows are made of it when asked for
+    spans = _coverage_spans(session, new)
+    coverage = doc.coverage.iloc[[k for span in spans for k in span]].copy()
+    at = 0
+    for i, (r, span) in enumerate(zip(new, spans)):
+        lazy[int(session._pos[r])] = (members, i, coverage, at, at + len(span))
+        at += len(span)
+
+
+def _coverage_spans(session: EditSession, rows: list[int]) -> list[range]:
+    """:meth:`EditSession.coverage_rows_of` of many rows (one search for all)."""
+    pos = session._pos[np.asarray(rows, dtype=np.int64)]
+    a = np.searchsorted(session._cov_pos, pos, side="left").tolist()
+    b = np.searchsorted(session._cov_pos, pos, side="right").tolist()
+    return [range(x, y) for x, y in zip(a, b)]
 
 
 def _related(members: pd.DataFrame, rows: list[int]) -> np.ndarray:
@@ -268,7 +280,8 @@ def _prepare_rederive(session: EditSession, store: SegmentStore, rows: list[int]
         mini, file_of = built
         full_rows = np.array(group, dtype=np.int64)
         m_cols = _column_updates(doc.members, full_rows, mini.members, file_of)
-        counts = [len(session.coverage_rows_of(r)) for r in group]
+        spans = _coverage_spans(session, group)
+        counts = [len(x) for x in spans]
         mini_counts = np.bincount(
             np.searchsorted(
                 mini.members["member_pos"].to_numpy(), mini.coverage["member_pos"].to_numpy()
@@ -278,8 +291,7 @@ def _prepare_rederive(session: EditSession, store: SegmentStore, rows: list[int]
         if len(mini_counts) != len(group) or mini_counts.tolist() != counts:
             return None
         cov_rows = np.concatenate(
-            [np.arange(x.start, x.stop) for x in map(session.coverage_rows_of, group)]
-            or [np.zeros(0, dtype=np.int64)]
+            [np.arange(x.start, x.stop) for x in spans] or [np.zeros(0, dtype=np.int64)]
         ).astype(np.int64)
         c_cols = _column_updates(doc.coverage, cov_rows, mini.coverage, file_of)
         if m_cols is None or c_cols is None:
@@ -363,3 +375,50 @@ def _assign(
         else:
             for r, v in zip(rows.tolist(), values.tolist()):
                 data[r] = v
+
+
+# -- re-checking ---------------------------------------------------------------------------------
+def recheck_members(
+    session: EditSession,
+    positions: Iterable[int],
+    profiles: Iterable[str] = (),
+    use_rules: bool = True,
+) -> list[Finding]:
+    """Findings of many members at once (envelope/reader checks and business rules; no pyx12,
+    which a whole-file validation covers): per transaction, the members with their families
+    and the members rules compare them with are cut out as one small file and validated once.
+    Ordinals and member positions are the file's; only the findings of ``positions`` are kept.
+    """
+    from inspector.core.validation.run import validate_document
+
+    wanted = sorted({session.member_row_of(int(p)) for p in positions})
+    if not wanted:
+        return []
+    rows = _related(session.doc.members, wanted).tolist()
+    store = session.doc.store
+    groups: dict[int, tuple[Any, list[int]]] = {}
+    for r in rows:
+        envelope = session._envelope_of(r, len(store))
+        if envelope is not None:
+            groups.setdefault(id(envelope[0]), (envelope, []))[1].append(r)
+    keep = {int(session._pos[r]) for r in wanted}
+    out: list[Finding] = []
+    for envelope, group in groups.values():
+        built = session._mini_file(store, envelope, group)
+        if built is None:
+            raise EditRejected("these members could not be cut out of the file to re-check")
+        mini, file_of = built
+        file_pos = dict(zip(mini.members["member_pos"].tolist(), session._pos[group].tolist()))
+        first = mini.members["seg_first"].to_numpy()
+        last = mini.members["seg_last"].to_numpy()
+        for f in validate_document(mini, profiles=profiles, use_pyx12=False, use_rules=use_rules):
+            pos = file_pos.get(f.member_pos) if f.member_pos is not None else None
+            if pos is None and f.segment is not None:
+                k = int(np.searchsorted(first, f.segment, side="right")) - 1
+                if 0 <= k < len(first) and f.segment <= last[k]:
+                    pos = int(session._pos[group[k]])
+            if pos not in keep:
+                continue
+            seg = int(file_of[f.segment - 1]) if f.segment and f.segment <= len(file_of) else 0
+            out.append(replace(f, segment=seg or None, member_pos=pos))
+    return sorted(out, key=sort_key)

@@ -90,6 +90,9 @@ class EditSession(ElementChecks):
         self._saved_top: Change | None = None
         self._original_raw: dict[int, str] = {}  # segment → raw text as loaded (first touch)
         self._originals: dict[int, tuple[dict, list[dict]]] = {}  # member_pos → table rows
+        # Kept by bulk steps as frame slices, turned into rows when asked for: member_pos →
+        # (members slice, its row, coverage slice, its rows a..b)
+        self._lazy_originals: dict[int, tuple[Any, int, Any, int, int]] = {}
         self._fully_derived = True
         self._full_doc: Document | None = None
         self._index()
@@ -287,6 +290,13 @@ class EditSession(ElementChecks):
 
     def original_rows(self, member_pos: int) -> tuple[dict, list[dict]] | None:
         """The member's table rows as they were before its first edit (member row, coverage)."""
+        lazy = self._lazy_originals.pop(member_pos, None)
+        if lazy is not None:
+            members, i, coverage, a, b = lazy
+            self._originals[member_pos] = (
+                members.iloc[i].to_dict(),
+                [coverage.iloc[k].to_dict() for k in range(a, b)],
+            )
         return self._originals.get(member_pos)
 
     def fields_at(self, segment: int, element: str) -> list[tuple[str, str]]:
@@ -401,7 +411,7 @@ class EditSession(ElementChecks):
     def _remember_member(self, r: int) -> None:
         """Keep the member's table rows as they were before its first edit (for exports)."""
         pos = int(self._pos[r])
-        if pos not in self._originals:
+        if pos not in self._originals and pos not in self._lazy_originals:
             doc = self.doc
             self._originals[pos] = (
                 doc.members.iloc[r].to_dict(),

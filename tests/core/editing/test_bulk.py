@@ -404,7 +404,8 @@ def test_cli_export_apply(session, tmp_path, capsys):
     assert code == 1  # a row was refused
     assert "1 row(s) applied" in text and "1 refused" in text and "1 edit(s) applied" in text
     assert "refused line 3" in text and ssn not in text and f"***-**-{ssn[5:]}" in text
-    assert (out / "corrections.csv").exists()
+    # the original values come from the rows the bulk step kept before writing
+    assert "birth_date=1998-07-09" in (out / "corrections.csv").read_text(encoding="utf-8-sig")
     expected = EditSession(load(demo_path()))
     expected.apply(gender)
     expected.apply(expected.cell_edit("members", 1, "birth_date", "1998-07-10"))
