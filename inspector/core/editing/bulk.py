@@ -252,9 +252,15 @@ def _related(members: pd.DataFrame, rows: list[int]) -> np.ndarray:
         wanted = col.iloc[rows]
         wanted = wanted[wanted != ""]
         mask |= col.isin(set(wanted)).to_numpy()
-    key = members["last_name"] + "\x1f" + members["first_name"] + "\x1f" + members["birth_date"]
-    wanted_keys = set(key.iloc[rows][members["birth_date"].iloc[rows] != ""])
-    mask |= key.isin(wanted_keys).to_numpy()
+    # the same name and birth date: names compared only where the birth date matches
+    born = members["birth_date"].to_numpy(dtype=object)
+    last = members["last_name"].to_numpy(dtype=object)
+    first = members["first_name"].to_numpy(dtype=object)
+    people = {(born[r], last[r], first[r]) for r in rows if born[r]}
+    candidates = np.flatnonzero(pd.Series(born).isin({p[0] for p in people}).to_numpy())
+    for r in candidates.tolist():
+        if (born[r], last[r], first[r]) in people:
+            mask[r] = True
     return np.flatnonzero(mask)
 
 

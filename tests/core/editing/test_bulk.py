@@ -420,3 +420,18 @@ def test_cli_unusable_list_writes_nothing(tmp_path, capsys):
     assert code == 2
     assert "fix.csv" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_recheck_members_finds_what_single_rechecks_find(session):
+    from inspector.core.editing.bulk import recheck_members
+
+    change = session.apply_plan(session.plan_bulk(_groups(session)))
+    assert change is not None
+    positions = change.member_positions
+    together = recheck_members(session, positions)
+    one_by_one = [f for pos in positions for f in session.revalidate_member(pos, use_pyx12=False)]
+
+    def key(f):  # messages may name the other member by its place in the small file
+        return (f.code, f.segment, f.member_pos, f.severity)
+
+    assert together and sorted(map(key, together)) == sorted(map(key, one_by_one))
