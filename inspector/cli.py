@@ -108,7 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     ep = sub.add_parser(
         "export",
         help="write members.csv, coverage.csv, findings.csv and, "
-        "with --edits, corrections.csv and a corrected 834",
+        "with --edits or --apply, corrections.csv and a corrected 834",
     )
     ep.add_argument("file", type=Path)
     ep.add_argument("--out", type=Path, required=True, help="output folder (created if needed)")
@@ -118,6 +118,19 @@ def _parser() -> argparse.ArgumentParser:
         metavar="edits.json",
         help='corrections to apply first: a JSON list of {"segment": N, '
         '"element": "DMG02", "value": "19800228"}',
+    )
+    ep.add_argument(
+        "--apply",
+        type=Path,
+        metavar="corrections.csv",
+        help="a corrections list to apply (after --edits): a CSV or XLSX with a member key "
+        "('Subscriber ID' + 'Member ID', or 'SSN') and columns named like the export's "
+        "('Birth date' or birth_date, 'Benefit begin', 'APTC AMT' ...) holding new values; a "
+        "blank cell leaves a value as it is. Each row is checked like a single edit; a refused "
+        "row (unknown or ambiguous key, unknown column, a value that fails a check, a column no "
+        "single element backs) is listed with its reason and nothing of it is written, the "
+        "accepted rows are applied as one step and everything is written. Exit 1 when a row "
+        "was refused, 2 (nothing written) when the list itself cannot be used",
     )
     ep.add_argument(
         "--corrected-834",
@@ -455,6 +468,15 @@ def _cmd_export(args: argparse.Namespace) -> int:
         except EditListRejected as exc:
             print(f"inspector: {exc}", file=sys.stderr)
             return EXIT_UNREADABLE
+    listed = None
+    if args.apply is not None:
+        from inspector.core.editing.corrections_list import apply_corrections
+
+        try:
+            listed = apply_corrections(session, args.apply)
+        except InspectorError as exc:  # the list is unusable, or the result would not load
+            print(f"inspector: {exc}", file=sys.stderr)
+            return EXIT_UNREADABLE
     try:
         if args.corrected_834 is not None:
             check_output_path(session, args.corrected_834)
@@ -463,7 +485,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             args.out,
             profiles=(args.rule_profile,),
             use_pyx12=not args.no_pyx12,
-            corrections=args.edits is not None,
+            corrections=args.edits is not None or args.apply is not None,
             corrected_834=args.corrected_834,
             ack=args.ack,
             mask=mask,
@@ -485,9 +507,53 @@ def _cmd_export(args: argparse.Namespace) -> int:
     print(
         f"{result.members:,} members, {result.coverages:,} coverages, "
         f"{len(result.findings):,} findings"
-        + (f", {len(session.history)} edit(s) applied" if args.edits is not None else "")
+        + (f", {_edits_applied(session, listed)} edit(s) applied" if args.edits is not None else "")
     )
+    if listed is not None:
+        _print_corrections(listed, session)
+        if listed.refused:
+            return EXIT_FINDINGS
     return EXIT_FINDINGS if any(f.severity == "error" for f in result.findings) else EXIT_OK
+
+
+def _edits_applied(session, listed) -> int:
+    """Edits of the edit list (--edits): every step but the corrections list's."""
+    steps = [c for c in session.history if listed is None or c is not listed.change]
+    return sum(len(c.edits) or 1 for c in steps)
+
+
+def _print_corrections(listed, session) -> None:
+    """Applied and refused rows of a corrections list; SSNs masked."""
+    from inspector.core.records.mask import Masker, MaskPolicy, mask_value
+
+    masker = Masker(MaskPolicy(), session.doc.members)
+    change = listed.change
+    edits = len(change.edits) if change is not None else 0
+    print(
+        f"{listed.path.name}: {len(listed.applied):,} row(s) applied ({edits:,} element(s) of "
+        f"{listed.members:,} member(s)), {len(listed.refused):,} refused, "
+        f"{len(listed.unchanged):,} unchanged"
+    )
+    for row in listed.refused:
+        key = []
+        for name, label in (
+            ("subscriber_id", "subscriber"),
+            ("member_id", "member"),
+            ("ssn", "SSN"),
+        ):
+            value = row.key.get(name)
+            if value:
+                if name == "ssn":
+                    digits = "".join(ch for ch in value if ch.isdigit())
+                    shown = mask_value("ssn", digits if len(digits) == 9 else value)
+                else:
+                    shown = masker.value(None, value)
+                key.append(f"{label} {shown}")
+        # SSNs never in clear (the key's, and any of the file's); a refused date is shown, as
+        # the clerk needs it to correct the list
+        ssns = [(kind, v) for kind, v in row.personal if kind == "ssn"]
+        reason = masker.message(row.reason or "", None, ssns)
+        print(f"  refused line {row.line} ({', '.join(key) or 'no key'}): {reason}")
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:

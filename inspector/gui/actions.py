@@ -181,6 +181,14 @@ class WindowActions(QObject):
             )
         )
         self.quit = _action(window, "&Quit", "Ctrl+Q", "Quit the inspector", "actionQuit")
+        self.apply_corrections = _action(
+            window,
+            "&Apply Corrections…",
+            None,
+            "Apply a corrections list (CSV/XLSX of new values per member) as one undo step, "
+            "after a preview",
+            "actionApplyCorrections",
+        )
         self.recent = RecentFilesMenu(settings, window)
         self.rule_profile = RuleProfileMenu(settings, window)
 
@@ -354,6 +362,7 @@ class WindowActions(QObject):
             self.close_tab,
             self.stop_checks,
             self.save_corrected,
+            self.apply_corrections,
             *self.export_actions,
         ]
 
@@ -366,6 +375,7 @@ class WindowActions(QObject):
         file_menu.addAction(self.compare)
         file_menu.addSeparator()
         file_menu.addAction(self.save_corrected)
+        file_menu.addAction(self.apply_corrections)
         export_menu = file_menu.addMenu("&Export")
         export_menu.setObjectName("exportMenu")
         for action in self.export_actions:

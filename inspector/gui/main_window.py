@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from inspector.core.records.mask import describe_policy
 from inspector.gui import dialogs, gc_guard
 from inspector.gui.actions import WindowActions
+from inspector.gui.corrections_dialog import CorrectionsApplier
 from inspector.gui.dialogs import APP_TITLE
 from inspector.gui.document_tab import DocumentTab
 from inspector.gui.dropping import local_files
@@ -81,6 +82,9 @@ class MainWindow(QMainWindow):
         self.exporter = Exporter(self, self.settings)
         self.exporter.exported.connect(self._on_exporter_exported)
         self.exporter.export_failed.connect(self._on_exporter_export_failed)
+        self.corrections = CorrectionsApplier(self)
+        self.corrections.applied.connect(self._on_exporter_exported)
+        self.corrections.failed.connect(self._on_exporter_export_failed)
         self._wire_actions()
         self.mask_indicator = QLabel()  # says so while personal data is masked (screen shares)
         self.mask_indicator.setObjectName("maskIndicator")
@@ -213,6 +217,7 @@ class MainWindow(QMainWindow):
             (a.undo, DocumentTab.undo),
             (a.redo, DocumentTab.redo),
             (a.save_corrected, exporter.save_corrected),
+            (a.apply_corrections, self.corrections.apply_corrections),
             (a.export_worklist, exporter.export_worklist),
             (a.export_report, exporter.export_report),
             (a.export_corrections, exporter.export_corrections),

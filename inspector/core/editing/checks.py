@@ -63,8 +63,11 @@ class ElementChecks:
         """Rows in ``doc.coverage`` of member row ``row`` (the session's)."""
         raise NotImplementedError
 
-    def _plan(self, edit: Edit) -> tuple[int, str, str, str, str]:
-        """Validate ``edit``; return (ordinal, old value, new value, old raw, new raw)."""
+    def _plan(self, edit: Edit, staged: str | None = None) -> tuple[int, str, str, str, str]:
+        """Validate ``edit``; return (ordinal, old value, new value, old raw, new raw).
+
+        ``staged``: the segment's text as earlier edits of the same bulk step leave it (the
+        edit is planned on that text instead of the store's)."""
         store = self.doc.store
         n = len(store)
         o = edit.segment
@@ -82,7 +85,7 @@ class ElementChecks:
                 f"but segment {o} is {sid}"
             )
         d = store.delimiters
-        raw = store.raw(o)
+        raw = store.raw(o) if staged is None else staged
         els = raw.split(d.element)
         k, c = target.position, target.component
         version = file_version(store)

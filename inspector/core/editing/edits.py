@@ -124,10 +124,29 @@ class Change:
     # is compared with (same SSN, name and birth date, ids; its subscriber or dependents),
     # before and after the edit. A GUI re-checks these, not only the edited member.
     recheck_positions: tuple[int, ...] = ()
+    # A bulk step (many edits as one undo step): every edit, and every segment it rewrote,
+    # in file order; ``edit``/``segment``/``before``/``after`` are then those of the first.
+    edits: tuple[Edit, ...] = ()
+    writes: tuple[SegmentWrite, ...] = ()
+    label: str = ""
 
     @property
     def changed(self) -> bool:
-        return self.before_raw != self.after_raw
+        return bool(self.writes) or self.before_raw != self.after_raw
+
+    @property
+    def bulk(self) -> bool:
+        """True for a bulk step (see :meth:`EditSession.apply_plan`)."""
+        return bool(self.writes)
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentWrite:
+    """One segment rewritten by a bulk step: its whole text before and after (latin-1 view)."""
+
+    segment: int
+    before_raw: str
+    after_raw: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +161,8 @@ class ElementChange:
 
 class JournalLike(Protocol):
     def record(self, op: str, edit: Edit | None = None) -> None: ...
+
+    def record_bulk(self, edits: tuple[Edit, ...], label: str = "") -> None: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from inspector.core.editing.session import Change, Edit, EditRejected, EditSession, now_stamp
 from inspector.core.errors import InspectorError
@@ -66,6 +66,16 @@ class Journal:
         event: dict[str, Any] = {"op": op, "when": now_stamp()}
         if edit is not None:
             event["edit"] = edit.to_json()
+        self._append(event)
+
+    def record_bulk(self, edits: tuple[Edit, ...], label: str = "") -> None:
+        """Append a bulk step as ONE event (one line, written with one fsync):
+        ``{"op": "bulk", "label": ..., "edits": [[segment, element, value, old], ...]}``.
+        A line cut short by a crash does not parse, so the step is replayed whole or not at all."""
+        rows = [[e.segment, e.element, e.new, e.old] for e in edits]
+        self._append({"op": "bulk", "when": now_stamp(), "label": label, "edits": rows})
+
+    def _append(self, event: dict[str, Any]) -> None:
         lines = []
         if not self.path.exists() or self.path.stat().st_size == 0:
             lines.append(
@@ -109,16 +119,30 @@ class Journal:
         return rows[1:]
 
     def load(self) -> list[Edit]:
-        """The edits in effect when the journal was last written (undone ones left out)."""
-        applied: list[Edit] = []
-        undone: list[Edit] = []
+        """The edits in effect when the journal was last written (undone ones left out); the
+        edits of a bulk step are listed one by one."""
+        out: list[Edit] = []
+        for step in self.load_steps():
+            out.extend(step.edits)
+        return out
+
+    def load_steps(self) -> list[JournalStep]:
+        """The steps in effect when the journal was last written: single edits and bulk steps."""
+        applied: list[JournalStep] = []
+        undone: list[JournalStep] = []
         for event in self._events():
             op = event.get("op")
             if op == "apply":
                 try:
-                    applied.append(Edit.from_json(event.get("edit") or {}))
+                    applied.append(JournalStep((Edit.from_json(event.get("edit") or {}),), None))
                 except EditRejected:
                     continue
+                undone.clear()
+            elif op == "bulk":
+                step = _bulk_step(event)
+                if step is None:
+                    continue
+                applied.append(step)
                 undone.clear()
             elif op == "undo" and applied:
                 undone.append(applied.pop())
@@ -140,9 +164,42 @@ class Journal:
         """
         if self.sha256 is not None and file_fingerprint(session.original)[1] != self.sha256:
             raise InspectorError("this journal was written for a different file")
-        edits = self.load()
+        steps = self.load_steps()
         saved, session.journal = session.journal, None
+        out: list[Change] = []
         try:
-            return [session.apply(e) for e in edits]
+            for step in steps:
+                if step.label is None:
+                    out.append(session.apply(step.edits[0]))
+                else:
+                    change = session.apply_bulk(step.edits, step.label)
+                    if change is not None:
+                        out.append(change)
+            return out
         finally:
             session.journal = saved
+
+
+class JournalStep(NamedTuple):
+    """One step of a journal: a single edit (``label`` None) or a bulk step."""
+
+    edits: tuple[Edit, ...]
+    label: str | None
+
+
+def _bulk_step(event: dict[str, Any]) -> JournalStep | None:
+    rows = event.get("edits")
+    if not isinstance(rows, list) or not rows:
+        return None
+    edits = []
+    for row in rows:
+        if not isinstance(row, list) or len(row) != 4:
+            return None  # a malformed step is skipped whole, never in part
+        segment, element, value, old = row
+        try:
+            edits.append(
+                Edit.from_json({"segment": segment, "element": element, "value": value, "old": old})
+            )
+        except EditRejected:
+            return None
+    return JournalStep(tuple(edits), str(event.get("label") or ""))

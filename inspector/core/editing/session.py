@@ -24,13 +24,15 @@ were re-derived, so a table model can emit ``dataChanged`` for just those rows.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
+from inspector.core.editing import bulk
+from inspector.core.editing.bulk import BulkPlan
 from inspector.core.editing.checks import ElementChecks
 from inspector.core.editing.edits import (
     FAMILY_CAP,
@@ -91,6 +93,9 @@ class EditSession(ElementChecks):
         self._saved_top: Change | None = None
         self._original_raw: dict[int, str] = {}  # segment → raw text as loaded (first touch)
         self._originals: dict[int, tuple[dict, list[dict]]] = {}  # member_pos → table rows
+        # Kept by bulk steps as frame slices, turned into rows when asked for: member_pos →
+        # (members slice, its row, coverage slice, its rows a..b)
+        self._lazy_originals: dict[int, tuple[Any, int, Any, int, int]] = {}
         self._fully_derived = True
         self._full_doc: Document | None = None
         self._index()
@@ -166,6 +171,23 @@ class EditSession(ElementChecks):
         self._journal("apply", applied)
         return change
 
+    # -- bulk steps (see inspector.core.editing.bulk) ------------------------------------------
+    def plan_bulk(self, groups: Iterable[Sequence[Edit | Mapping[str, Any]]]) -> BulkPlan:
+        """Check groups of edits (each applies whole or not at all) without writing anything."""
+        return bulk.plan_bulk(self, groups)
+
+    def apply_plan(self, plan: BulkPlan, label: str = "") -> Change | None:
+        """Write a :class:`BulkPlan`'s accepted edits as ONE undo step (one journal entry);
+        None when nothing changes. Raises :class:`EditRejected` (nothing written) when the
+        document changed since planning or the result would not load."""
+        return bulk.apply_plan(self, plan, label)
+
+    def apply_bulk(
+        self, edits: Sequence[Edit | Mapping[str, Any]], label: str = ""
+    ) -> Change | None:
+        """Apply all ``edits`` as one undo step, or none (the first refused one raises)."""
+        return bulk.apply_bulk(self, edits, label)
+
     def undo(self) -> Change | None:
         """Undo the last applied edit (restoring the segment's exact bytes)."""
         return self._step(self._undo, self._redo, "undo")
@@ -178,8 +200,13 @@ class EditSession(ElementChecks):
         """Move the newest change from ``source`` to ``target``, writing its segment text."""
         if not source:
             return None
-        done = source.pop()
         forward = action == "redo"
+        if source[-1].bulk:
+            change = bulk.step_bulk(self, source[-1], forward)  # raises before changing anything
+            target.append(source.pop())
+            self._journal(action)
+            return change
+        done = source.pop()
         old, new = (done.before, done.after) if forward else (done.after, done.before)
         old_raw, new_raw = (
             (done.before_raw, done.after_raw) if forward else (done.after_raw, done.before_raw)
@@ -266,6 +293,13 @@ class EditSession(ElementChecks):
 
     def original_rows(self, member_pos: int) -> tuple[dict, list[dict]] | None:
         """The member's table rows as they were before its first edit (member row, coverage)."""
+        lazy = self._lazy_originals.pop(member_pos, None)
+        if lazy is not None:
+            members, i, coverage, a, b = lazy
+            self._originals[member_pos] = (
+                members.iloc[i].to_dict(),
+                [coverage.iloc[k].to_dict() for k in range(a, b)],
+            )
         return self._originals.get(member_pos)
 
     def fields_at(self, segment: int, element: str) -> list[tuple[str, str]]:
@@ -380,7 +414,7 @@ class EditSession(ElementChecks):
     def _remember_member(self, r: int) -> None:
         """Keep the member's table rows as they were before its first edit (for exports)."""
         pos = int(self._pos[r])
-        if pos not in self._originals:
+        if pos not in self._originals and pos not in self._lazy_originals:
             doc = self.doc
             self._originals[pos] = (
                 doc.members.iloc[r].to_dict(),
@@ -462,6 +496,23 @@ class EditSession(ElementChecks):
         Returns the mini document, the file ordinal of each mini segment (0 for the synthesised
         SE/GE/IEA) and the member rows it holds; None when the envelope cannot be found.
         """
+        envelope = self._envelope_of(r, len(store))
+        if envelope is None:
+            return None
+        tx = envelope[0]
+        end = envelope[3]
+        h, t = self._family(r, tx.st, end)
+        rows = sorted(
+            set(range(h, t + 1)) | {k for k in extra_rows if tx.st < int(self._first[k]) <= end}
+        )
+        built = self._mini_file(store, envelope, rows)
+        if built is None:
+            return None
+        return built[0], built[1], rows
+
+    def _envelope_of(self, r: int, n_segments: int) -> tuple[Any, Any, Any, int] | None:
+        """(transaction, interchange, group, last ordinal of the transaction) holding member
+        row ``r``; None when the member is outside an ST/SE set."""
         st = self.doc.structure
         first = int(self._first[r])
         txs = st.transactions
@@ -469,7 +520,7 @@ class EditSession(ElementChecks):
         if i < 0:
             return None
         tx = txs[i]
-        end = tx.se if tx.se is not None else len(store)
+        end = tx.se if tx.se is not None else n_segments
         if not tx.st < first <= end:
             return None
         isa = gs = None
@@ -479,10 +530,15 @@ class EditSession(ElementChecks):
                     isa, gs = ic, g
         if isa is None or gs is None:
             return None
-        h, t = self._family(r, tx.st, end)
-        rows = sorted(
-            set(range(h, t + 1)) | {k for k in extra_rows if tx.st < int(self._first[k]) <= end}
-        )
+        return tx, isa, gs, end
+
+    def _mini_file(
+        self, store: SegmentStore, envelope: tuple[Any, Any, Any, int], rows: list[int]
+    ) -> tuple[Document, np.ndarray] | None:
+        """Member rows ``rows`` (file order, one transaction) cut out with their envelope and
+        transaction header as a small file, loaded: (mini document, file ordinal of each mini
+        segment, 0 for the synthesised SE/GE/IEA); None when it does not load as they are."""
+        tx, isa, gs, _end = envelope
         j = int(np.searchsorted(self._first, tx.st, side="right"))
         header_end = int(self._first[j]) - 1
         ordinals = [isa.isa, gs.gs, *range(tx.st, header_end + 1)]
@@ -508,8 +564,7 @@ class EditSession(ElementChecks):
             return None
         if len(mini.members) != len(rows):
             return None
-        file_of = np.array([*ordinals, 0, 0, 0], dtype=np.int64)
-        return mini, file_of, rows
+        return mini, np.array([*ordinals, 0, 0, 0], dtype=np.int64)
 
     # -- documents and re-validation -------------------------------------------------------------
     def full_document(

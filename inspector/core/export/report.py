@@ -71,7 +71,8 @@ def corrections_of(session: EditSession, masker: Masker | None = None) -> list[C
     the column it shows in and when it was last made (from the session's history)."""
     when: dict[tuple[int, str], str] = {}
     for change in session.history:
-        when[(change.segment, change.edit.element)] = change.when
+        for edit in change.edits or (change.edit,):  # a bulk step: each of its edits
+            when[(edit.segment, edit.element)] = change.when
     members = session.doc.members
     positions = members["member_pos"].to_numpy()
     out: list[Correction] = []

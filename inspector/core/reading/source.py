@@ -299,6 +299,44 @@ class SegmentStore:
         out._joint = self._joint
         return out
 
+    def with_segments(self, texts: dict[int, bytes]) -> SegmentStore:
+        """:meth:`with_segment` of many segments at once (one copy of the file, not one per
+        segment): ``texts`` maps ordinals to new segment text (terminator excluded)."""
+        if not texts:
+            return self
+        order = sorted(texts)
+        index = np.array([self._index(o) for o in order], dtype=np.int64)
+        starts, ends = self.starts, self.ends
+        view = memoryview(self.data)
+        pieces: list[bytes | memoryview] = []
+        at = 0
+        delta = np.zeros(len(self), dtype=np.int64)
+        crosses_line = False
+        for o, i in zip(order, index.tolist()):
+            s, e = int(starts[i]), int(ends[i])
+            new = texts[o]
+            pieces += [view[at:s], new]
+            at = e
+            delta[i] = len(new) - (e - s)
+            old = self.data[s:e]
+            if b"\n" in old or b"\r" in old or b"\n" in new or b"\r" in new:
+                crosses_line = True
+        pieces.append(view[at:])
+        if delta.any():
+            moved = np.cumsum(delta)
+            new_ends = (ends + moved).astype(ends.dtype)
+            new_starts = (starts + (moved - delta)).astype(starts.dtype)
+        else:
+            new_starts, new_ends = starts, ends
+        out = SegmentStore(
+            b"".join(pieces), self.path, self.delimiters, new_starts, new_ends, list(self.problems)
+        )
+        out._ids = self._ids
+        if not crosses_line:
+            out._lines = self._lines
+        out._joint = self._joint
+        return out
+
 
 # ---------------------------------------------------------------------------------------------
 def read_file(path: str | Path) -> SegmentStore:

@@ -14,6 +14,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from inspector.core.editing.corrections_list import (
+    CorrectionsResult,
+    apply_checked,
+    check_corrections,
+)
 from inspector.core.editing.journal import Journal
 from inspector.core.editing.session import Change, Edit, EditRejected, EditSession, parse_element
 from inspector.core.export.corrections import write_corrected_834
@@ -167,6 +172,28 @@ class DocumentEditor(QObject):
             self._after(change)
         return None
 
+    def check_corrections(self, path: Path) -> CorrectionsResult:
+        """Read and check a corrections list (nothing changes); raises InspectorError when the
+        list itself cannot be used."""
+        return check_corrections(self.session, path)
+
+    def apply_corrections(self, result: CorrectionsResult) -> str | None:
+        """Apply a checked list's accepted rows as one undo step; None, or why not."""
+        if self.recovery_pending:
+            return RECOVERY_FIRST
+        try:
+            apply_checked(self.session, result)
+        except EditRejected as exc:
+            return exc.reason
+        except Exception as exc:  # as for single edits: report, never lose the clerk's work
+            return (
+                f"the corrections could not be applied because of an unexpected problem "
+                f"({type(exc).__name__}: {exc}); nothing was changed"
+            )
+        if result.change is not None:
+            self._after(result.change)
+        return None
+
     def undo(self) -> Change | None:
         return self._step(self.session.undo)
 
@@ -206,7 +233,10 @@ class DocumentEditor(QObject):
             session.journal = journal
             try:
                 for change in session.history:
-                    journal.record("apply", change.edit)
+                    if change.bulk:  # one entry for the whole step, as when it was made
+                        journal.record_bulk(change.edits, change.label)
+                    else:
+                        journal.record("apply", change.edit)
                 session.journal_error = None
             except OSError as exc:
                 session.journal_error = exc

@@ -226,7 +226,25 @@ class TabEditing(QObject):
             name = self.mask.value("name", name)
         return f"member #{members['member_pos'].iat[row]}" + (f" {name}" if name else "")
 
+    def _describe_bulk(self, change: Change) -> HistoryEntry:
+        """One history row for a bulk step (one undo step): its label and its size."""
+        date, _, time = change.when.partition("T")
+        members = len(change.member_positions) or len(change.writes)
+        first, last = change.writes[0].segment, change.writes[-1].segment
+        return HistoryEntry(
+            time[:8] or change.when,
+            f"{date} {time[:8]} {time[8:]}".strip(),
+            change.label,
+            f"{members:,} member(s) \u00b7 {len(change.writes):,} segment(s)",
+            "",
+            f"{len(change.edits):,} element(s) changed",
+            first,
+            f"segments {first:,} to {last:,}",
+        )
+
     def describe(self, change: Change) -> HistoryEntry:
+        if change.bulk:
+            return self._describe_bulk(change)
         edit = change.edit
         o = change.segment
         target = parse_element(edit.element)
