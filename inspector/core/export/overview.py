@@ -64,8 +64,8 @@ AMOUNTS: tuple[tuple[str, str], ...] = (
     ("PRE AMT 1", "Member premiums"),
     ("APTC AMT", "APTC"),
     ("CSR AMT", "CSR"),
-    ("TOT RES AMT", "Member responsibility"),
-    ("TOT EMP RES AMT", "Employer responsibility"),
+    ("TOT RES AMT", "Member pays"),
+    ("TOT EMP RES AMT", "Employer pays"),
     ("OTH PAY AMT 1", "Other payment 1"),
     ("OTH PAY AMT 2", "Other payment 2"),
 )
@@ -99,7 +99,7 @@ class FileProfile:
     actions: dict[str, int]  # ACTION_KEYS -> members
     member_action: np.ndarray  # per member row: index into ACTION_KEYS
     member_pos: np.ndarray  # per member row: its member_pos (ascending)
-    plans: pd.DataFrame  # Plan, Line, Members, Coverages (most members first)
+    plans: pd.DataFrame  # Plan, Plan ID, Name, Line, Members, Coverages (most members first)
     plan_members: dict[str, np.ndarray]  # plan -> the member_pos covered by it
     totals: list[AmountTotal] = field(default_factory=list)
 
@@ -118,7 +118,7 @@ class ProblemOverview:
     findings: int
     by_rule: pd.DataFrame  # Code, Rule, Severity, Findings, Members (worst and widest first)
     by_action: pd.DataFrame  # Action, Members, With errors, With warnings
-    by_plan: pd.DataFrame  # Plan, Line, Members, Coverages, With errors, With warnings
+    by_plan: pd.DataFrame  # FileProfile.plans plus With errors, With warnings
 
 
 def classify_actions(members: pd.DataFrame, coverage: pd.DataFrame) -> np.ndarray:
@@ -180,7 +180,7 @@ def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
 
 def _plans(coverage: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """Members and coverages per plan (REF*CE plan id, else HD04), most members first."""
-    columns = ["Plan", "Line", "Members", "Coverages"]
+    columns = ["Plan", "Plan ID", "Name", "Line", "Members", "Coverages"]
     if not len(coverage):
         return pd.DataFrame(columns=columns), {}
     plan_id, text = _column(coverage, "plan_id"), _column(coverage, "plan")
@@ -196,6 +196,8 @@ def _plans(coverage: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, np.ndarray]]
     table = pd.DataFrame(
         {
             "Plan": labels,
+            "Plan ID": np.where(plan_id[first] != "", plan_id[first], ""),
+            "Name": text[first],
             "Line": lines[first],
             "Members": np.bincount(pair_plan, minlength=len(uniques)),
             "Coverages": np.bincount(codes, minlength=len(uniques)),
@@ -309,10 +311,27 @@ def problem_overview(profile: FileProfile, findings: Iterable[Finding]) -> Probl
         members_with_warnings_only=len(warnings - errors),
         file_level=file_level,
         findings=len(found),
-        by_rule=findings_by_rule(found),
+        by_rule=_titled(findings_by_rule(found), found),
         by_action=by_action,
         by_plan=by_plan,
     )
+
+
+def _titled(by_rule: pd.DataFrame, found: list[Finding]) -> pd.DataFrame:
+    """Checks without a catalogue title (implementation guide, envelope) are described by the
+    message of their first finding."""
+    missing = set(by_rule.loc[by_rule["Rule"] == "", "Code"]) if len(by_rule) else set()
+    if not missing:
+        return by_rule
+    first: dict[str, str] = {}
+    for f in found:
+        if f.code in missing and f.code not in first:
+            first[f.code] = f.message
+            if len(first) == len(missing):
+                break
+    untitled = by_rule["Rule"] == ""
+    by_rule.loc[untitled, "Rule"] = by_rule.loc[untitled, "Code"].map(first).fillna("")
+    return by_rule
 
 
 def members_with_rule(
