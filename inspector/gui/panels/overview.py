@@ -16,6 +16,7 @@ another binding is installed.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
@@ -23,7 +24,7 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 import numpy as np
 import pandas as pd
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -47,7 +48,7 @@ from inspector.core.export.overview import (
     ACTIONS,
     FileProfile,
     ProblemOverview,
-    problem_overview,
+    ProblemTally,
 )
 from inspector.core.findings import Finding
 
@@ -262,7 +263,7 @@ class BarChart(pg.PlotWidget):
         row = round(y)
         return row if 0 <= row < len(self._labels) and abs(y - row) <= 0.45 else None
 
-    def row_centre(self, row: int) -> QPointF:
+    def row_centre(self, row: int) -> QPoint:
         """Where row ``row``'s bar is, in widget coordinates (for tests and key handling)."""
         box = self.getPlotItem().getViewBox()
         x = box.viewRange()[0][1] * 0.05
@@ -350,6 +351,9 @@ class OverviewPanel(QScrollArea):
         self._profile_source: Callable[[], FileProfile] | None = None
         self._dirty = False
         self._rules: pd.DataFrame = pd.DataFrame()
+        self._tally: ProblemTally | None = None
+        self._tallied: list[Finding] | None = None  # the list tallied (held: its id stays)
+        self._tallied_count = 0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_MS)
@@ -487,6 +491,7 @@ class OverviewPanel(QScrollArea):
     def set_findings_source(self, findings: Callable[[], list[Finding]]) -> None:
         """Where the findings known so far are (read when the overview recounts)."""
         self._findings = findings
+        self._tally = None
 
     def set_running(self, running: bool) -> None:
         """The checks are (still) running: counts are partial ("checking…")."""
@@ -526,8 +531,25 @@ class OverviewPanel(QScrollArea):
             self._show_profile()
         if self.profile is None:
             return
-        self.problems = problem_overview(self.profile, self._findings())
+        started = time.perf_counter()
+        self.problems = self._tally_findings().overview(self.profile)
         self._show_problems(self.problems)
+        # a huge file: recount less often, so the GUI spends at most ~1/5 of its time here
+        spent_ms = int(1000 * (time.perf_counter() - started))
+        self._timer.setInterval(max(REFRESH_MS, 5 * spent_ms))
+
+    def _tally_findings(self) -> ProblemTally:
+        """The findings known so far, counted: only the new ones when the list grew (findings
+        arrive by appending), all of them when it was replaced (an edit re-checked members)."""
+        found = self._findings()
+        tally = self._tally
+        if tally is None or found is not self._tallied or len(found) < self._tallied_count:
+            tally = self._tally = ProblemTally(found)
+        elif len(found) > self._tallied_count:
+            tally.add(found[self._tallied_count :])
+        self._tallied = found
+        self._tallied_count = len(found)
+        return tally
 
     # -- showing ------------------------------------------------------------------------------
     def _show_profile(self) -> None:

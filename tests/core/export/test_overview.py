@@ -193,3 +193,26 @@ def test_a_synthetic_file_with_defects(tmp_path):
     assert (plan_rows["With errors"] <= plan_rows["Members"]).all()
     assert NO_PLAN not in plan_rows["Plan"].tolist()
     assert manifest
+
+
+def test_the_tally_counts_batches_as_one_and_ranks_like_findings_by_rule():
+    from inspector.core.export.overview import ProblemTally
+    from inspector.core.export.tables import findings_by_rule
+
+    doc = load(demo_path())
+    found = doc.problems + run_rules(doc)
+    found += [Finding("warning", "X-W", "w", member_pos=p) for p in (1, 2, 2)]
+    tally = ProblemTally(found[:3])
+    tally.add(found[3:])
+    once = ProblemTally(found)
+    assert tally.by_rule().equals(once.by_rule())
+    expected = findings_by_rule(found)
+    columns = ["Code", "Severity", "Findings", "Members"]
+    assert tally.by_rule()[columns].equals(expected[columns])
+    assert (tally.by_rule()["Rule"] != "").all()  # untitled checks show their first message
+    profile = file_profile(doc)
+    a, b = tally.overview(profile), problem_overview(profile, found)
+    assert (a.members_with_errors, a.members_with_warnings) == (
+        b.members_with_errors,
+        b.members_with_warnings,
+    )
