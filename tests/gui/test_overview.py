@@ -151,7 +151,7 @@ def test_the_overview_follows_findings_as_they_arrive(qtbot, window, demo_copy):
     batch = [Finding("error", "X-TEST", "invented", member_pos=int(clean), segment=1)]
     tab.prepared.index.add(batch)
     tab.overview.findings_changed()
-    qtbot.waitUntil(lambda: _value(tab, "errors") == f"{before + 1:,}", timeout=3000)
+    qtbot.waitUntil(lambda: _value(tab, "errors") == f"{before + 1:,}", timeout=10_000)
     assert "X-TEST" in tab.overview.rule_chart.labels
 
 
@@ -173,3 +173,23 @@ def test_the_make_up_chart_switches_between_plan_and_maintenance_type(qtbot, win
     assert len(plans) == min(len(overview.problems.by_plan), 9) and "GOLD 1500 -01" in plans
     overview.makeup_by.setCurrentIndex(1)
     assert overview.makeup_chart.labels == overview.problems.by_action["Action"].tolist()
+
+
+def test_the_overview_follows_corrections(qtbot, window, demo_copy, monkeypatch):
+    from inspector.gui.main_window import MainWindow
+    from tests.gui.test_editing_gui import BAD_ROW, EDIT, REVALIDATE_MS, _cell
+
+    # closing with unsaved corrections would ask (a modal dialog offscreen): discard them
+    monkeypatch.setattr(MainWindow, "ask_unsaved_changes", lambda self, tab: "discard")
+    tab = open_and_wait(qtbot, window, demo_copy, validated=True)
+    adds, changes = int(_value(tab, "adds")), int(_value(tab, "changes"))
+    model = tab.members.model
+    with qtbot.waitSignal(tab.editing.editor.revalidation_finished, timeout=REVALIDATE_MS):
+        assert model.setData(_cell(tab, BAD_ROW, "birth_date"), "19810228", EDIT)
+    with qtbot.waitSignal(tab.editing.editor.revalidation_finished, timeout=REVALIDATE_MS):
+        assert model.setData(_cell(tab, 0, "maintenance_type"), "001", EDIT)
+    tab.show_overview()  # recounted when shown
+    found = tab.prepared.index.findings
+    errors = {f.member_pos for f in found if f.severity == "error" and f.member_pos}
+    qtbot.waitUntil(lambda: _value(tab, "errors") == f"{len(errors):,}", timeout=10_000)
+    assert (int(_value(tab, "adds")), int(_value(tab, "changes"))) == (adds - 1, changes + 1)

@@ -53,6 +53,7 @@ from inspector.core.export.overview import (
 from inspector.core.findings import Finding
 
 REFRESH_MS = 500  # recount at most this often while findings stream in
+MAX_REFRESH_MS = 4000  # ... and at least this often (slow recounts back off up to here)
 TOP_RULES = 10  # bars in the top-problems chart
 TOP_PLANS = 8  # bars in the make-up chart (the rest are one "other plans" bar)
 CHECKING = "checking…"
@@ -536,7 +537,7 @@ class OverviewPanel(QScrollArea):
         self._show_problems(self.problems)
         # a huge file: recount less often, so the GUI spends at most ~1/5 of its time here
         spent_ms = int(1000 * (time.perf_counter() - started))
-        self._timer.setInterval(max(REFRESH_MS, 5 * spent_ms))
+        self._timer.setInterval(min(max(REFRESH_MS, 5 * spent_ms), MAX_REFRESH_MS))
 
     def _tally_findings(self) -> ProblemTally:
         """The findings known so far, counted: only the new ones when the list grew (findings
