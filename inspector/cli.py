@@ -1,4 +1,5 @@
-"""Command line: ``inspector summary|export|validate|open`` (and the GUI when given files).
+"""Command line: ``inspector summary|export|validate|compare|rules|open`` (and the GUI when given
+files).
 
 Exit codes: 0 ok, 1 the file has errors, 2 the file could not be read as an 834 or the command
 line is wrong (message on stderr), 3 the desktop app cannot start here (no display, Qt missing;
@@ -28,7 +29,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_NO_GUI = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 128 + 13  # 141: as if killed by SIGPIPE
 # Errors of a write that names no file: standard output's (a full disk, a failing device).
 _OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
-COMMANDS = ("open", "summary", "export", "validate", "compare")
+COMMANDS = ("open", "summary", "export", "validate", "compare", "rules")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -75,6 +76,13 @@ def _discard_stdout() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, fd)
     os.close(devnull)
+
+
+PROFILE_HELP = (
+    "rule profile: a built-in one (base, ffe, sbe, employer), the name of your own profile "
+    "file in the settings folder, or the path of a .toml profile file; may be repeated "
+    "(`inspector rules --help` says where your profiles go)"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -132,7 +140,8 @@ def _parser() -> argparse.ArgumentParser:
         "--profile",
         action="append",
         default=[],
-        help="trading-partner rule profile to switch on (e.g. ffe)",
+        metavar="PROFILE",
+        help=PROFILE_HELP,
     )
     ep.add_argument(
         "--mask-phi",
@@ -171,7 +180,8 @@ def _parser() -> argparse.ArgumentParser:
         "--profile",
         action="append",
         default=[],
-        help="trading-partner rule profile to switch on (e.g. ffe)",
+        metavar="PROFILE",
+        help=PROFILE_HELP,
     )
     vp.add_argument(
         "--no-pyx12",
@@ -218,7 +228,26 @@ def _parser() -> argparse.ArgumentParser:
         "and birth dates only ('ssn-dob')",
     )
     cp.set_defaults(func=_cmd_compare)
+
+    rp = sub.add_parser(
+        "rules",
+        help="list the business rules a profile switches on, with their source and fix",
+        description="List the business rules active under the profile (the base rules without "
+        "--profile): code, severity (as the profile sets it), profile tag, title, source, fix, "
+        "elements and parameters (with the profile's values). Your own profiles are .toml "
+        f"files in {_user_profiles_dir()}.",
+    )
+    rp.add_argument("--profile", action="append", default=[], metavar="PROFILE", help=PROFILE_HELP)
+    rp.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    rp.add_argument("--all", action="store_true", help="every registered rule, whatever its tag")
+    rp.set_defaults(func=_cmd_rules)
     return p
+
+
+def _user_profiles_dir() -> str:
+    from inspector.core.validation.profiles import user_profiles_dir
+
+    return str(user_profiles_dir())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -360,26 +389,35 @@ def _findings(doc, args: argparse.Namespace, pyx12_results: list | None = None):
     from inspector.core.validation.run import validation_stream
 
     found = []
-    for batch in validation_stream(doc, profiles=args.profile, use_pyx12=not args.no_pyx12):
+    profiles = (args.rule_profile,)
+    for batch in validation_stream(doc, profiles=profiles, use_pyx12=not args.no_pyx12):
         found.extend(batch.findings)
         if batch.pyx12_result is not None and pyx12_results is not None:
             pyx12_results.append(batch.pyx12_result)  # the 999 comes from this same run
     return sorted(found, key=sort_key)
 
 
-def _unknown_profiles(profiles: Sequence[str]) -> bool:
-    """True (and a message naming them and the known ones) when a --profile is not known."""
-    from inspector.core.validation.rules import PROFILES
+def _resolve_profiles(args: argparse.Namespace) -> bool:
+    """Load the --profile values into ``args.rule_profile`` (one profile); False (and the
+    message naming the profile or the file, line and reason on stderr) when one cannot be used."""
+    from inspector.core.validation.profiles import ProfileError, load_profiles
 
-    unknown = sorted(set(profiles) - set(PROFILES))
-    if unknown:
-        print(
-            f"inspector: unknown rule profile{'s' if len(unknown) > 1 else ''} "
-            f"{', '.join(map(repr, unknown))} "
-            f"(known: {', '.join(sorted(PROFILES)) or 'none'})",
-            file=sys.stderr,
-        )
-    return bool(unknown)
+    try:
+        args.rule_profile = load_profiles(args.profile)
+    except ProfileError as exc:
+        print(f"inspector: {exc}", file=sys.stderr)
+        return False
+    return True
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    from inspector.core.validation.catalogue import render, rule_rows
+
+    if not _resolve_profiles(args):
+        return EXIT_UNREADABLE
+    profile = args.rule_profile
+    print(render(rule_rows(profile, every=args.all), args.format, profile))
+    return EXIT_OK
 
 
 def _mask_policy(args: argparse.Namespace):
@@ -394,7 +432,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from inspector.core.editing.session import EditSession
     from inspector.core.export.corrections import check_output_path, export_all
 
-    if _unknown_profiles(args.profile):
+    if not _resolve_profiles(args):
         return EXIT_UNREADABLE
     mask = _mask_policy(args)
     if mask is not None and (args.corrected_834 is not None or args.ack is not None):
@@ -423,7 +461,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         result = export_all(
             session,
             args.out,
-            profiles=args.profile,
+            profiles=(args.rule_profile,),
             use_pyx12=not args.no_pyx12,
             corrections=args.edits is not None,
             corrected_834=args.corrected_834,
@@ -458,7 +496,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if args.ack and len(args.files) != 1:
         print("inspector: --ack needs exactly one file", file=sys.stderr)
         return EXIT_UNREADABLE
-    if _unknown_profiles(args.profile):
+    if not _resolve_profiles(args):
         return EXIT_UNREADABLE
     failed: list[int] = []
     for path, doc in _documents(args.files, failed):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QStyle
 
 from inspector.gui.settings import Settings
@@ -20,6 +20,7 @@ SHORTCUT_HELP = (
     ("Ctrl+Z", "Undo the last correction"),
     ("Ctrl+Shift+Z / Ctrl+Y", "Redo"),
     ("Ctrl+W / Ctrl+F4", "Close the current file"),
+    ("Ctrl+E", "Export the worklist: every member with an error or a warning, with the reasons"),
     ("Ctrl+C", "Copy the selected rows with headers (tab-separated, pastes into Excel)"),
     ("Ctrl+Q", "Quit"),
     ("Ctrl+0", "The file's overview (counts, totals, problems by rule)"),
@@ -99,6 +100,51 @@ class RecentFilesMenu(QMenu):
         self.rebuild()
 
 
+class RuleProfileMenu(QMenu):
+    """Findings ▸ Rule Profile: the built-in profiles and the clerk's own (``*.toml`` in the
+    settings folder's ``profiles``), rebuilt every time it opens; a profile file that cannot be
+    used is listed greyed out with the reason. The choice applies to files opened next."""
+
+    profile_chosen = Signal(str)
+
+    def __init__(self, settings: Settings, parent=None) -> None:
+        super().__init__("Rule &Profile", parent)
+        self.setObjectName("ruleProfileMenu")
+        self.setToolTipsVisible(True)
+        self.settings = settings
+        self.aboutToShow.connect(self.rebuild)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        from inspector.core.validation.profiles import list_profiles
+
+        self.clear()
+        group = QActionGroup(self)
+        current = self.settings.rule_profile()
+        profiles, errors = list_profiles(self.settings.profiles_dir())
+        for p in profiles:
+            action = self.addAction(f"{p.label} ({p.name})" if p.title else p.name)
+            action.setCheckable(True)
+            action.setChecked(p.name == current)
+            action.setData(p.name)
+            tip = p.description or p.label
+            action.setToolTip(tip if p.builtin else f"{tip}\n{p.path}")
+            action.setStatusTip(tip)
+            group.addAction(action)
+            action.triggered.connect(lambda _checked=False, n=p.name: self._choose(n))
+        for exc in errors:
+            broken = self.addAction(f"{exc.path.name if exc.path else '?'} (cannot be used)")
+            broken.setEnabled(False)
+            broken.setToolTip(str(exc))
+        self.addSeparator()
+        folder = self.addAction("Your profiles: " + str(self.settings.profiles_dir()))
+        folder.setEnabled(False)
+
+    def _choose(self, name: str) -> None:
+        self.settings.set_rule_profile(name)
+        self.profile_chosen.emit(name)
+
+
 class WindowActions(QObject):
     """Every action of the main window, grouped by menu."""
 
@@ -137,6 +183,7 @@ class WindowActions(QObject):
         )
         self.quit = _action(window, "&Quit", "Ctrl+Q", "Quit the inspector", "actionQuit")
         self.recent = RecentFilesMenu(settings, window)
+        self.rule_profile = RuleProfileMenu(settings, window)
 
         self.overview = _action(
             window,
@@ -218,6 +265,21 @@ class WindowActions(QObject):
         self.undo.setShortcuts([QKeySequence("Ctrl+Z")])
         self.redo = _action(window, "&Redo", None, "Redo the last correction undone", "actionRedo")
         self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.export_worklist = _action(
+            window,
+            "&Worklist: Members with Problems\u2026",
+            "Ctrl+E",
+            "Every member with an error or a warning, with the reasons (Excel workbook or CSV)",
+            "actionExportWorklist",
+        )
+        self.export_report = _action(
+            window,
+            "Discrepancy &Report (PDF)\u2026",
+            None,
+            "Per member, the problems and the corrections made: the report to send back to "
+            "the exchange",
+            "actionExportReport",
+        )
         self.export_corrections = _action(
             window,
             "&Corrections CSV\u2026",
@@ -228,23 +290,23 @@ class WindowActions(QObject):
         )
         self.export_members = _action(
             window,
-            "&Members CSV\u2026",
+            "&Members (CSV or XLSX)\u2026",
             None,
-            "The members table as shown (filter and sort)",
+            "The members table as shown (filter and sort), with each member's issues",
             "actionExportMembers",
         )
         self.export_coverage = _action(
             window,
-            "C&overage CSV\u2026",
+            "C&overage (CSV or XLSX)\u2026",
             None,
-            "The coverage table as shown (filter and sort)",
+            "The coverage table as shown (filter and sort), with each coverage's issues",
             "actionExportCoverage",
         )
         self.export_findings = _action(
             window,
-            "&Findings CSV\u2026",
+            "&Findings (CSV or XLSX)\u2026",
             None,
-            "The findings list as shown",
+            "The findings list as shown, with the member's name and ids",
             "actionExportFindings",
         )
         self.export_834 = _action(
@@ -270,6 +332,8 @@ class WindowActions(QObject):
             "actionExportAck",
         )
         self.export_actions = [
+            self.export_worklist,
+            self.export_report,
             self.export_corrections,
             self.export_members,
             self.export_coverage,
@@ -315,7 +379,7 @@ class WindowActions(QObject):
         export_menu.setObjectName("exportMenu")
         for action in self.export_actions:
             export_menu.addAction(action)
-            if action is self.export_findings:
+            if action in (self.export_report, self.export_findings):
                 export_menu.addSeparator()
         file_menu.addSeparator()
         file_menu.addAction(self.close_tab)
@@ -345,6 +409,8 @@ class WindowActions(QObject):
         check_menu = bar.addMenu("&Findings")
         check_menu.addAction(self.next_finding)
         check_menu.addAction(self.previous_finding)
+        check_menu.addSeparator()
+        check_menu.addMenu(self.rule_profile)
         check_menu.addSeparator()
         check_menu.addAction(self.stop_checks)
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from inspector.core.export.overview import file_profile
+from inspector.core.progress import TimeLeft
 from inspector.core.records.mask import MaskPolicy
 from inspector.gui.banner import ActivityRow, Banner
 from inspector.gui.editing.controller import DocumentEditor
@@ -155,6 +156,7 @@ class DocumentTab(QWidget):
         layout.addWidget(self.pages, 1)
         self.last_status = ""  # this tab's latest status line (the window shows the current tab's)
         self.status_changed.connect(self._on_status_changed)
+        self._time_left = TimeLeft()  # of the implementation-guide check
         self._refresh = QTimer(self)
         self._refresh.setSingleShot(True)
         self._refresh.setInterval(REFRESH_MS)
@@ -247,10 +249,12 @@ class DocumentTab(QWidget):
         self.loading_page.show_file(self.path.name)
         self.pages.setCurrentWidget(self.loading_page)
         self.loading_page.cancel.setFocus()
+        self.rule_profiles = self._rule_profiles()
         session = DocumentSession(
             self.path,
             use_pyx12=self.use_pyx12,
             use_rules=self.use_rules,
+            profiles=self.rule_profiles,
             journal_dir=self.settings.journal_dir(),
             parent=self,
         )
@@ -265,6 +269,20 @@ class DocumentTab(QWidget):
         self.session = session
         self.status_changed.emit(f"Opening {self.path.name}…")
         session.start()
+
+    def _rule_profiles(self) -> tuple:
+        """The rule profile chosen in Findings ▸ Rule Profile, resolved (base if it has become
+        unusable: the banner says why)."""
+        from inspector.core.validation.profiles import ProfileError, load_profile
+
+        name = self.settings.rule_profile()
+        try:
+            return (load_profile(name, folder=self.settings.profiles_dir()),)
+        except ProfileError as exc:
+            message = f"Rule profile not used, base rules only: {exc}"
+            self.notes.append(message)
+            self.banner.show_message(message, "warning")
+            return ()
 
     def cancel_load(self) -> None:
         if self.session is not None and self.session.loading:
@@ -414,6 +432,7 @@ class DocumentTab(QWidget):
             self.path.name,
             use_pyx12=self.use_pyx12,
             use_rules=self.use_rules,
+            profiles=self.rule_profiles,
             parent=self,
         )
         editing.edits_changed.connect(self.edits_changed)
@@ -451,6 +470,8 @@ class DocumentTab(QWidget):
                 "info",
             )
         self.activity.show_progress("Checking the file…", 0, 0)
+        self._time_left = TimeLeft()
+        self._set_checking(True)
         self.status_changed.emit(
             f"Opened {self.path.name}: {prepared.summary['members']:,} members"
         )
@@ -503,8 +524,12 @@ class DocumentTab(QWidget):
     @Slot(int, int)
     def _on_session_validation_progressed(self, done: int, total: int) -> None:
         pct = f" {100 * done // total}%" if total else ""
+        left = self._time_left.text(done, total)
         self.activity.show_progress(
-            f"Checking against the 834 implementation guide…{pct}", done, total
+            f"Checking against the 834 implementation guide…{pct}"
+            + (f" \u2014 {left}" if left else ""),
+            done,
+            total,
         )
 
     @Slot(str)
@@ -515,6 +540,7 @@ class DocumentTab(QWidget):
     @Slot()
     def _on_session_validation_finished(self) -> None:
         self.activity.hide()
+        self._set_checking(False)
         self._on_refresh_timeout()
         self.overview.set_running(False)
         if self.prepared is not None:
@@ -535,6 +561,13 @@ class DocumentTab(QWidget):
         editing = self.editing
         if editing is not None:  # counted again when the Overview is next shown
             self.overview.profile_stale(lambda: file_profile(editing.editor.doc))
+
+    def _set_checking(self, running: bool) -> None:
+        """The tables' counts say "so far" while checks still run (0 is not yet a verdict)."""
+        for panel in (self.members, self.coverage):
+            if getattr(panel, "model", None) is not None:
+                panel.model.checking = running
+                panel.refresh_count()
 
     def _on_status_changed(self, message: str) -> None:
         self.last_status = message

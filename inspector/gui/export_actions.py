@@ -1,4 +1,10 @@
-"""File ▸ Export: corrections, tables and findings as CSV, the corrected 834 and the 999.
+"""File ▸ Export: the worklist, the discrepancy report (PDF), corrections, tables and findings as
+CSV or XLSX, the corrected 834 and the 999.
+
+Tables are written as the clerk sees them: column titles as on screen, members and coverage with
+an Issues column (the codes and messages of each row's findings), findings with the member's name
+and ids; a name ending in ``.xlsx`` gives a typed, coloured workbook. The worklist (every member
+with an error or a warning, with the reasons) and the PDF report are written off the GUI thread.
 
 Each export asks where to write (:meth:`Exporter.choose_save_path`, replaceable in tests), writes
 through the core, and reports what it wrote (``exported``) or why it could not
@@ -11,27 +17,35 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from inspector.core.errors import InspectorError
-from inspector.core.export.corrections import (
-    corrections_frame,
-    write_coverage_csv,
-    write_findings_csv,
-    write_members_csv,
+from inspector.core.export.corrections import corrections_frame
+from inspector.core.export.tables import (
+    Sheet,
+    coverage_sheet,
+    findings_by_rule,
+    findings_sheet,
+    member_sheet,
+    summary_counts,
+    write_csv,
+    write_sheet_csv,
 )
-from inspector.core.export.tables import write_csv
 from inspector.core.files import write_private
 from inspector.core.records.mask import MaskPolicy, describe_policy
 from inspector.gui.models.row_order_model import NATURAL
 from inspector.gui.settings import Settings
+from inspector.gui.workers import JobWorker, start_in_thread
 
 if TYPE_CHECKING:
     from inspector.gui.document_tab import DocumentTab
     from inspector.gui.editing.controller import DocumentEditor
 
 CSV_FILTER = "CSV files (*.csv);;All files (*)"
+TABLE_FILTER = "CSV files (*.csv);;Excel workbooks (*.xlsx);;All files (*)"
+WORKLIST_FILTER = "Excel workbooks (*.xlsx);;CSV files (*.csv);;All files (*)"
+PDF_FILTER = "PDF documents (*.pdf);;All files (*)"
 X12_FILTER = "X12 files (*.834 *.edi *.txt *.x12);;All files (*)"
 ACK_FILTER = "999 acknowledgments (*.999 *.txt *.edi);;All files (*)"
 VISIBLE, ALL = "visible", "all"
@@ -57,6 +71,7 @@ class Exporter(QObject):
         self.parent_widget = parent
         self.settings = settings
         self._acks: dict[object, tuple[DocumentTab, Path]] = {}
+        self._jobs: list[tuple[QThread, JobWorker, DocumentTab]] = []  # background exports
 
     # -- questions (replaced in tests) ------------------------------------------------------
     def choose_save_path(self, title: str, suggested: Path, file_filter: str) -> Path | None:
@@ -108,12 +123,10 @@ class Exporter(QObject):
         return path
 
     def export_members(self, tab: DocumentTab) -> Path | None:
-        return self._export_table(tab, "members", "members", "members.csv", write_members_csv)
+        return self._export_table(tab, "members", "members", "members.csv", member_sheet)
 
     def export_coverage(self, tab: DocumentTab) -> Path | None:
-        return self._export_table(
-            tab, "coverage", "coverage rows", "coverage.csv", write_coverage_csv
-        )
+        return self._export_table(tab, "coverage", "coverage rows", "coverage.csv", coverage_sheet)
 
     def export_findings(self, tab: DocumentTab) -> Path | None:
         editor = self._editor(tab)
@@ -123,7 +136,7 @@ class Exporter(QObject):
         scope = self._scope(model, "findings")
         if scope is None:
             return None
-        path = self._ask(tab, "Export findings", "findings.csv", CSV_FILTER, masked=True)
+        path = self._ask(tab, "Export findings", "findings.csv", TABLE_FILTER, masked=True)
         if path is None:
             return None
         if scope == VISIBLE:
@@ -131,13 +144,110 @@ class Exporter(QObject):
         else:
             findings = editor.settled_findings(list(model.findings))
         try:
-            write_findings_csv(findings, path, editor.doc, mask=self.mask)
+            self._write_sheet(findings_sheet(findings, editor.doc, mask=self.mask), path)
         except (OSError, InspectorError) as exc:
             return self._failed(path, exc)
         self.exported.emit(
             f"Wrote {len(findings):,} findings{self._how(scope, model)}{self._masked()} to {path}"
         )
         return path
+
+    def export_worklist(self, tab: DocumentTab) -> bool:
+        """Every member with an error or a warning, with the reasons: an XLSX workbook
+        (Summary, Members, Coverage, Findings) or a members CSV; written off the GUI thread."""
+        editor = self._editor(tab)
+        if editor is None:
+            return False
+        title = "Export the worklist (members with problems)"
+        path = self._ask(tab, title, "worklist.xlsx", WORKLIST_FILTER, masked=True)
+        if path is None:
+            return False
+        doc, mask = editor.doc, self.mask
+        findings = editor.settled_findings(list(tab.findings.model.findings))
+        notes = self._incomplete(tab)
+        xlsx = path.suffix.lower() == ".xlsx"
+
+        def job() -> str:
+            from inspector.core.export.tables import problem_sheets
+
+            sheets = problem_sheets(doc, findings, mask=mask, problems_only=True)
+            if xlsx:
+                from inspector.core.export.xlsx import write_xlsx
+
+                counts: dict[str, object] = dict(summary_counts(doc, findings))
+                write_xlsx(
+                    path, sheets, counts=counts, by_rule=findings_by_rule(findings), notes=notes
+                )
+            else:
+                write_sheet_csv(sheets[0], path)
+            return (
+                f"Wrote the worklist: {len(sheets[0]):,} member(s) with an error or a warning, "
+                f"with the reasons{self._masked()}, to {path}" + "".join(f" ({n})" for n in notes)
+            )
+
+        return self._run(tab, job, "The worklist", f"Writing the worklist {path.name}\u2026")
+
+    def export_report(self, tab: DocumentTab) -> bool:
+        """The discrepancy report (PDF): per member, the problems and the corrections made;
+        what a clerk sends back to the exchange. Written off the GUI thread."""
+        editor = self._editor(tab)
+        if editor is None:
+            return False
+        path = self._ask(tab, "Export the discrepancy report", "report.pdf", PDF_FILTER, True)
+        if path is None:
+            return False
+        doc, session, mask = editor.doc, editor.session, self.mask
+        findings = editor.settled_findings(list(tab.findings.model.findings))
+        notes = self._incomplete(tab)
+
+        def job() -> str:
+            from inspector.gui.report_pdf import write_report_pdf
+
+            written, report, pages = write_report_pdf(
+                path, doc, findings, session, mask=mask, notes=notes
+            )
+            return (
+                f"Wrote the discrepancy report ({report.members:,} member(s), "
+                f"{report.problems:,} problem(s), {report.corrections:,} correction(s), "
+                f"{pages} page(s)){self._masked()} to {written}"
+            )
+
+        return self._run(tab, job, "The report", f"Writing the report {path.name}\u2026")
+
+    def _incomplete(self, tab: DocumentTab) -> list[str]:
+        """A note for exports made while checks still run (their findings are not all in)."""
+        session = tab.session
+        if session is not None and session.validating:
+            return ["checks were still running: findings received so far only"]
+        return []
+
+    def _run(self, tab: DocumentTab, job, describe: str, busy: str) -> bool:
+        """Run ``job`` (returns the message to show) in a background thread."""
+        worker = JobWorker(job, describe)
+        worker.done.connect(self._on_job_done)
+        worker.failed.connect(self.export_failed)
+        self.exported.emit(busy)  # the status line says what is being written meanwhile
+        thread = start_in_thread(worker, "export")
+        self._jobs.append((thread, worker, tab))
+        thread.finished.connect(self._on_job_thread_finished)
+        return True
+
+    def _on_job_done(self, message: str) -> None:
+        self.exported.emit(message)
+
+    def _on_job_thread_finished(self) -> None:
+        thread = self.sender()
+        for job in list(self._jobs):
+            if job[0] is thread:
+                self._jobs.remove(job)
+        if isinstance(thread, QThread):
+            thread.deleteLater()
+
+    def wait_for_jobs(self, timeout_s: float = 60.0) -> bool:
+        """Wait for the background exports (tests, and the window before it closes)."""
+        from inspector.gui.workers import wait_for_thread
+
+        return all(wait_for_thread(thread, timeout_s) for thread, _w, _t in list(self._jobs))
 
     def save_corrected(self, tab: DocumentTab) -> bool:
         """Save the corrected 834 under a new name; True when it was written."""
@@ -231,9 +341,10 @@ class Exporter(QObject):
         scope = self._scope(model, noun)
         if scope is None:
             return None
-        path = self._ask(tab, f"Export {noun}", name, CSV_FILTER, masked=True)
+        path = self._ask(tab, f"Export {noun}", name, TABLE_FILTER, masked=True)
         if path is None:
             return None
+        findings = editor.settled_findings(list(tab.findings.model.findings))
         rows = model.visible_sources()
         natural = model.sort_column == NATURAL
         selection = (
@@ -242,7 +353,7 @@ class Exporter(QObject):
             else [int(r) for r in rows]
         )
         try:
-            write(editor.doc, path, selection, mask=self.mask)
+            self._write_sheet(write(editor.doc, findings, selection, mask=self.mask), path)
         except (OSError, InspectorError) as exc:
             return self._failed(path, exc)
         count = model.source_count() if selection is None else len(selection)
@@ -250,6 +361,15 @@ class Exporter(QObject):
             f"Wrote {count:,} {noun}{self._how(scope, model)}{self._masked()} to {path}"
         )
         return path
+
+    @staticmethod
+    def _write_sheet(sheet: Sheet, path: Path) -> Path:
+        """A table as CSV, or as a workbook of one sheet when the name ends in .xlsx."""
+        if path.suffix.lower() == ".xlsx":
+            from inspector.core.export.xlsx import write_xlsx
+
+            return write_xlsx(path, [sheet])
+        return write_sheet_csv(sheet, path)
 
     def _scope(self, model, noun: str) -> str | None:
         shown, total = model.rowCount(), model.source_count()

@@ -61,6 +61,9 @@ class MainWindow(QMainWindow):
 
         self.start_page = StartPage()
         self.start_page.open_requested.connect(self.open_dialog)
+        self.start_page.demo_requested.connect(self._on_open_demo_triggered)
+        self.start_page.recent_chosen.connect(self._on_start_page_recent_chosen)
+        self.start_page.show_recent(self.settings.recent_files())
         self.tabs = QTabWidget()
         self.tabs.setObjectName("documentTabs")
         self.tabs.setDocumentMode(True)
@@ -104,6 +107,7 @@ class MainWindow(QMainWindow):
             tab.status_changed.connect(self._on_tab_status_changed)
             tab.edits_changed.connect(self._on_tab_edits_changed)
             tab.set_masking(self.settings.mask_policy())
+            tab.summary.add_action(self.actions_.export_worklist, "Export worklist\u2026")
             tab.restore_layout()
             index = self.tabs.addTab(tab, path.name)
             self.tabs.setTabToolTip(index, str(path))
@@ -143,6 +147,7 @@ class MainWindow(QMainWindow):
         self.tabs.removeTab(index)
         tab.deleteLater()
         if self.tabs.count() == 0:
+            self.start_page.show_recent(self.settings.recent_files())
             self.stack.setCurrentWidget(self.start_page)
             self.start_page.open_button.setFocus()
         return True
@@ -186,7 +191,9 @@ class MainWindow(QMainWindow):
         a.mask_phi.toggled.connect(self._on_mask_toggled)
         a.mask_names.toggled.connect(self._on_mask_toggled)
         a.compare.triggered.connect(self._on_compare_triggered)
+        a.rule_profile.profile_chosen.connect(self._on_rule_profile_chosen)
         a.open_demo.setEnabled(demo_path().is_file())
+        self.start_page.demo_button.setVisible(demo_path().is_file())
         for action, command in self._tab_commands():
             action.triggered.connect(lambda _c=False, run=command: self._with_tab(run))
 
@@ -207,6 +214,8 @@ class MainWindow(QMainWindow):
             (a.undo, DocumentTab.undo),
             (a.redo, DocumentTab.redo),
             (a.save_corrected, exporter.save_corrected),
+            (a.export_worklist, exporter.export_worklist),
+            (a.export_report, exporter.export_report),
             (a.export_corrections, exporter.export_corrections),
             (a.export_members, exporter.export_members),
             (a.export_coverage, exporter.export_coverage),
@@ -226,6 +235,9 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex((self.tabs.currentIndex() + delta) % self.tabs.count())
 
     @Slot()
+    def _on_start_page_recent_chosen(self, path: Path) -> None:
+        self.open_paths([path])
+
     def _on_open_demo_triggered(self) -> None:
         self.open_paths([demo_path()])
 
@@ -369,6 +381,12 @@ class MainWindow(QMainWindow):
         self.load_failed.emit(path, message)
 
     @Slot(str)
+    def _on_rule_profile_chosen(self, name: str) -> None:
+        self.statusBar().showMessage(
+            f"Rule profile {name}: applies to the files opened from now on", 8000
+        )
+
+    @Slot(str)
     def _on_tab_status_changed(self, message: str) -> None:
         if self.sender() is self.current_tab():
             self.statusBar().showMessage(message, 8000)
@@ -419,5 +437,6 @@ class MainWindow(QMainWindow):
             if session is not None:
                 session.wait(QUIT_WAIT_S)
         self._retiring = []
+        self.exporter.wait_for_jobs(QUIT_WAIT_S)  # a workbook being written is finished first
         self.settings.sync()
         super().closeEvent(event)

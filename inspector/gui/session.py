@@ -26,6 +26,8 @@ from inspector.gui.workers import LoadWorker, start_in_thread, wait_for_thread
 
 #: The part of the validation stream each check process runs.
 _SOURCE_OF: dict[str, Source] = {RULES: RULE_SOURCE, PYX12: GUIDE}
+#: The checks as a stop message names them.
+_CHECK_NAMES = {RULES: "the business rules", PYX12: "the implementation-guide check"}
 
 
 class DocumentSession(QObject):
@@ -101,11 +103,16 @@ class DocumentSession(QObject):
         """Stop the checks still running; findings so far stay."""
         if not self._validating:
             return
+        unfinished = [_CHECK_NAMES.get(r.kind, r.kind) for r in self._runners]
         self._stop_runners()
         self._validating = False
         if self._ack_wanted and self._ack_runner is None and not self._closed:
             self._start_ack_runner()  # the 999 asked for was to come from the stopped check
-        self.validation_note.emit("Checking was stopped; the findings shown are incomplete.")
+        which = " and ".join(unfinished) if unfinished else "the checks"
+        self.validation_note.emit(
+            f"Checking was stopped: {which} did not finish. Every finding received so far is "
+            "shown; members not reached yet may have problems that are not listed."
+        )
         self.validation_finished.emit()
 
     def shutdown(self) -> None:

@@ -35,6 +35,18 @@ class Settings:
     def file_name(self) -> str:
         return self._qs.fileName()
 
+    def profiles_dir(self) -> Path:
+        """The clerk's own rule profiles (``*.toml``): ``profiles`` beside the settings file (the
+        core's ``user_profiles_dir()``, which the command line reads, is the same folder)."""
+        return Path(self.file_name).parent / "profiles"
+
+    def rule_profile(self) -> str:
+        """Findings ▸ Rule Profile: the name of a built-in or user profile (default "base")."""
+        return str(self._qs.value("rules/profile", "base") or "base")
+
+    def set_rule_profile(self, name: str) -> None:
+        self._qs.setValue("rules/profile", name)
+
     def journal_dir(self) -> Path:
         """Where the crash journals of corrections live: ``journals`` beside the settings file."""
         return Path(self.file_name).parent / "journals"

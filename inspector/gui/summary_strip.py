@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
 _CHIPS = (
     ("file", "File"),
@@ -46,6 +48,17 @@ class SummaryStrip(QFrame):
             layout.addLayout(pair)
             self._values[key] = value
         layout.addStretch(1)
+        self._layout = layout
+
+    def add_action(self, action: QAction, text: str) -> QToolButton:
+        """A button for a window command at the strip's right end (one click from the file)."""
+        action.setIconText(text)  # what the button says (menus show the action's full text)
+        button = QToolButton()
+        button.setDefaultAction(action)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setObjectName(action.objectName().replace("action", "button", 1))
+        self._layout.addWidget(button)
+        return button
 
     def value(self, key: str) -> str:
         return self._values[key].text()

@@ -68,6 +68,42 @@ class LoadWorker(CancellableWorker):
             self.finished.emit()
 
 
+class JobWorker(CancellableWorker):
+    """Runs one function off the GUI thread (an export, a report) and reports its result.
+
+    ``job()`` returns what ``done`` carries; an :class:`InspectorError` or an ``OSError``
+    (disk full, no permission) becomes ``failed`` with a message naming the problem.
+    """
+
+    done = Signal(object)
+    failed = Signal(str)
+    finished = Signal()
+
+    def __init__(self, job, describe: str) -> None:
+        super().__init__()
+        self.job = job
+        self.describe = describe  # what is being done, for messages ("the worklist")
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            self.done.emit(self.job())
+        except InspectorError as exc:  # OutputError too: its message names the path
+            self.failed.emit(f"{self.describe} was not written: {exc}")
+        except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename else ""
+            self.failed.emit(f"{self.describe} was not written: {exc.strerror or exc}{where}")
+        except MemoryError:
+            self.failed.emit(f"{self.describe} was not written: not enough memory.")
+        except Exception as exc:  # a bug: still a message, not a traceback
+            self.failed.emit(
+                f"{self.describe} was not written because of an unexpected problem "
+                f"({type(exc).__name__}: {exc})."
+            )
+        finally:
+            self.finished.emit()
+
+
 def start_in_thread(worker: QObject, name: str) -> QThread:
     """Move ``worker`` to a new thread and run it; the thread quits when the worker finishes.
 

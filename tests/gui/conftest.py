@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ pytest.importorskip("PySide6")
 
 from PySide6.QtCore import QSettings
 
+from inspector.resources import demo_path
 from tests.conftest import SAMPLES
 
 LOAD_TIMEOUT_MS = 20_000
@@ -60,6 +62,15 @@ def make_window(qtbot, settings):
 @pytest.fixture
 def window(make_window):
     return make_window(False)
+
+
+@pytest.fixture
+def demo_copy(tmp_path) -> Path:
+    """A copy of the bundled demo file (edits and saves never touch the original)."""
+    path = tmp_path / "in" / "demo.834"
+    path.parent.mkdir()
+    shutil.copyfile(demo_path(), path)
+    return path
 
 
 @pytest.fixture

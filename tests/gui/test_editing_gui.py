@@ -4,7 +4,6 @@ the close prompt, the crash journal and the exports (offscreen, on a copy of the
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
@@ -35,14 +34,6 @@ def no_real_dialogs(monkeypatch):
     monkeypatch.setattr(MainWindow, "ask_unsaved_changes", lambda self, tab: "discard")
     monkeypatch.setattr(Exporter, "choose_save_path", lambda self, *a: None)
     monkeypatch.setattr(Exporter, "choose_rows", lambda self, *a: VISIBLE)
-
-
-@pytest.fixture
-def demo_copy(tmp_path) -> Path:
-    path = tmp_path / "in" / "demo.834"
-    path.parent.mkdir()
-    shutil.copyfile(demo_path(), path)
-    return path
 
 
 def _open(qtbot, window, path):
@@ -212,11 +203,17 @@ def test_csv_exports_write_what_the_tables_show(qtbot, window, demo_copy, tmp_pa
         1 for s in demo_copy.read_text("latin-1").split("~") if s.strip().startswith("INS*")
     )
     assert len(members) == ins_count == 40
-    assert members[BAD_ROW]["birth_date"] == "1981-02-28"
+    # headers as on screen, and each member's issues beside its values
+    assert members[BAD_ROW]["Birth date"] == "1981-02-28"
+    assert members[BAD_ROW]["Issues"] == ""  # the corrected birth date was its only problem
+    flagged = {f.member_pos for f in tab.findings.model.findings if f.member_pos}
+    assert {int(m["#"]) for m in members if m["Issues"]} == flagged
 
     findings = export(a.export_findings, "findings.csv")
     assert len(findings) == len(tab.findings.model.findings) > 0
-    assert "RULE-DATE-INVALID" not in {f["code"] for f in findings}
+    assert "RULE-DATE-INVALID" not in {f["Code"] for f in findings}
+    named = [f for f in findings if f["Member #"]]
+    assert named and all(f["Member"] and "," in f["Member"] for f in named)
 
     coverage = export(a.export_coverage, "coverage.csv")  # shows member 1 only: asked
     assert len(coverage) == tab.coverage.model.rowCount() < tab.coverage.model.source_count()
@@ -226,7 +223,7 @@ def test_csv_exports_write_what_the_tables_show(qtbot, window, demo_copy, tmp_pa
     qtbot.waitUntil(lambda: tab.members.model.rowCount() < 40, timeout=3000)
     shown = export(a.export_members, "young.csv")
     assert len(shown) == tab.members.model.rowCount()
-    assert {m["last_name"] for m in shown} == {"YOUNG"}
+    assert {m["Last name"] for m in shown} == {"YOUNG"}
 
 
 def test_a_failed_export_is_a_plain_message(qtbot, window, demo_copy, tmp_path, monkeypatch):

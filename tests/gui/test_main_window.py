@@ -372,3 +372,36 @@ def test_window_shows_the_same_findings_as_the_command_line(qtbot, make_window):
     expected = sorted((f.segment, f.code, f.element) for f in validate_document(load(demo_path())))
     assert shown == expected
     assert not any(code == "IG-ELE-8" for _, code, _ in shown)
+
+
+def test_start_page_offers_the_demo_and_the_recent_files(qtbot, make_window, settings):
+    from inspector.resources import demo_path
+
+    settings.add_recent_file(demo_path())
+    window = make_window(False)
+    page = window.start_page
+    assert page.demo_button.isVisible() and page.demo_button.text() == "Open the demo"
+    assert [b.text() for b in page.recent_buttons] == [demo_path().name]
+    with qtbot.waitSignal(window.document_loaded, timeout=60_000):
+        qtbot.mouseClick(page.recent_buttons[0], Qt.MouseButton.LeftButton)
+    assert window.current_tab().path == demo_path()
+    window.actions_.close_tab.trigger()
+    assert window.stack.currentWidget() is page
+    with qtbot.waitSignal(window.document_loaded, timeout=60_000):
+        qtbot.mouseClick(page.demo_button, Qt.MouseButton.LeftButton)
+    assert window.current_tab().path.name == demo_path().name
+
+
+def test_while_checks_run_counts_say_so_far_and_stop_names_what_did_not_finish(
+    qtbot, make_window, big_file
+):
+    window = make_window(use_pyx12=True)
+    with qtbot.waitSignal(window.document_loaded, timeout=120_000):
+        window.open_paths([big_file])
+    tab = window.current_tab()
+    assert tab.session.validating
+    assert "so far (checking" in tab.members.count.text()
+    window.actions_.stop_checks.trigger()
+    assert not tab.session.validating
+    assert "the implementation-guide check did not finish" in tab.banner.text
+    assert "so far" not in tab.members.count.text()

@@ -6,7 +6,6 @@ it while the corrected 834 keeps the real values (offscreen, on a copy of the de
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,6 @@ from inspector.gui.export_actions import VISIBLE, Exporter
 from inspector.gui.main_window import MainWindow
 from inspector.gui.models.elements_model import VALUE
 from inspector.gui.models.segments_model import SPANS_ROLE, TEXT
-from inspector.resources import demo_path
 from tests.gui.conftest import open_and_wait
 
 ROW, POS, DMG = 27, 28, 748  # member 28: YOUNG, JULIA, DMG*D8*19810231 (see the demo manifest)
@@ -34,14 +32,6 @@ def no_real_dialogs(monkeypatch):
     monkeypatch.setattr(MainWindow, "ask_unsaved_changes", lambda self, tab: "discard")
     monkeypatch.setattr(Exporter, "choose_save_path", lambda self, *a: None)
     monkeypatch.setattr(Exporter, "choose_rows", lambda self, *a: VISIBLE)
-
-
-@pytest.fixture
-def demo_copy(tmp_path) -> Path:
-    path = tmp_path / "in" / "demo.834"
-    path.parent.mkdir()
-    shutil.copyfile(demo_path(), path)
-    return path
 
 
 def _cell(model, source_row: int, column: str):
@@ -256,7 +246,7 @@ def test_app_exports_follow_the_view_setting(qtbot, window, demo_copy, tmp_path,
         assert not _leaks([text], found), name
     with open(out / "members.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert rows[ROW]["ssn"] == "***-**-1094"
+    assert rows[ROW]["SSN"] == "***-**-1094"  # headers as on screen
     # the corrected 834 carries the real values, and its dialog says so
     assert exporter.save_corrected(tab)
     assert "never masked" in titles[-1]

@@ -27,7 +27,7 @@ import bisect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -47,6 +47,9 @@ from inspector.core.errors import InspectorError, NotAn834Error
 from inspector.core.findings import Finding, sort_key
 from inspector.core.reading.source import SegmentStore, read_bytes
 from inspector.core.records.document import Document, load, load_store
+
+if TYPE_CHECKING:
+    from inspector.core.validation.profiles import ProfileLike
 from inspector.core.records.frames import MEMBER_FIELDS, coverage_field
 from inspector.core.records.structure import span_containing
 
@@ -529,7 +532,7 @@ class EditSession(ElementChecks):
     def revalidate_member(
         self,
         member_pos: int,
-        profiles: Iterable[str] = (),
+        profiles: Iterable[ProfileLike] = (),
         use_pyx12: bool = True,
         use_rules: bool = True,
     ) -> list[Finding]:

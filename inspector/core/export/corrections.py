@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -38,6 +38,9 @@ from inspector.core.records.frames import (
     display_columns,
 )
 from inspector.core.records.mask import Masker, MaskPolicy, element_kind, mask_findings
+
+if TYPE_CHECKING:
+    from inspector.core.validation.profiles import ProfileLike
 
 # ---------------------------------------------------------------------------------------------
 # Tables
@@ -169,7 +172,7 @@ def corrections_frame(
     session: EditSession,
     findings: Iterable[Finding] | None = None,
     *,
-    profiles: Iterable[str] = (),
+    profiles: Iterable[ProfileLike] = (),
     use_pyx12: bool = True,
     mask: MaskPolicy | None = None,
 ) -> pd.DataFrame:
@@ -348,7 +351,7 @@ def export_all(
     session: EditSession,
     out_dir: str | Path,
     *,
-    profiles: Iterable[str] = (),
+    profiles: Iterable[ProfileLike] = (),
     use_pyx12: bool = True,
     corrections: bool | None = None,
     corrected_834: str | Path | None = None,

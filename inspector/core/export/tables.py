@@ -38,6 +38,7 @@ from inspector.core.records.columns import (
     screen_order,
 )
 from inspector.core.records.document import Document
+from inspector.core.records.envelope import outside_members
 from inspector.core.records.frames import (
     COVERAGE_FIELDS,
     MEMBER_FIELDS,
@@ -245,10 +246,14 @@ def _row_findings(
 ) -> dict[int, list[Finding]]:
     """Row -> the findings in it: by member position when given (``positions``: the member_pos
     of each row), else by the segment spans ``first..last`` (ascending), plus ``extra``
-    segments shown by several rows (a member's 2750 categories on each of its coverages)."""
+    segments shown by several rows (a member's 2750 categories on each of its coverages).
+    A finding about the envelope (a trailer missing at the end of a truncated file, reported at
+    the last member's last segment) belongs to no row."""
     by_row: dict[int, list[Finding]] = {}
     for f in findings:
         rows: list[int] = []
+        if outside_members(f):
+            continue
         if positions is not None and f.member_pos is not None:
             i = int(np.searchsorted(positions, f.member_pos))
             if i < len(positions) and positions[i] == f.member_pos:

@@ -18,6 +18,7 @@ and saved user-only and atomically through :func:`inspector.core.files.private_f
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -49,6 +50,25 @@ AMOUNT_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 MAX_WIDTH = 60
 SUMMARY = "Summary"
+
+
+#: Excel's limit on the characters of a cell (a longer one makes Excel "repair" the workbook).
+MAX_CELL_CHARS = 32_767
+CUT_NOTE = " … (cut: Excel holds 32,767 characters a cell)"
+#: Control characters XML 1.0 cannot hold (openpyxl refuses them: an 834 value with a stray
+#: BEL or SUB would otherwise stop the whole export). Shown as U+FFFD, so the mistake stays
+#: visible where it is.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+REPLACEMENT = "\ufffd"
+
+
+def cell_text(value: str) -> str:
+    """``value`` as an XLSX cell can hold it: illegal control characters replaced, cut at
+    :data:`MAX_CELL_CHARS`."""
+    value = _ILLEGAL.sub(REPLACEMENT, value)
+    if len(value) > MAX_CELL_CHARS:
+        value = value[: MAX_CELL_CHARS - len(CUT_NOTE)] + CUT_NOTE
+    return value
 
 
 def xlsx_available() -> bool:
@@ -92,6 +112,8 @@ class _Writer:
     def cell(self, ws, value: object, fill=None, number_format: str | None = None):
         from openpyxl.cell import WriteOnlyCell
 
+        if isinstance(value, str):
+            value = cell_text(value)
         c = WriteOnlyCell(ws, value=value)  # type: ignore[arg-type]
         if isinstance(value, str) and value.startswith("="):
             c.data_type = "s"  # text that looks like a formula stays text
@@ -114,7 +136,7 @@ def _converters(kinds: Sequence[str]) -> list[Callable[[object], tuple[object, s
     def text(v: object) -> tuple[object, str | None]:
         if v is None or v is pd.NA or (isinstance(v, float) and v != v):
             return None, None
-        s = str(v)
+        s = cell_text(str(v))
         return (s if s else None), None
 
     def integer(v: object) -> tuple[object, str | None]:
@@ -220,7 +242,23 @@ def write_xlsx(
     from openpyxl import Workbook
 
     path = Path(path)
-    book = Workbook(write_only=True)
+    # The output is opened first: a path that cannot be written fails before any sheet is
+    # built (write-only sheets left unsaved complain when they are collected).
+    with private_file(path, "wb") as fh:  # user-only, atomically, like every export
+        _build(Workbook(write_only=True), fh, sheets, counts, by_rule, notes, machine_names)
+    return path
+
+
+def _build(
+    book,
+    fh,
+    sheets: Sequence[Sheet],
+    counts: dict[str, object] | None,
+    by_rule: pd.DataFrame | None,
+    notes: Sequence[str],
+    machine_names: bool,
+) -> None:
+    """Fill the write-only workbook ``book`` and save it into the open file ``fh``."""
     writer = _Writer(book)
     if counts is not None:
         _write_summary(
@@ -239,9 +277,7 @@ def write_xlsx(
             [sheet.kinds.get(c, "text") for c in names],
             sheet.severity,
         )
-    with private_file(path, "wb") as fh:  # user-only, atomically, like every export
-        book.save(fh)
-    return path
+    book.save(fh)
 
 
 def write_document_xlsx(

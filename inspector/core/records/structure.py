@@ -756,8 +756,10 @@ def _guide_findings(st03: str, gs: Group | None, guide: str, o: int) -> list[Fin
     found = []
     if guide and guide not in KNOWN_834_GUIDES:
         message = (
-            f"This 834 says it follows guide {guide}; the inspector reads it, but "
-            "implementation-guide checks exist only for 005010X220A1 and 004010X095A1."
+            f"This 834 says it follows guide {guide}"
+            + (" (X307 is the exchange 834, a different guide)" if "X307" in guide else "")
+            + "; the inspector reads it, but implementation-guide checks exist only for "
+            "005010X220A1 and 004010X095A1, so the file is not checked against its guide."
         )
         element = "ST03" if st03 else "GS08"
         found.append(

@@ -27,9 +27,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from multiprocessing import shared_memory
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from inspector.core.validation.run import BATCH_SIZE, guide_batches, rule_batches
+
+if TYPE_CHECKING:
+    from inspector.core.validation.profiles import ProfileLike
 
 PYX12, RULES, ACK = "pyx12", "rules", "ack"
 PROGRESS_SECONDS = 0.2
@@ -101,7 +104,9 @@ class _Out:
             self.put("progress", int(done), int(total))
 
 
-def _pyx12(data: bytes, path: str, profiles: tuple[str, ...], out: _Out, send: bool) -> bool:
+def _pyx12(
+    data: bytes, path: str, profiles: tuple[ProfileLike, ...], out: _Out, send: bool
+) -> bool:
     completed = True
     for batch in guide_batches(data, progress=out.progress):
         if send:
@@ -113,7 +118,9 @@ def _pyx12(data: bytes, path: str, profiles: tuple[str, ...], out: _Out, send: b
     return completed
 
 
-def _rules(data: bytes, path: str, profiles: tuple[str, ...], out: _Out, send: bool) -> bool:
+def _rules(
+    data: bytes, path: str, profiles: tuple[ProfileLike, ...], out: _Out, send: bool
+) -> bool:
     from inspector.core.reading.source import read_bytes
     from inspector.core.records.document import load_store
 
@@ -123,7 +130,7 @@ def _rules(data: bytes, path: str, profiles: tuple[str, ...], out: _Out, send: b
     return True
 
 
-_CHECKS: dict[str, Callable[[bytes, str, tuple[str, ...], _Out, bool], bool]] = {
+_CHECKS: dict[str, Callable[[bytes, str, tuple[ProfileLike, ...], _Out, bool], bool]] = {
     PYX12: _pyx12,
     RULES: _rules,
     ACK: _pyx12,
@@ -135,7 +142,7 @@ _NAMES = {
 }
 
 
-def run_check(kind: str, profiles: tuple[str, ...], job: Job, results: Any) -> None:
+def run_check(kind: str, profiles: tuple[ProfileLike, ...], job: Job, results: Any) -> None:
     """Process entry point: run check ``kind`` on the shared bytes of ``job``, report on
     ``results`` (a multiprocessing queue)."""
     name, size, path = job

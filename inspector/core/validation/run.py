@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from inspector.core.reading.source import SegmentStore
     from inspector.core.records.document import Document
     from inspector.core.validation.locate import Locator
+    from inspector.core.validation.profiles import ProfileLike
     from inspector.core.validation.pyx12.adapter import Pyx12Result
 
 ENVELOPE: Source = "envelope"
@@ -56,11 +57,13 @@ class Twin:
 
     ``same`` says how the two are matched: ``"file"`` (one per file or envelope, so the places
     differ by design), ``"segment"`` (pyx12's ``detected_at_segment``, else its segment, is the
-    own finding's segment) or ``"element"`` (same segment and element).
+    own finding's segment), ``"element"`` (same segment and element) or ``"value"`` (the own
+    finding anywhere in the file with the same value: the guide a GS08 names is reported at the
+    ST by the inspector, at the GS by pyx12).
     """
 
     own: str
-    same: Literal["file", "segment", "element"]
+    same: Literal["file", "segment", "element", "value"]
 
 
 # Each twin is shown firing together in tests/core/validation/test_run.py. The inspector's finding
@@ -82,6 +85,8 @@ PYX12_TWINS: dict[str, Twin] = {
     "IG-ISA-WIDTH": Twin("X12-ISA-WIDTH", "file"),
     "IG-EMPTY-SEGMENT": Twin("X12-EMPTY-SEGMENT", "segment"),
     "IG-ELE-8": Twin("RULE-DATE-INVALID", "element"),  # pyx12: "not a valid date"
+    # a guide pyx12 cannot check (X307, a 4010 guide other than X095A1): said once, not twice
+    "IG-GUIDE-UNSUPPORTED": Twin("ENV-GUIDE-VERSION", "value"),
 }
 
 
@@ -96,6 +101,7 @@ class Deduplicator:
         self._codes: set[str] = set()
         self._segments: set[tuple[str, int | None]] = set()
         self._elements: set[tuple[str, int | None, str | None]] = set()
+        self._values: set[tuple[str, str | None]] = set()
         self.know(own)
 
     def know(self, findings: Iterable[Finding]) -> None:
@@ -103,6 +109,7 @@ class Deduplicator:
             self._codes.add(f.code)
             self._segments.add((f.code, f.segment))
             self._elements.add((f.code, f.segment, f.element))
+            self._values.add((f.code, f.value))
 
     def is_duplicate(self, finding: Finding) -> bool:
         twin = PYX12_TWINS.get(finding.code)
@@ -110,6 +117,8 @@ class Deduplicator:
             return False
         if twin.same == "element":
             return (twin.own, finding.segment, finding.element) in self._elements
+        if twin.same == "value":
+            return finding.value is not None and (twin.own, finding.value) in self._values
         if twin.same == "segment":
             where = finding.extra.get("detected_at_segment", finding.segment)
             return (twin.own, where) in self._segments
@@ -180,7 +189,7 @@ class BatchMerger:
 def rule_batches(
     doc: Document,
     *,
-    profiles: Iterable[str] = (),
+    profiles: Iterable[ProfileLike] = (),
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
 ) -> Iterator[Batch]:
@@ -261,7 +270,7 @@ def _drain(
 def validation_stream(
     doc: Document,
     *,
-    profiles: Iterable[str] = (),
+    profiles: Iterable[ProfileLike] = (),
     use_pyx12: bool = True,
     use_rules: bool = True,
     progress: Progress | None = None,
@@ -301,7 +310,7 @@ def validation_stream(
 def validate_document(
     doc: Document,
     *,
-    profiles: Iterable[str] = (),
+    profiles: Iterable[ProfileLike] = (),
     use_pyx12: bool = True,
     use_rules: bool = True,
     progress: Progress | None = None,

@@ -80,6 +80,7 @@ class TabEditing(QObject):
         *,
         use_pyx12: bool,
         use_rules: bool,
+        profiles: tuple = (),
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -96,6 +97,7 @@ class TabEditing(QObject):
             recoverable=len(prepared.recoverable),
             use_pyx12=use_pyx12,
             use_rules=use_rules,
+            profiles=profiles,
             parent=self,
         )
         self.dialog: SegmentEditor | None = None

@@ -283,7 +283,7 @@ class FindingsModel(RowOrderModel):
                 return self._line(f)
             return self._text_of(f, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.shown(f).message
+            return finding_tooltip(self.shown(f))
         if role == Qt.ItemDataRole.BackgroundRole:
             return row_brush(self._ranks[src])
         if role == Qt.ItemDataRole.DecorationRole:
@@ -333,3 +333,13 @@ class FindingsModel(RowOrderModel):
         if name:
             return f"#{f.member_pos} {name}"
         return f"#{f.member_pos} {f.subscriber_id}" if f.subscriber_id else f"#{f.member_pos}"
+
+
+def finding_tooltip(f: Finding) -> str:
+    """A finding's message; for a business rule also the rule's title, source and fix."""
+    if f.source != "business-rule":
+        return f.message
+    from inspector.core.validation.catalogue import rule_explanation
+
+    explained = rule_explanation(f.code)
+    return f"{f.message}\n\n{f.code}: {explained}" if explained else f.message

@@ -75,6 +75,7 @@ class RecordModel(RowOrderModel):
         self.row_findings = rows
         self.index_ = index
         self.noun = noun
+        self.checking = False  # the checks still run (counts are "so far")
         self._issues = table.issues_column
         self._text = ""
         self._text_mask: np.ndarray | None = None
@@ -257,6 +258,8 @@ class RecordModel(RowOrderModel):
         with_errors = int(np.count_nonzero(self.row_findings.rank == ERROR))
         noun = self.noun if total == 1 else self.noun + "s"
         head = f"{total:,} {noun}" if shown == total else f"{shown:,} of {total:,} {noun}"
+        if self.checking:  # findings still arrive: a count, not yet a verdict
+            return f"{head}, {with_errors:,} with errors so far (checking\u2026)"
         return f"{head}, {with_errors:,} with errors"
 
     # -- Qt model API -----------------------------------------------------------------------

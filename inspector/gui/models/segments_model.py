@@ -15,6 +15,7 @@ from PySide6.QtGui import QFontDatabase
 from inspector.core.findings import Finding
 from inspector.core.records.document import Document
 from inspector.gui.models.finding_index import FindingIndex, tooltip
+from inspector.gui.models.guide_names import element_label, guide_of
 from inspector.gui.models.masking import ViewMask
 from inspector.gui.models.roles import (
     CLEAN,
@@ -127,7 +128,11 @@ class SegmentsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             found = self.index_.at_segment(o)
             shown = self._mask.message if self._mask is not None else None
-            return tooltip(found, message=shown) if found else None
+            said = tooltip(found, message=shown) if found else ""
+            if column != TEXT:
+                return said or None
+            named = self.element_tooltip(o)  # every element with its name in the guide
+            return "\n\n".join(p for p in (said, named) if p) or None
         if role == Qt.ItemDataRole.FontRole:
             return self._font if column == TEXT else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -146,6 +151,24 @@ class SegmentsModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def element_tooltip(self, ordinal: int, limit: int = 40) -> str:
+        """The segment's elements, one a line, each named as the implementation guide names it
+        in the segment's loop (``NM103 Member Last Name: SMITH``); values as shown (masked while
+        masking is on). Computed on hover only."""
+        parts = self.text(ordinal).split(self.store.delimiters.element)
+        seg_id = parts[0]
+        loop = self.structure.loop_path(ordinal)
+        guide = guide_of(self.structure.transactions, ordinal)
+        lines = []
+        for k, value in enumerate(parts[1 : limit + 1], start=1):
+            name = element_label(seg_id, k, loop, guide)
+            lines.append(
+                f"{seg_id}{k:02d} {name}: {value}" if name else f"{seg_id}{k:02d}: {value}"
+            )
+        if len(parts) - 1 > limit:
+            lines.append(f"… and {len(parts) - 1 - limit} more elements")
+        return "\n".join(lines)
 
     # -- findings ---------------------------------------------------------------------------
     def spans(self, ordinal: int) -> list[tuple[int, int, int]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHeaderView, QWidget
 
 from inspector.gui.models.findings_model import (
@@ -86,9 +87,23 @@ class FindingsPanel(TablePanel):
         self.watch_model(model)
         header = self.view.horizontalHeader()
         metrics = self.view.fontMetrics()
-        for column, sample in _SAMPLES.items():
+        bold = header.font()
+        bold.setBold(True)
+        titles = QFontMetrics(bold)
+        samples = dict(_SAMPLES)
+        if model.store is not None:  # segment and line numbers: as many digits as the file has
+            samples[SEGMENT] = samples[LINE] = "0" * len(str(max(len(model.store), 1)))
+        for column, sample in samples.items():
             # a severity icon, the sort arrow and the cell margins come on top of the text
-            header.resizeSection(column, metrics.horizontalAdvance(sample) + 34)
+            title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+            width = max(
+                metrics.horizontalAdvance(sample) + 34, titles.horizontalAdvance(title) + 28
+            )
+            header.resizeSection(column, width)
+        # The check a finding comes from is in its code (IG-, RULE-, ENV-), the Check filter and
+        # the detail pane: its column starts hidden so the message keeps room at 1024 pixels
+        # (the header's menu shows it again).
+        header.setSectionHidden(SOURCE, True)
         header.setStretchLastSection(True)
         header.setSectionResizeMode(MESSAGE, QHeaderView.ResizeMode.Interactive)
         header.setSortIndicator(SEGMENT, Qt.SortOrder.AscendingOrder)

@@ -13,6 +13,7 @@ from inspector.gui.style import fit_columns
 _SEVERITY_CHOICES = (("All", None), ("With errors", ERROR), ("With errors or warnings", WARNING))
 _HIDDEN_BY_DEFAULT = {"member_identifier", "transaction"}
 SAMPLE_ROWS = 200  # rows measured to size the columns
+TAIL_ROWS = 20  # ... and rows measured at the end of the table
 
 
 class RecordPanel(TablePanel):
@@ -30,8 +31,10 @@ class RecordPanel(TablePanel):
         self.filter_text_changed.connect(model.set_search_text)
         self.hide_empty_columns()
         header = self.view.horizontalHeader()
+        # the first rows and the last few: positions (#, Member #) are widest at the end
+        # ("20,000" is wider than any of the first 200)
         sample = [
-            list(values[:SAMPLE_ROWS]) if values is not None else []
+            [*values[:SAMPLE_ROWS], *values[-TAIL_ROWS:]] if values is not None else []
             for values in model.table.display
         ]
         fit_columns(self.view, sample)
@@ -60,6 +63,10 @@ class RecordPanel(TablePanel):
 
     def _update_count(self) -> None:
         self.count.setText(self.model.count_text())
+        self.count.setToolTip(self.count.text())  # in full, when a narrow window clips it
+
+    def refresh_count(self) -> None:
+        self._update_count()
 
     def refresh_after_findings(self) -> None:
         """Re-apply a sort/filter that depends on findings (called a few times a second)."""
@@ -177,6 +184,9 @@ class CoveragePanel(RecordPanel):
         self.add_tool(self.severity)
         self._member: int | None = None
         self._member_label = ""
+        self._searching = False
+        # a search looks through every coverage (a plan, an amount), not just the member's
+        self.filter_text_changed.connect(self._on_search_text_changed)
 
     def set_model(self, model: RecordModel) -> None:
         self._setup_record_model(model)
@@ -190,6 +200,12 @@ class CoveragePanel(RecordPanel):
     def _on_only_selected_toggled(self, _checked: bool) -> None:
         self._apply_member()
 
+    def _on_search_text_changed(self, text: str) -> None:
+        searching = bool(text.strip())
+        if searching != self._searching:
+            self._searching = searching
+            self._apply_member()
+
     def _apply_member(self) -> None:
         if not hasattr(self, "model"):
             return
@@ -197,9 +213,10 @@ class CoveragePanel(RecordPanel):
         if self._member is not None:
             self.only_selected.setText(f"Only #{self._member}")
             self.only_selected.setToolTip(f"Show only the coverage of {label}")
-        if self.only_selected.isChecked() and self._member is not None:
+        if self.only_selected.isChecked() and self._member is not None and not self._searching:
             self.title.setToolTip(f"Coverage of {label}")
             self.model.set_member_filter([self._member])
         else:
-            self.title.setToolTip("Coverage of every member")
+            searched = " (searching every coverage)" if self._searching else ""
+            self.title.setToolTip(f"Coverage of every member{searched}")
             self.model.set_member_filter(None)

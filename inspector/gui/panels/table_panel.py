@@ -66,7 +66,8 @@ class TablePanel(QWidget):
             self.tools.addWidget(box)
         self.tools.addStretch(1)
         self.count = QLabel()
-        self.count.setMinimumWidth(40)  # clipped rather than forcing a wide window
+        # no fixed minimum: a label's own minimum is its whole text, so the filter box and the
+        # combo boxes shrink first and "40 members, 6 with errors" is never cut off
         self.count.setProperty("role", "count")
         self.count.setObjectName(f"{view_name}Count")
         layout.addLayout(self.tools)

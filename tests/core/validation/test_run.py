@@ -131,6 +131,9 @@ TWIN_FILES = {
     "IG-ISA-WIDTH": _narrow_isa,
     "IG-EMPTY-SEGMENT": _empty_segment,
     "IG-ELE-8": lambda s: _set(s, "DMG", 2, "19810231"),
+    "IG-GUIDE-UNSUPPORTED": lambda s: _set(
+        _set(s, "GS", 8, "005010X307"), "ST", 3, "005010X307"
+    ),  # the exchange 834: pyx12 has no map for it
 }
 
 
@@ -164,6 +167,8 @@ def test_both_checks_fire_on_the_same_problem_and_one_finding_is_kept(code):
         assert (theirs[0].segment, theirs[0].element) == (own[0].segment, own[0].element)
     elif twin.same == "segment":
         assert theirs[0].extra.get("detected_at_segment", theirs[0].segment) == own[0].segment
+    elif twin.same == "value":
+        assert theirs[0].value == own[0].value
     kept = [f for f in validate_document(doc) if f.code in (code, twin.own)]
     assert [f.code for f in kept] == [twin.own]
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from inspector.core.errors import Cancelled
 from inspector.core.findings import Finding, sort_key
@@ -57,21 +58,51 @@ __all__ = [
 ]
 
 
-def active_rules(profiles: Iterable[str] = ()) -> list[Rule]:
-    """Default rules plus those of the given profiles (unknown profile names raise)."""
-    wanted = set(profiles)
+def active_rules(profiles: Iterable[Any] = ()) -> list[Rule]:
+    """Default rules plus those of the given profiles (unknown profile names raise).
+
+    ``profiles`` holds rule tags (``"ffe"``, see :data:`PROFILES`) and/or resolved
+    :class:`~inspector.core.validation.profiles.Profile` objects, whose rule settings switch
+    single rules off (or on, whatever their tag)."""
+    tags, settings, _params = _profile_settings(profiles)
+    wanted = set(tags)
     unknown = wanted - set(PROFILES)
     if unknown:
         raise ValueError(
             f"unknown rule profile(s): {', '.join(sorted(unknown))}; "
             f"known: {', '.join(sorted(PROFILES))}"
         )
-    return [r for r in RULES if r.profile is None or r.profile in wanted]
+    out = []
+    for r in RULES:
+        on = r.profile is None or r.profile in wanted
+        setting = settings.get(r.code)
+        if setting is not None and setting.enabled is not None:
+            on = setting.enabled
+        if on:
+            out.append(r)
+    return out
+
+
+def _profile_settings(profiles: Iterable[Any]) -> tuple[tuple[str, ...], dict[str, Any], dict]:
+    """The tags, rule settings (code -> RuleSetting) and parameters of tag names and profiles
+    (later ones win)."""
+    tags: list[str] = []
+    settings: dict[str, Any] = {}
+    params: dict[str, Any] = {}
+    for p in profiles:
+        if isinstance(p, str):
+            more: Iterable[str] = (p,)
+        else:  # a Profile (not imported here: the profiles module imports this one)
+            more = p.tags
+            settings.update(p.rules)
+            params.update(p.params)
+        tags += [t for t in more if t not in tags]
+    return tuple(tags), settings, params
 
 
 def run_rules(
     doc,
-    profiles: Iterable[str] = (),
+    profiles: Iterable[Any] = (),
     today: str | None = None,
     *,
     progress: Callable[[int, int], None] | None = None,
@@ -83,8 +114,10 @@ def run_rules(
     ``today`` (CCYYMMDD) is the reference date for birth-date checks when a transaction's BGN03 is
     missing or invalid; it defaults to the current date. ``progress(done, total)`` counts
     members; ``cancel()`` is polled every few thousand members and stops the run by raising
-    :class:`~inspector.core.errors.Cancelled`. ``params`` overrides rule parameters (name ->
-    value, see :data:`PARAM_DEFAULTS`), as a profile file sets them.
+    :class:`~inspector.core.errors.Cancelled`. ``profiles`` holds rule tags and/or resolved
+    :class:`~inspector.core.validation.profiles.Profile` objects (their tags, rule settings and
+    parameters apply). ``params`` overrides rule parameters (name -> value, see
+    :data:`PARAM_DEFAULTS`) over those of the profiles.
     """
     profiles = tuple(profiles)
     with gc_paused():  # many short-lived lists, no cycles: the collector would only rescan the heap
@@ -110,10 +143,13 @@ class _Plan:
 Emit = Callable[[Rule, Problem, "MemberView | None"], None]
 
 
-def _emitter(store, out: list[Finding]) -> Emit:
-    """A function that turns a rule's :class:`Problem` into a Finding appended to ``out``."""
+def _emitter(store, out: list[Finding], severities: dict[str, str] | None = None) -> Emit:
+    """A function that turns a rule's :class:`Problem` into a Finding appended to ``out``;
+    ``severities`` (code -> severity, from a profile) replaces the severity of every finding of
+    those rules."""
     ids = store.ids
     add = out.append
+    forced = severities or {}
 
     def emit(r: Rule, p: Problem, m: MemberView | None) -> None:
         if p.member is not None:
@@ -121,7 +157,7 @@ def _emitter(store, out: list[Finding]) -> Emit:
         o = p.segment
         add(
             Finding(
-                severity=p.severity or r.severity,  # type: ignore[arg-type]
+                severity=forced.get(r.code) or p.severity or r.severity,  # type: ignore[arg-type]
                 code=r.code,
                 message=p.message,
                 segment=o,
@@ -140,17 +176,21 @@ def _emitter(store, out: list[Finding]) -> Emit:
 
 def _run(
     doc,
-    profiles: tuple[str, ...],
+    profiles: tuple[Any, ...],
     today: str | None,
     progress: Callable[[int, int], None] | None,
     cancel: Callable[[], bool] | None,
     params: dict | None = None,
 ) -> list[Finding]:
     plan = _Plan(active_rules(profiles))
-    ctx = RuleContext(doc, profiles, today or _dt.date.today().strftime("%Y%m%d"), params)
+    tags, settings, merged = _profile_settings(profiles)
+    if params:
+        merged.update(params)
+    ctx = RuleContext(doc, tags, today or _dt.date.today().strftime("%Y%m%d"), merged)
     reader = MemberReader(doc, member_columns(doc.structure, MemberReader.COLUMNS))
     out: list[Finding] = []
-    emit = _emitter(doc.store, out)
+    severities = {code: s.severity for code, s in settings.items() if s.severity}
+    emit = _emitter(doc.store, out, severities)
     total = len(reader.first)
 
     def tick(index: int) -> None:
