@@ -23,6 +23,7 @@ SHORTCUT_HELP = (
     ("Ctrl+E", "Export the worklist: every member with an error or a warning, with the reasons"),
     ("Ctrl+C", "Copy the selected rows with headers (tab-separated, pastes into Excel)"),
     ("Ctrl+Q", "Quit"),
+    ("Ctrl+0", "The file's overview (counts, totals, problems by rule)"),
     ("Ctrl+1 … Ctrl+4", "Members, Coverage, Segments, Findings"),
     ("F6 / Shift+F6", "Next / previous table"),
     ("Ctrl+F", "Filter the current table (members by default)"),
@@ -192,6 +193,13 @@ class WindowActions(QObject):
         self.recent = RecentFilesMenu(settings, window)
         self.rule_profile = RuleProfileMenu(settings, window)
 
+        self.overview = _action(
+            window,
+            "&Overview",
+            "Ctrl+0",
+            "Show the file's overview: counts, totals and problems by rule",
+            "actionOverview",
+        )
         self.view_actions = [
             _action(window, "&Members", "Ctrl+1", "Go to the members table", "actionMembers"),
             _action(window, "&Coverage", "Ctrl+2", "Go to the coverage table", "actionCoverage"),
@@ -352,6 +360,7 @@ class WindowActions(QObject):
             "actionShortcuts",
         )
         self.document_actions = [
+            self.overview,
             *self.view_actions,
             self.next_view,
             self.previous_view,
@@ -392,6 +401,7 @@ class WindowActions(QObject):
         edit_menu.addAction(self.redo)
 
         view_menu = bar.addMenu("&View")
+        view_menu.addAction(self.overview)
         for action in self.view_actions:
             view_menu.addAction(action)
         view_menu.addAction(self.next_view)

@@ -1,4 +1,5 @@
-"""One open file: summary strip, members/coverage/segments/findings panels, and its session."""
+"""One open file: summary strip, its Overview and the members/coverage/segments/findings
+panels (two pages, the Overview first), and its session."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import itertools
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
+from inspector.core.export.overview import file_profile
 from inspector.core.progress import TimeLeft
 from inspector.core.records.mask import MaskPolicy
 from inspector.gui.banner import ActivityRow, Banner
@@ -23,6 +25,7 @@ from inspector.gui.navigation import SelectionSync
 from inspector.gui.panels.detail_pane import DetailPane
 from inspector.gui.panels.findings_panel import FindingsPanel
 from inspector.gui.panels.history_panel import HistoryPanel
+from inspector.gui.panels.overview import OverviewPanel
 from inspector.gui.panels.record_panels import CoveragePanel, MembersPanel
 from inspector.gui.panels.segments_panel import SegmentsPanel
 from inspector.gui.prepared import PreparedDocument
@@ -126,9 +129,20 @@ class DocumentTab(QWidget):
         self.message_page = MessagePage()
         self.message_page.retry_requested.connect(self.start)
         self.message_page.close_requested.connect(self.close_requested)
+        # The loaded file: its Overview (shown first) and the tables, one click apart.
+        self.overview = OverviewPanel()
+        self.overview.rule_chosen.connect(self._on_overview_rule_chosen)
+        self.overview.tables_requested.connect(self.show_tables)
+        self.views = QTabWidget()
+        self.views.setObjectName("documentViews")
+        self.views.setDocumentMode(True)
+        self.views.addTab(self.overview, "Overview")
+        self.views.addTab(self.outer, "Tables")
+        self.views.setTabToolTip(0, "Counts, totals and problems by rule (Ctrl+0)")
+        self.views.setTabToolTip(1, "Members, coverage, segments and findings (Ctrl+1 … Ctrl+4)")
         self.pages = QStackedWidget()
         self.pages.addWidget(self.loading_page)
-        self.pages.addWidget(self.outer)
+        self.pages.addWidget(self.views)
         self.pages.addWidget(self.message_page)
 
         layout = QVBoxLayout(self)
@@ -303,7 +317,7 @@ class DocumentTab(QWidget):
         if self.prepared is None:
             return  # the tables were never shown: nothing the user arranged
         for name, splitter in zip(_SPLITTERS, self.splitters):
-            if splitter is self.bottom and not self.history.isVisible():
+            if splitter is self.bottom and self.history.isHidden():
                 continue  # its sizes mean something only while the history is shown
             self.settings.set_state(f"splitter/{name}", splitter.saveState())
         for name, panel in zip(_HEADERS, (self.members, self.coverage, self.findings)):
@@ -321,14 +335,41 @@ class DocumentTab(QWidget):
         self.members.hide_empty_columns()
         self.coverage.hide_empty_columns()
 
+    # -- overview and tables ----------------------------------------------------------------
+    def show_overview(self) -> None:
+        if self.state == "loaded":
+            self.views.setCurrentWidget(self.overview)
+            self.overview.setFocus()
+
+    def show_tables(self) -> None:
+        if self.state == "loaded" and self.views.currentWidget() is not self.outer:
+            self.views.setCurrentWidget(self.outer)
+            self.members.view.setFocus()
+
+    @Slot(str, object, str)
+    def _on_overview_rule_chosen(self, code: str, severity: str | None, title: str) -> None:
+        """A bar (or row) of the Overview's problems: the members with that rule's findings."""
+        self.members.show_rule(code, severity, title)
+        self.show_tables()
+        view = self.members.view
+        view.setFocus()
+        if self.members.model.rowCount():
+            self.members.select_view_row(0)
+        shown = self.members.model.rowCount()
+        self.status_changed.emit(
+            f"{shown:,} member(s) with {code}" + (f": {title}" if title else "")
+        )
+
     # -- keyboard helpers -------------------------------------------------------------------
     def focus_view(self, number: int) -> None:
         if self.state == "loaded" and 0 <= number < 4:
+            self.show_tables()
             self.panels[number].view.setFocus()
 
     def cycle_view(self, delta: int = 1) -> None:
         if self.state != "loaded":
             return
+        self.show_tables()
         views = [p.view for p in self.panels]
         focused = next((i for i, v in enumerate(views) if v.hasFocus()), -1)
         views[(focused + delta) % len(views)].setFocus()
@@ -336,6 +377,7 @@ class DocumentTab(QWidget):
     def focus_filter(self) -> None:
         if self.state != "loaded":
             return
+        self.show_tables()
         focused = self.focusWidget()
         for panel in self.panels:
             if focused is not None and (panel is focused or panel.isAncestorOf(focused)):
@@ -348,6 +390,7 @@ class DocumentTab(QWidget):
             return False
         moved = self.findings.step(delta)
         if moved:
+            self.show_tables()
             self.findings.view.setFocus()
         return moved
 
@@ -397,6 +440,7 @@ class DocumentTab(QWidget):
         editing.notice_requested.connect(self.show_notice)
         editing.notice_withdrawn.connect(self.notice.hide)
         editing.summary_changed.connect(self.summary.show_summary)
+        editing.summary_changed.connect(self._on_editing_summary_changed)
         editing.findings_replaced.connect(self.findings_replaced)
         editing.history_wanted.connect(self._on_editing_history_wanted)
         self.editing = editing
@@ -406,9 +450,15 @@ class DocumentTab(QWidget):
         self.summary.show_summary(prepared.summary)
         self.summary.show_counts(0, 0, running=True)
         self._restore_headers()
-        self.pages.setCurrentWidget(self.outer)
+        self.overview.set_file(self.path.name)
+        self.overview.set_findings_source(self._known_findings)
+        self.overview.set_running(True)
+        self.overview.set_profile(prepared.profile or file_profile(prepared.doc))
+        self.views.setCurrentWidget(self.overview)
+        self.pages.setCurrentWidget(self.views)
         self.state = "loaded"
-        self.members.view.setFocus()
+        self.members.view.setFocus()  # where Ctrl+1 and "Show the tables" land
+        self.overview.setFocus()
         if self.members.model.rowCount():
             self.members.view.setCurrentIndex(self.members.model.index(0, 0))
         others = prepared.summary.get("other_transaction_sets") or []
@@ -467,6 +517,7 @@ class DocumentTab(QWidget):
         self.findings.model.append(batch)
         running = self.session is not None and self.session.validating
         self.summary.show_counts(prepared.index.errors, prepared.index.warnings, running)
+        self.overview.findings_changed()
         if not self._refresh.isActive():
             self._refresh.start()
 
@@ -491,6 +542,7 @@ class DocumentTab(QWidget):
         self.activity.hide()
         self._set_checking(False)
         self._on_refresh_timeout()
+        self.overview.set_running(False)
         if self.prepared is not None:
             index = self.prepared.index
             self.summary.show_counts(index.errors, index.warnings, running=False)
@@ -499,6 +551,16 @@ class DocumentTab(QWidget):
                 f"errors, {index.warnings:,} warnings"
             )
         self.validation_finished.emit(self.path)
+
+    def _known_findings(self) -> list:
+        """Every finding received so far (the Overview counts them)."""
+        return self.prepared.index.findings if self.prepared is not None else []
+
+    @Slot(dict)
+    def _on_editing_summary_changed(self, _summary: dict) -> None:
+        editing = self.editing
+        if editing is not None:  # counted again when the Overview is next shown
+            self.overview.profile_stale(lambda: file_profile(editing.editor.doc))
 
     def _set_checking(self, running: bool) -> None:
         """The tables' counts say "so far" while checks still run (0 is not yet a verdict)."""
@@ -530,6 +592,7 @@ class DocumentTab(QWidget):
             index = self.prepared.index
             running = self.session is not None and self.session.validating
             self.summary.show_counts(index.errors, index.warnings, running)
+        self.overview.findings_changed()
         current = self.findings.view.currentIndex()
         model = self.findings.model
         if current.isValid() and model is not None and current.row() < model.rowCount():

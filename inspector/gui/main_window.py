@@ -209,6 +209,7 @@ class MainWindow(QMainWindow):
             for number, action in enumerate(a.view_actions)
         ]
         commands += [
+            (a.overview, DocumentTab.show_overview),
             (a.next_view, lambda tab: tab.cycle_view(1)),
             (a.previous_view, lambda tab: tab.cycle_view(-1)),
             (a.filter, DocumentTab.focus_filter),

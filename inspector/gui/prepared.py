@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from inspector.core.editing.journal import Journal
+from inspector.core.export.overview import FileProfile, file_profile
 from inspector.core.records.document import Document, load
 from inspector.core.validation.locate import Locator
 from inspector.gui.models.finding_index import FindingIndex, RowFindings
@@ -30,6 +31,7 @@ class PreparedDocument:
     locator: Locator
     journal: Journal | None = None  # where this file's corrections are journalled
     recoverable: list = field(default_factory=list)  # edits an earlier session did not save
+    profile: FileProfile | None = None  # the Overview's counts (computed here, off the GUI thread)
 
 
 def prepare(
@@ -68,4 +70,5 @@ def prepare(
         Locator(doc),
         journal,
         recoverable or [],
+        file_profile(doc),
     )

@@ -15,6 +15,9 @@ QLabel[role="chipValue"][tone="warning"] { color: #9a6700; }
 QLabel[role="chipValue"][tone="ok"] { color: #1e7b34; }
 QLabel[role="panelTitle"] { font-weight: 600; color: #1f2933; }
 QLabel[role="count"] { color: #5f6b7a; }
+QToolButton[role="filterChip"] { background: #e8f1fb; border: 1px solid #8fb3de;
+    border-radius: 9px; padding: 1px 8px; color: #1e4f8a; font-weight: 600; }
+QToolButton[role="filterChip"]:hover { background: #d3e4f7; }
 QFrame#banner[tone="error"] { background: #fde7e9; border: 1px solid #f1aeb5; border-radius: 4px; }
 QFrame#banner[tone="warning"] { background: #fff4ce; border: 1px solid #f2d37b; border-radius: 4px; }
 QFrame#banner[tone="info"] { background: #e8f1fb; border: 1px solid #b5d0ee; border-radius: 4px; }
@@ -24,6 +27,18 @@ QLabel#startHint { font-size: 12pt; color: #5f6b7a; }
 QFrame#dropZone { border: 2px dashed #aab4c0; border-radius: 12px; background: #fafbfc; }
 QLabel#messageTitle { font-size: 15pt; font-weight: 600; }
 QTableView { gridline-color: #e3e7ec; }
+QLabel[role="overviewHeading"] { font-size: 13pt; font-weight: 600; color: #1f2933; }
+QFrame[role="tile"] { background: #f7f9fb; border: 1px solid #dfe4ea; border-radius: 6px; }
+QFrame[role="tile"][tone="error"] { background: #fdecec; border: 1px solid #f1aeb5; }
+QFrame[role="tile"][tone="warning"] { background: #fff6dc; border: 1px solid #f2d37b; }
+QFrame[role="tile"][tone="ok"] { background: #eaf6ec; border: 1px solid #a9d8b4; }
+QFrame[role="tile"] QLabel { background: transparent; border: none; }
+QLabel[role="tileCaption"] { color: #5f6b7a; }
+QLabel[role="tileValue"] { font-size: 13pt; font-weight: 600; color: #1f2933; }
+QFrame[tone="error"] QLabel[role="tileValue"] { color: #b3261e; }
+QFrame[tone="warning"] QLabel[role="tileValue"] { color: #8a5a00; }
+QFrame[tone="ok"] QLabel[role="tileValue"] { color: #1e7b34; }
+QLabel[role="tileNote"] { color: #5f6b7a; }
 """
 
 

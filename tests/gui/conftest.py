@@ -89,8 +89,12 @@ def small_file() -> Path:
     return path
 
 
-def open_and_wait(qtbot, window, path: Path, validated: bool = False):
-    """Open ``path`` and wait until its tables (and optionally all findings) are in."""
+def open_and_wait(qtbot, window, path: Path, validated: bool = False, overview: bool = False):
+    """Open ``path`` and wait until its tables (and optionally all findings) are in.
+
+    A loaded file shows its Overview first; the tab is switched to the tables (where most tests
+    look) unless ``overview``.
+    """
     if validated:
         with qtbot.waitSignals(
             [window.document_loaded, window.validation_finished],
@@ -102,6 +106,8 @@ def open_and_wait(qtbot, window, path: Path, validated: bool = False):
             window.open_paths([path])
     tab = window.tab_for(path.resolve())
     assert tab is not None
+    if not overview:
+        tab.show_tables()
     return tab
 
 

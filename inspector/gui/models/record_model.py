@@ -12,6 +12,7 @@ from typing import Any, Protocol
 import numpy as np
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from inspector.core.export.overview import members_with_rule
 from inspector.gui.models.finding_index import FindingIndex, RowFindings, tooltip
 from inspector.gui.models.masking import ViewMask
 from inspector.gui.models.roles import (
@@ -81,6 +82,9 @@ class RecordModel(RowOrderModel):
         self._worst: int | None = None  # show rows with a finding at least this severe
         self._values: dict[int, str] = {}  # column -> exact display value
         self._members: np.ndarray | None = None  # member positions to show
+        self._rule: tuple[str, str | None] | None = None  # (code, severity): members with it
+        self._rule_members: np.ndarray | None = None
+        self._rule_members_of: tuple[int, int] | None = None  # the findings they were taken from
         self._rows = np.arange(len(table), dtype=np.int64)
         self._editor: CellEditor | None = None
         self._mask: ViewMask | None = None
@@ -181,6 +185,8 @@ class RecordModel(RowOrderModel):
             both(self.table.display[column] == value)
         if self._members is not None:
             both(np.isin(self.table.member_pos, self._members))
+        if self._rule is not None:
+            both(np.isin(self.table.member_pos, self._members_with_rule()))
         return mask
 
     # -- filters ----------------------------------------------------------------------------
@@ -209,10 +215,34 @@ class RecordModel(RowOrderModel):
         self._members = None if member_positions is None else np.asarray(member_positions)
         self.refilter()
 
+    def set_rule_filter(self, code: str | None, severity: str | None = None) -> None:
+        """Show only the members with a finding of rule ``code`` (of ``severity``, when given),
+        as the Overview counts them (:func:`~inspector.core.export.overview.members_with_rule`);
+        None shows every member again. The rows follow while more findings arrive."""
+        self._rule = None if code is None else (code, severity)
+        self._rule_members_of = None
+        self.refilter()
+
+    @property
+    def rule_filter(self) -> tuple[str, str | None] | None:
+        """The rule (code, severity) the rows are filtered to, or None."""
+        return self._rule
+
+    def _members_with_rule(self) -> np.ndarray:
+        found = self.index_.findings
+        seen = (id(found), len(found))  # findings are appended, or the list is replaced
+        if self._rule_members is None or self._rule_members_of != seen:
+            assert self._rule is not None
+            code, severity = self._rule
+            positions = members_with_rule(found, code, severity)
+            self._rule_members = np.fromiter(positions, dtype=np.int64, count=len(positions))
+            self._rule_members_of = seen
+        return self._rule_members
+
     @property
     def filters_by_findings(self) -> bool:
         """The rows shown depend on the findings (re-apply when more arrive)."""
-        return self._worst is not None
+        return self._worst is not None or self._rule is not None
 
     def distinct_values(self, column_name: str) -> list[str]:
         values = self.table.display[self.table.column_index(column_name)]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QToolButton, QWidget
 
 from inspector.gui.models.record_model import RecordModel
 from inspector.gui.models.roles import ERROR, WARNING
@@ -77,7 +78,10 @@ class RecordPanel(TablePanel):
 
 
 class MembersPanel(RecordPanel):
-    """Members with a text filter, a findings filter and a maintenance-type filter."""
+    """Members with a text filter, a findings filter and a maintenance-type filter; the
+    Overview can filter them to one rule's members (shown as a button that clears it)."""
+
+    rule_filter_changed = Signal(object)  # (code, severity) or None
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
@@ -96,9 +100,18 @@ class MembersPanel(RecordPanel):
         self.maintenance.currentIndexChanged.connect(self._on_maintenance_current_index_changed)
         self.add_tool(self.severity)
         self.add_tool(self.maintenance)
+        self.rule_chip = QToolButton()
+        self.rule_chip.setObjectName("membersRuleFilter")
+        self.rule_chip.setAccessibleName("Clear the rule filter")
+        self.rule_chip.setProperty("role", "filterChip")
+        self.rule_chip.clicked.connect(self.clear_rule_filter)
+        self.rule_chip.hide()
+        self._rule_title = ""
+        self.tools.insertWidget(self.tools.count() - 2, self.rule_chip)
 
     def set_model(self, model: RecordModel) -> None:
         self._setup_record_model(model)
+        self._show_rule_chip()
         self.maintenance.blockSignals(True)
         self.maintenance.clear()
         self.maintenance.addItem("All maintenance types", None)
@@ -109,6 +122,44 @@ class MembersPanel(RecordPanel):
     def _on_maintenance_current_index_changed(self, i: int) -> None:
         if i >= 0 and hasattr(self, "model"):
             self.model.set_value_filter("maintenance_type", self.maintenance.itemData(i))
+
+    # -- the Overview's rule filter ---------------------------------------------------------
+    def show_rule(self, code: str, severity: str | None = None, title: str = "") -> None:
+        """Show exactly the members with a finding of rule ``code``: the other filters (search,
+        findings, maintenance type) are cleared so none of those members is hidden."""
+        if not hasattr(self, "model"):
+            return
+        self._rule_title = title
+        if self.filter_box is not None and self.filter_box.text():
+            self.filter_box.blockSignals(True)
+            self.filter_box.clear()
+            self.filter_box.blockSignals(False)
+            self.model.set_search_text("")
+        for combo in (self.severity, self.maintenance):
+            combo.setCurrentIndex(0)
+        self.model.set_rule_filter(code, severity)
+        self._show_rule_chip()
+        self.rule_filter_changed.emit(self.model.rule_filter)
+
+    def clear_rule_filter(self) -> None:
+        if hasattr(self, "model") and self.model.rule_filter is not None:
+            self.model.set_rule_filter(None)
+            self.rule_filter_changed.emit(None)
+        self._show_rule_chip()
+
+    def _show_rule_chip(self) -> None:
+        rule = self.model.rule_filter if hasattr(self, "model") else None
+        if rule is None:
+            self.rule_chip.hide()
+            return
+        code, severity = rule
+        self.rule_chip.setText(f"Rule {code} ✕")
+        what = self._rule_title or code
+        kind = f"{severity}s" if severity else "findings"
+        self.rule_chip.setToolTip(
+            f"Showing only the members with {kind} of {code}: {what}. Click to show every member."
+        )
+        self.rule_chip.show()
 
 
 class CoveragePanel(RecordPanel):
