@@ -63,7 +63,6 @@ class RecordPanel(TablePanel):
 
     def _update_count(self) -> None:
         self.count.setText(self.model.count_text())
-        self.count.setToolTip(self.count.text())  # in full, when a narrow window clips it
 
     def refresh_count(self) -> None:
         self._update_count()

@@ -21,6 +21,28 @@ from inspector.gui.style import configure_table
 FILTER_DELAY_MS = 200
 
 
+class CountLabel(QLabel):
+    """The count at a panel's top right ("40 members, 6 with errors").
+
+    Its minimum width is its whole text up to :data:`COUNT_MIN_CAP` pixels: a usual count is
+    never cut off (the filter box and the combo boxes shrink first), while a long one ("1 of 43
+    coverages, 2 with errors so far (checking…)") may be clipped on a narrow window rather than
+    forcing the window wider than the screen; the tooltip always holds the whole text.
+    """
+
+    def minimumSizeHint(self):
+        hint = super().minimumSizeHint()
+        hint.setWidth(min(hint.width(), COUNT_MIN_CAP))
+        return hint
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setToolTip(text)
+
+
+COUNT_MIN_CAP = 230
+
+
 class TablePanel(QWidget):
     """Title, tool row (filters), table, count. Subclasses add their filters to ``tools``."""
 
@@ -65,9 +87,7 @@ class TablePanel(QWidget):
             box.returnPressed.connect(self._on_filter_box_return_pressed)
             self.tools.addWidget(box)
         self.tools.addStretch(1)
-        self.count = QLabel()
-        # no fixed minimum: a label's own minimum is its whole text, so the filter box and the
-        # combo boxes shrink first and "40 members, 6 with errors" is never cut off
+        self.count = CountLabel()
         self.count.setProperty("role", "count")
         self.count.setObjectName(f"{view_name}Count")
         layout.addLayout(self.tools)

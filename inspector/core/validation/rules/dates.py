@@ -309,7 +309,7 @@ def _death(m: MemberView) -> str:
 
 
 @rule(
-    "RULE-DATE-COVERAGE-BEFORE-BIRTH",
+    "RULE-DATE-BEFORE-BIRTH",
     severity="error",
     title="Coverage (2300 DTP*348) begins before the member's birth date (DMG02)",
     source="TR3 005010X220A1, 2300 DTP*348 (benefit begin) and 2100A DMG02 (birth date): "
@@ -347,7 +347,7 @@ def _coverage_before_birth(m: MemberView):
 
 
 @rule(
-    "RULE-DATE-COVERAGE-AFTER-DEATH",
+    "RULE-DATE-AFTER-DEATH",
     severity="error",
     title="Coverage (2300 DTP*348) begins after the member's death date (INS12)",
     source="TR3 005010X220A1, 2000 INS11/INS12 (member death date) and 2300 DTP*348 "
@@ -417,7 +417,7 @@ def _outside_plan_year(m: MemberView):
 
 
 @rule(
-    "RULE-DATE-COVERAGE-BEFORE-ELIGIBILITY",
+    "RULE-DATE-BEFORE-ELIGIBILITY",
     severity="warning",
     title="Coverage (2300 DTP*348) begins before the member's eligibility (2000 DTP*356)",
     source="TR3 005010X220A1, 2000 DTP*356 (eligibility begin: the date the member could "
@@ -453,7 +453,7 @@ def _coverage_before_eligibility(m: MemberView):
 
 
 @rule(
-    "RULE-DATE-COVERAGE-AFTER-ELIGIBILITY-END",
+    "RULE-DATE-AFTER-ELIG-END",
     severity="warning",
     title="Coverage (2300 DTP*348/349) begins or ends after the eligibility end (2000 DTP*357)",
     source="TR3 005010X220A1, 2000 DTP*357 (eligibility end, the last covered day, ends "
@@ -526,7 +526,7 @@ def financial_after_coverage(m: MemberView):
 
 
 @rule(
-    "RULE-DATE-CANCEL-NOT-TERMINATION",
+    "RULE-DATE-CANCEL-NOT-024",
     severity="warning",
     title="A coverage that ends the day it begins (a cancellation) is not sent as a "
     "termination (INS03/HD01 024)",
@@ -571,7 +571,7 @@ def _addl_reason(m: MemberView) -> str:
 
 
 @rule(
-    "RULE-DATE-CANCEL-END-NOT-BEGIN",
+    "RULE-DATE-CANCEL-END",
     severity="error",
     profile="ffe",
     title="An FFE cancellation (ADDL MAINT REASON CANCEL) whose end date is not its begin date",

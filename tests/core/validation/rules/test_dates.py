@@ -21,24 +21,24 @@ def cov(begin="20250201", end="", hd="021", extra="") -> str:
 
 def test_coverage_before_birth():
     doc, found = check(sub(), dep(dob="20250310", cov=cov("20250201")))
-    f = one(found, "RULE-DATE-COVERAGE-BEFORE-BIRTH")
+    f = one(found, "RULE-DATE-BEFORE-BIRTH")
     assert (f.segment, f.element, f.value) == (at(doc, "DTP*348", 2), "DTP03", "20250201")
     # a newborn covered from birth
     assert not of(
         check(sub(), dep(dob="20250210", cov=cov("20250210")))[1],
-        "RULE-DATE-COVERAGE-BEFORE-BIRTH",
+        "RULE-DATE-BEFORE-BIRTH",
     )
 
 
 def test_coverage_after_death():
     ins = "INS*Y*18*021*28*A***FT***D8*20250115"
     doc, found = check(sub(ins=ins, cov=cov("20250201")))
-    f = one(found, "RULE-DATE-COVERAGE-AFTER-DEATH")
+    f = one(found, "RULE-DATE-AFTER-DEATH")
     assert (f.segment, f.element, f.value) == (at(doc, "DTP*348"), "DTP03", "20250201")
     ins = "INS*Y*18*024*03*A***FT***D8*20250215"
     assert not of(
         check(sub(ins=ins, cov=cov("20250201", "20250215", hd="024")))[1],
-        "RULE-DATE-COVERAGE-AFTER-DEATH",
+        "RULE-DATE-AFTER-DEATH",
     )
 
 
@@ -61,11 +61,11 @@ def test_outside_plan_year():
 
 def test_coverage_before_eligibility():
     doc, found = check(sub(dates="DTP*356*D8*20250301", cov=cov("20250201")))
-    f = one(found, "RULE-DATE-COVERAGE-BEFORE-ELIGIBILITY")
+    f = one(found, "RULE-DATE-BEFORE-ELIGIBILITY")
     assert (f.segment, f.element, f.value) == (at(doc, "DTP*348"), "DTP03", "20250201")
     assert not of(
         check(sub(dates="DTP*356*D8*20250201", cov=cov("20250201")))[1],
-        "RULE-DATE-COVERAGE-BEFORE-ELIGIBILITY",
+        "RULE-DATE-BEFORE-ELIGIBILITY",
     )
 
 
@@ -74,11 +74,11 @@ def test_coverage_after_eligibility_end():
     doc, found = check(
         sub(ins=ins, dates="DTP*357*D8*20250331", cov=cov("20250201", "20250430", hd="024"))
     )
-    f = one(found, "RULE-DATE-COVERAGE-AFTER-ELIGIBILITY-END")
+    f = one(found, "RULE-DATE-AFTER-ELIG-END")
     assert (f.segment, f.value) == (at(doc, "DTP*349"), "20250430")
     assert not of(
         check(sub(ins=ins, dates="DTP*357*D8*20250331", cov=cov("20250201")))[1],
-        "RULE-DATE-COVERAGE-AFTER-ELIGIBILITY-END",
+        "RULE-DATE-AFTER-ELIG-END",
     )
 
 
@@ -96,10 +96,10 @@ def test_financial_date_after_coverage_end():
 
 def test_cancellation_not_sent_as_termination():
     doc, found = check(sub(ins="INS*Y*18*001*22*A***FT", cov=cov("20250201", "20250201", "001")))
-    f = one(found, "RULE-DATE-CANCEL-NOT-TERMINATION")
+    f = one(found, "RULE-DATE-CANCEL-NOT-024")
     assert (f.segment, f.element, f.value) == (at(doc, "HD"), "HD01", "001")
     cancel = sub(ins="INS*Y*18*024*14*A***FT", cov=cov("20250201", "20250201", "024"))
-    assert not of(check(cancel)[1], "RULE-DATE-CANCEL-NOT-TERMINATION")
+    assert not of(check(cancel)[1], "RULE-DATE-CANCEL-NOT-024")
 
 
 def test_ffe_cancel_whose_end_is_not_its_begin():
@@ -107,10 +107,10 @@ def test_ffe_cancel_whose_end_is_not_its_begin():
     ins = "INS*Y*18*024*14*A***FT"
     member = sub(ins=ins, cov=cov("20250201", "20250228", "024"), cats=reason)
     doc, found = check(member, profiles=["ffe", "exchange"])
-    f = one(found, "RULE-DATE-CANCEL-END-NOT-BEGIN")
+    f = one(found, "RULE-DATE-CANCEL-END")
     assert (f.segment, f.value) == (at(doc, "DTP*349"), "20250228")
     ok = sub(ins=ins, cov=cov("20250201", "20250201", "024"), cats=reason)
-    assert not of(check(ok, profiles=["ffe", "exchange"])[1], "RULE-DATE-CANCEL-END-NOT-BEGIN")
+    assert not of(check(ok, profiles=["ffe", "exchange"])[1], "RULE-DATE-CANCEL-END")
 
 
 def test_exchange_addition_not_on_the_first():
