@@ -31,7 +31,40 @@ from tests.support import exchange  # noqa: E402
 PROFILES = ["ffe", "exchange"]
 
 #: defect kind -> the rule code expected to report it (None: no rule yet).
-DEFECT_RULES: dict[str, str | None] = {k: None for k in exchange.DEFECT_KINDS}
+DEFECT_RULES: dict[str, str | None] = {
+    "person_twice_other_subscriber": "RULE-ID-SAME-PERSON-TWICE",
+    "same_ssn_two_people": "RULE-ID-SSN-SHARED",
+    "same_member_id_two_people": "RULE-ID-MEMBER-ID-SHARED",
+    "member_added_twice_other_birth": "RULE-ID-ADDED-TWICE-CONFLICT",
+    "overlapping_coverage": "RULE-ID-COVERAGE-OVERLAP",
+    "two_spouses": "RULE-FAM-SPOUSE-TWICE",
+    "child_older_than_subscriber": "RULE-FAM-CHILD-OLDER",
+    "child_over_26": "RULE-FAM-CHILD-OVER-AGE",
+    "minor_subscriber_no_responsible": "RULE-FAM-MINOR-NO-RESPONSIBLE",
+    "dependent_other_plan": "RULE-PLAN-DIFFERS-IN-POLICY",
+    "coverage_before_birth": "RULE-DATE-BEFORE-BIRTH",
+    "coverage_after_death": "RULE-DATE-AFTER-DEATH",
+    "coverage_outside_plan_year": "RULE-DATE-OUTSIDE-PLAN-YEAR",
+    "eligibility_after_coverage": "RULE-DATE-BEFORE-ELIGIBILITY",
+    "category_date_outside_coverage": "RULE-FFE-DATE-BEFORE-COVERAGE",
+    "midmonth_start_no_reason": "RULE-DATE-EXCHANGE-NOT-FIRST",
+    "ins03_hd01_mismatch": "RULE-ADD-WITH-COVERAGE-END",
+    "reason_not_fitting_ins03": "RULE-REASON-TERM-ON-ADD",
+    "bad_hios_plan_id": "RULE-FFE-PLAN-ID-FORM",
+    "hd04_not_ref_ce": "RULE-FFE-PLAN-ID-HD04",
+    "csr_on_01_variant": "RULE-FFE-CSR-ON-STANDARD-PLAN",
+    "aptc_without_premium": "RULE-FFE-PREMIUM-TOTAL-MISSING",
+    "rating_area_other_state": "RULE-FFE-RATING-AREA-STATE",
+    "group_value_disagrees": "RULE-FFE-SUBSCRIBER-CATEGORY",
+    "invalid_zip": "RULE-ZIP-FORMAT",
+    "invalid_phone": "RULE-PHONE-NUMBER",
+    "name_with_digits": "RULE-NAME-CHARACTERS",
+    "subscriber_without_dmg": "RULE-ADD-NO-DEMOGRAPHICS",
+    "daughter_as_wife": "RULE-FAM-SPOUSE-MINOR",
+    "child_as_subscriber": "RULE-FAM-MINOR-NO-RESPONSIBLE",
+    "same_child_three_times": "RULE-DUP-MEMBER",
+}
+assert set(DEFECT_RULES) == set(exchange.DEFECT_KINDS)
 
 
 def findings(data: bytes, plan_year: str, file_date: str):

@@ -395,6 +395,43 @@ def child_older(t: TransactionView):
                 )
 
 
+#: Under this age (on the file's date) a spouse or life partner is certainly a child coded as
+#: one: no US state allows marriage below 15 (most set 18), and a domestic partner is an adult.
+SPOUSE_MIN_AGE = 15
+
+
+@rule(
+    "RULE-FAM-SPOUSE-MINOR",
+    severity="error",
+    applies_to="dependents",
+    title="A spouse or life partner (INS02 01, 53) is a child by birth date",
+    source="common practice: a spouse or domestic partner is an adult (no US state allows "
+    "marriage under 15); a young child coded as a spouse is the exchanges' known 'daughter "
+    "coded as a wife' error",
+    fix="Set INS02 to the member's real relationship (19 child, 17 stepchild, ...) and check "
+    "the subscriber's coverage level, or correct the birth date (DMG02).",
+    elements=("INS02", "DMG02"),
+)
+def spouse_minor(m: MemberView):
+    if m.rel not in ("01", "53") or not m.birth_ok:
+        return None
+    age = age_on(m.birth_ok, m.tx.file_date)
+    if age >= SPOUSE_MIN_AGE:
+        return None
+    what = "spouse" if m.rel == "01" else "life partner"
+    return [
+        Problem(
+            m.ins_o,
+            "INS02",
+            m.rel,
+            f"This member is coded as the subscriber's {what} (INS02={m.rel}) but is {age} "
+            f"years old (born {show_date(m.birth_ok)}). A child is coded as a {what}: set "
+            "INS02 to the real relationship (19 child, 17 stepchild, ...), or correct the "
+            "birth date in DMG02.",
+        )
+    ]
+
+
 def _begin(m: MemberView) -> str:
     """The earliest valid benefit begin (2300 DTP*348) of the member's coverages, or ""."""
     found = ""

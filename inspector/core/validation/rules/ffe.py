@@ -228,6 +228,42 @@ def premium_sum(t: TransactionView):
             )
 
 
+@rule(
+    "RULE-FFE-PREMIUM-TOTAL-MISSING",
+    severity="error",
+    profile="ffe",
+    applies_to="subscribers",
+    title="A subscriber with APTC or TOT RES AMT has no PRE AMT TOT",
+    source="CMS FFE Enrollment Companion Guide for 834, 2750 reporting categories: the "
+    "subscriber's loop carries PRE AMT TOT, the total premium of the policy, with the APTC "
+    "and responsibility amounts it is the basis of",
+    fix="Add the 2750 loop N1*75*PRE AMT TOT with REF*9X*<total premium> and DTP*007 on the "
+    "subscriber.",
+    elements=("N102",),
+)
+def premium_total_missing(m: MemberView):
+    found = amounts_by_name(m)
+    if not found or found.get("PRE AMT TOT"):
+        return None
+    if _terminating(m) or any(c.name == "PRE AMT TOT" for c in m.categories):
+        return None  # an unparseable total is the money rules' finding
+    based = found.get("APTC AMT") or found.get("TOT RES AMT")
+    if not based:
+        return None
+    cat = based[0][0]
+    return [
+        Problem(
+            cat.n1,
+            "N102",
+            cat.name,
+            f"The subscriber sends {cat.name} but no PRE AMT TOT: the FFE reports the "
+            "policy's total premium on the subscriber, and APTC and the member's "
+            "responsibility are figured from it. Add N1*75*PRE AMT TOT with REF*9X (the "
+            "total premium) and DTP*007.",
+        )
+    ]
+
+
 def _terminating(m: MemberView) -> bool:
     return m.maintenance == "024" or any(c.maintenance == "024" for c in m.coverages)
 

@@ -197,12 +197,13 @@ def _plan(c: Coverage) -> str:
 
 
 def _overlaps(
-    a: MemberView, b: MemberView
+    a: MemberView, b: MemberView, one_plan: bool = False
 ) -> Iterator[tuple[Coverage, tuple[str, str], Coverage, tuple[str, str]]]:
     """Coverages of one line in ``a`` and ``b`` (``a`` may be ``b``) whose periods overlap:
     the same plan from two begin dates, or two plans of which one is being ended (HD01 024,
-    a plan change). Two plans of one line that both continue are left alone: a dual-eligible
-    member has Medicare and Medicaid health coverage at once."""
+    a plan change). Two plans of one line that both continue are left alone (a dual-eligible
+    member has Medicare and Medicaid health coverage at once) unless ``one_plan``: on an
+    exchange a person is enrolled in one qualified health plan of a line at a time."""
     same = a is b
     for i, ca in enumerate(a.coverages):
         if not ca.line:
@@ -221,7 +222,7 @@ def _overlaps(
             if _plan(ca) == _plan(cb):
                 if ra[0] != rb[0]:  # the same plan twice from two begin dates
                     yield ca, ra, cb, rb
-            elif (ca.maintenance == "024") != (cb.maintenance == "024"):
+            elif one_plan or (ca.maintenance == "024") != (cb.maintenance == "024"):
                 yield ca, ra, cb, rb  # a plan change whose old coverage ends too late
 
 
@@ -362,9 +363,10 @@ def _why_twice(a: MemberView, b: MemberView, shared: set[str]) -> str | None:
     elements=("DTP03",),
 )
 def coverage_overlap(fv: FileView):
+    one_plan = "exchange" in fv.ctx.profiles  # one QHP per line and person at a time
     for m in fv.members:
         if len(m.coverages) > 1 and m.maintenance != "030":
-            for ca, ra, cb, rb in _overlaps(m, m):
+            for ca, ra, cb, rb in _overlaps(m, m, one_plan):
                 yield _overlap_problem(m, ca, ra, cb, rb, "this member's")
     for a, b, how in _pairs(fv):
         if _two_people(a, b, how):

@@ -49,9 +49,9 @@ def _hd(code: str) -> str:
 @rule(
     "RULE-ADD-WITH-COVERAGE-END",
     severity="warning",
-    title="A member being added (INS03 021) ends or deletes a coverage (HD01 024/002)",
+    title="A member being added (INS03 021) changes, ends or deletes a coverage (HD01 001/024/002)",
     source="TR3 005010X220A1, 2000 INS03 and 2300 HD01 code meanings: an addition enrolls a "
-    "member who has no coverage yet to end or delete",
+    "member who has no coverage yet to change, end or delete",
     fix="Send HD01=021 for each coverage of a new member; to end a coverage of an enrolled "
     "member use INS03=001 (change) with HD01=024, or INS03=024.",
     elements=("HD01", "INS03"),
@@ -60,14 +60,14 @@ def add_with_coverage_end(m: MemberView):
     if m.maintenance != "021":
         return
     for c in m.coverages:
-        if c.maintenance in ("024", "002"):
+        if c.maintenance in ("001", "024", "002"):
             yield Problem(
                 c.hd,
                 "HD01",
                 c.maintenance,
                 f"The member is added (INS03=021) but this coverage ({c.line or 'no line'}) has "
                 f"HD01={_hd(c.maintenance)}: a member who is only now enrolled has no coverage "
-                "to end or delete. Send HD01=021 for the new member's coverages, or INS03=001 "
+                "to change, end or delete. Send HD01=021 for the new member's coverages, or INS03=001 "
                 "(change) if the member is already enrolled.",
             )
 

@@ -134,3 +134,17 @@ def test_clean_synthetic_file_is_silent(profiles):
     doc = load_store(read_bytes(text.encode("ascii")))
     found = run_rules(doc, profiles=profiles, today=TODAY)
     assert not found, [(f.code, f.segment, f.message) for f in found[:5]]
+
+
+# -- RULE-FAM-SPOUSE-MINOR -----------------------------------------------------------------------
+def test_a_child_coded_as_a_spouse():
+    doc, found = check(sub(), dep(ins=SPOUSE, name="DOE*AMY", ssn="234567891", dob="20161126"))
+    f = one(found, "RULE-FAM-SPOUSE-MINOR")
+    assert (f.segment, f.element, f.value, f.member_pos) == (at(doc, "INS", 2), "INS02", "01", 2)
+    assert "8 years old" in f.message and "19 child" in f.message
+
+
+def test_an_adult_spouse_or_partner_is_fine():
+    for ins, dob in ((SPOUSE, "19810101"), ("INS*N*53*021*28*A", "20070101")):
+        found = check(sub(), dep(ins=ins, name="DOE*MARY", ssn="234567891", dob=dob))[1]
+        assert not of(found, "RULE-FAM-SPOUSE-MINOR"), (ins, dob)

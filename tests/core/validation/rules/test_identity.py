@@ -191,3 +191,21 @@ def test_coverage_overlap_quiet():
     # a term and an add that follow each other
     _doc, found = check_sets(("2", [sub(ins=TERM, cov=TERM_COV)]), ("2", [sub("S200", cov=P2)]))
     assert not of(found, "RULE-ID-COVERAGE-OVERLAP")
+
+
+def test_two_health_plans_at_once_on_an_exchange():
+    both = (
+        "HD*021**HLT*12345VA0010001-01~DTP*348*D8*20250101~DTP*349*D8*20251231~REF*1L*P1~"
+        "HD*021**HLT*12345VA0010002-01~DTP*348*D8*20250901~DTP*349*D8*20251231~REF*1L*P1"
+    )
+    doc, found = check(sub(cov=both), profiles=["exchange"])
+    f = one(found, "RULE-ID-COVERAGE-OVERLAP")
+    assert f.segment in (at(doc, "DTP*348", 1), at(doc, "DTP*348", 2))
+    # outside an exchange two continuing health plans may be Medicare and Medicaid at once
+    assert not of(check(sub(cov=both))[1], "RULE-ID-COVERAGE-OVERLAP")
+    # on an exchange, health and dental at once are fine
+    hlt_den = (
+        "HD*021**HLT*12345VA0010001-01~DTP*348*D8*20250101~REF*1L*P1~"
+        "HD*021**DEN*12345VA0100001-01~DTP*348*D8*20250101~REF*1L*P1"
+    )
+    assert not of(check(sub(cov=hlt_den), profiles=["exchange"])[1], "RULE-ID-COVERAGE-OVERLAP")

@@ -14,6 +14,10 @@ def test_addition_that_ends_a_coverage():
     assert (f.segment, f.element, f.value, f.severity) == (at(doc, "HD*"), "HD01", "024", "warning")
     assert "INS03=021" in f.message and f.message.endswith(".")
     assert one(check(sub(cov=TERM_COV.replace("024", "002", 1)))[1], "RULE-ADD-WITH-COVERAGE-END")
+    changed = one(
+        check(sub(cov=TERM_COV.replace("024", "001", 1)))[1], "RULE-ADD-WITH-COVERAGE-END"
+    )
+    assert changed.value == "001" and "change, end or delete" in changed.message
     # a change may end one coverage; an addition adds its coverages
     assert not of(
         check(sub(ins="INS*Y*18*001*AI*A***FT", cov=TERM_COV))[1], "RULE-ADD-WITH-COVERAGE-END"

@@ -179,3 +179,20 @@ def test_ffe_and_money_rules_explain_themselves():
         module = (r.member or r.transaction or r.file).__module__
         if module.endswith((".ffe", ".money", ".maintenance", ".demographics")):
             assert r.source and r.fix and r.elements, r.code
+
+
+def test_ffe_subscriber_without_the_total_premium():
+    doc, found = run(sub(cats=cats(("PRE AMT 1", "365.80"), ("APTC AMT", "292.64"))))
+    f = one(found, "RULE-FFE-PREMIUM-TOTAL-MISSING")
+    assert (f.segment, f.element, f.value) == (at(doc, "N1*75*APTC AMT"), "N102", "APTC AMT")
+    assert "PRE AMT TOT" in f.message
+    with_total = sub(
+        cats=cats(("PRE AMT 1", "365.80"), ("PRE AMT TOT", "365.80"), ("APTC AMT", "292.64"))
+    )
+    assert not of(run(with_total)[1], "RULE-FFE-PREMIUM-TOTAL-MISSING")
+    # a dependent's own PRE AMT 1 needs no total; outside the FFE profile the rule is off
+    assert not of(
+        run(sub(), dep(cats=cats(("PRE AMT 1", "100.00"))))[1], "RULE-FFE-PREMIUM-TOTAL-MISSING"
+    )
+    no_total = sub(cats=cats(("PRE AMT 1", "365.80"), ("APTC AMT", "292.64")))
+    assert not of(run(no_total, profiles=[])[1], "RULE-FFE-PREMIUM-TOTAL-MISSING")
