@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from inspector.core.reading.source import read_bytes
+from inspector.core.records.document import load_store
+from inspector.core.validation.profiles import load_profile
+from inspector.core.validation.rules import run_rules
 from tests.benchmarks.bench_rules_recall import DEFECT_RULES, findings
 from tests.support import exchange
 
@@ -14,6 +18,13 @@ from tests.support import exchange
 def test_clean_exchange_file_is_silent(kind):
     data = exchange.make(600, seed=3, kind=kind)
     assert findings(data, "2025", "20250616") == []
+
+
+@pytest.mark.parametrize("profile", ["base", "ffe", "sbe", "employer"])
+def test_clean_exchange_file_is_silent_under_every_built_in_profile(profile):
+    for kind in ("change", "audit"):
+        doc = load_store(read_bytes(exchange.make(400, seed=4, kind=kind)))
+        assert run_rules(doc, [load_profile(profile)], "20250616") == [], (profile, kind)
 
 
 def test_every_planted_defect_is_found_in_its_member():

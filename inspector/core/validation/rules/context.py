@@ -27,6 +27,7 @@ class TransactionView:
         #: Working space for rules that keep state across the members of the transaction.
         self.scratch: dict[str, Any] = {}
         self._families: dict[MemberView, list[MemberView]] = {}
+        self._same_id: dict[tuple, list[MemberView]] = {}  # see family()
         bgn = tx.bgn
         self.action = tx.action  # BGN08
         self.bgn = bgn
@@ -49,18 +50,25 @@ class TransactionView:
         members are read (from a transaction rule)."""
         found = self._families.get(s)
         if found is None:
-            same_id = self.dependents.get(s.sub_id) if s.sub_id else None
-            found = []
-            if same_id:
-                mine = s.policies
-                found = (
-                    list(same_id)
-                    if not mine
-                    else [d for d in same_id if not (d.policies and mine.isdisjoint(d.policies))]
-                )
+            mine = s.policies
+            # Subscribers sharing a REF*0F and policies share these dependents: computed once
+            # per (id, policies), or a file repeating one id would cost O(members^2).
+            key = (s.sub_id, tuple(sorted(mine)))
+            same = self._same_id.get(key)
+            if same is None:
+                same_id = self.dependents.get(s.sub_id) if s.sub_id else None
+                same = []
+                if same_id:
+                    same = (
+                        list(same_id)
+                        if not mine
+                        else [
+                            d for d in same_id if not (d.policies and mine.isdisjoint(d.policies))
+                        ]
+                    )
+                self._same_id[key] = same
             adopted = self.adopted.get(s)
-            if adopted:
-                found += adopted
+            found = same + adopted if adopted else list(same)
             self._families[s] = found
         return found
 
@@ -84,6 +92,7 @@ class TransactionView:
         """Forget the members (breaks the member <-> transaction reference cycles)."""
         self.members, self.subscribers = [], []
         self.dependents, self.adopted, self.scratch, self._families = {}, {}, {}, {}
+        self._same_id = {}
 
     @property
     def full_file(self) -> bool:
