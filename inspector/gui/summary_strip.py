@@ -33,7 +33,7 @@ class SummaryStrip(QFrame):
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
-        layout.setSpacing(18)
+        layout.setSpacing(14)
         self._values: dict[str, QLabel] = {}
         for key, title in _CHIPS:
             pair = QHBoxLayout()
@@ -57,6 +57,7 @@ class SummaryStrip(QFrame):
         button.setDefaultAction(action)
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         button.setObjectName(action.objectName().replace("action", "button", 1))
+        button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # never elided
         self._layout.addWidget(button)
         return button
 

@@ -22,6 +22,7 @@ def main() -> int:
 
     from inspector.gui.main_window import MainWindow
     from inspector.gui.settings import Settings
+    from inspector.gui.style import apply_style
     from inspector.resources import demo_path
 
     sizes = [tuple(int(v) for v in s.split("x")) for s in sys.argv[1:]] or [
@@ -30,6 +31,7 @@ def main() -> int:
     ]
     app = QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)  # one window per size, one after the other
+    apply_style(app)  # as the app looks
     OUT.mkdir(parents=True, exist_ok=True)
     pending = list(sizes)
 
@@ -45,6 +47,7 @@ def main() -> int:
 
         def select(_path) -> None:
             tab = window.current_tab()
+            tab.show_tables()  # the file opens on its overview
             model = tab.findings.model
             wanted = next(
                 (
