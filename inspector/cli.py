@@ -524,7 +524,8 @@ def _edits_applied(session, listed) -> int:
 
 def _print_corrections(listed, session) -> None:
     """Applied and refused rows of a corrections list; SSNs masked."""
-    from inspector.core.records.mask import Masker, MaskPolicy, mask_value
+    from inspector.core.editing.corrections_list import refused_rows
+    from inspector.core.records.mask import Masker, MaskPolicy
 
     masker = Masker(MaskPolicy(), session.doc.members)
     change = listed.change
@@ -534,26 +535,8 @@ def _print_corrections(listed, session) -> None:
         f"{listed.members:,} member(s)), {len(listed.refused):,} refused, "
         f"{len(listed.unchanged):,} unchanged"
     )
-    for row in listed.refused:
-        key = []
-        for name, label in (
-            ("subscriber_id", "subscriber"),
-            ("member_id", "member"),
-            ("ssn", "SSN"),
-        ):
-            value = row.key.get(name)
-            if value:
-                if name == "ssn":
-                    digits = "".join(ch for ch in value if ch.isdigit())
-                    shown = mask_value("ssn", digits if len(digits) == 9 else value)
-                else:
-                    shown = masker.value(None, value)
-                key.append(f"{label} {shown}")
-        # SSNs never in clear (the key's, and any of the file's); a refused date is shown, as
-        # the clerk needs it to correct the list
-        ssns = [(kind, v) for kind, v in row.personal if kind == "ssn"]
-        reason = masker.message(row.reason or "", None, ssns)
-        print(f"  refused line {row.line} ({', '.join(key) or 'no key'}): {reason}")
+    for line, key, reason in refused_rows(listed, masker):
+        print(f"  refused line {line} ({key or 'no key'}): {reason}")
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:

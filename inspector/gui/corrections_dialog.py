@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector.core.editing.corrections_list import CorrectionsResult
+from inspector.core.editing.corrections_list import CorrectionsResult, refused_rows
 from inspector.core.errors import InspectorError
 from inspector.core.records.frames import MEMBER_FIELDS, coverage_field
-from inspector.core.records.mask import Masker, MaskPolicy, mask_value
+from inspector.core.records.mask import Masker, MaskPolicy
 
 if TYPE_CHECKING:
     from inspector.gui.document_tab import DocumentTab
@@ -54,30 +54,6 @@ def preview_text(result: CorrectionsResult) -> str:
     return "\n".join(lines)
 
 
-def refused_rows(result: CorrectionsResult, masker: Masker) -> list[tuple[str, str, str]]:
-    """(line, member key, reason) of each refused row, SSNs masked."""
-    out = []
-    for row in result.refused[:MAX_SHOWN]:
-        key = []
-        for name, label in (
-            ("subscriber_id", "subscriber"),
-            ("member_id", "member"),
-            ("ssn", "SSN"),
-        ):
-            value = row.key.get(name)
-            if value:
-                if name == "ssn":
-                    digits = "".join(ch for ch in value if ch.isdigit())
-                    key.append(
-                        f"{label} {mask_value('ssn', digits if len(digits) == 9 else value)}"
-                    )
-                else:
-                    key.append(f"{label} {masker.value(None, value)}")
-        ssns = [(k, v) for k, v in row.personal if k == "ssn"]
-        out.append((str(row.line), ", ".join(key), masker.message(row.reason or "", None, ssns)))
-    return out
-
-
 class CorrectionsPreview(QDialog):
     """What a corrections list would do; Apply (accept) or Cancel (reject)."""
 
@@ -89,7 +65,7 @@ class CorrectionsPreview(QDialog):
         self.summary = QLabel(preview_text(result))
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        rows = refused_rows(result, masker)
+        rows = refused_rows(result, masker, MAX_SHOWN)
         self.refused = QTableWidget(len(rows), 3)
         self.refused.setObjectName("refusedRows")
         self.refused.setHorizontalHeaderLabels(["Line", "Member", "Why it was refused"])

@@ -22,7 +22,7 @@ import datetime as _dt
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -32,6 +32,9 @@ from inspector.core.editing.session import EditSession
 from inspector.core.errors import InspectorError
 from inspector.core.records.columns import ISSUES_LABEL, ISSUES_MACHINE_NAME
 from inspector.core.records.frames import COVERAGE_FIELDS, MEMBER_FIELDS, coverage_field
+
+if TYPE_CHECKING:
+    from inspector.core.records.mask import Masker
 
 MAX_LIST_BYTES = 64 * 1024 * 1024  # as for edit lists: a bound on what a hostile file costs
 _XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -432,3 +435,32 @@ class _KeyIndex:
             hint = "; add a 'Member ID' column" if what == "subscriber ID" else ""
             return None, f"the {what} matches {len(found)} members{hint}"
         return found[0], None
+
+
+def refused_rows(
+    result: CorrectionsResult, masker: Masker, limit: int | None = None
+) -> list[tuple[str, str, str]]:
+    """(line, member key, reason) of each refused row (the first ``limit``): the key's SSN
+    masked, and any SSN in the reason; a refused date stays, the clerk needs it."""
+    from inspector.core.records.mask import mask_value
+
+    out = []
+    for row in result.refused[:limit]:
+        key = []
+        for name, label in (
+            ("subscriber_id", "subscriber"),
+            ("member_id", "member"),
+            ("ssn", "SSN"),
+        ):
+            value = row.key.get(name)
+            if value:
+                if name == "ssn":
+                    digits = "".join(ch for ch in value if ch.isdigit())
+                    key.append(
+                        f"{label} {mask_value('ssn', digits if len(digits) == 9 else value)}"
+                    )
+                else:
+                    key.append(f"{label} {masker.value(None, value)}")
+        ssns = [(k, v) for k, v in row.personal if k == "ssn"]
+        out.append((str(row.line), ", ".join(key), masker.message(row.reason or "", None, ssns)))
+    return out

@@ -39,8 +39,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from inspector.core.export.tables import rule_titles
-from inspector.core.findings import SEVERITY_RANK, Finding
+from inspector.core.export.tables import rule_titles, rules_frame
+from inspector.core.findings import Finding
 from inspector.core.records.codes import AMOUNT_PATTERN
 from inspector.core.records.document import Document
 
@@ -309,21 +309,12 @@ class ProblemTally:
         worst and most widespread first; a check without a catalogue title (implementation
         guide, envelope) is described by the message of its first finding."""
         titles = rule_titles()
-        table = pd.DataFrame(
+        return rules_frame(
             [
                 (code, titles.get(code) or self.first_message.get(code, ""), sev, n, len(m))
                 for (code, sev), (n, m) in self.rules.items()
-            ],
-            columns=["Code", "Rule", "Severity", "Findings", "Members"],
+            ]
         )
-        if len(table):
-            table["_rank"] = table["Severity"].map(lambda v: SEVERITY_RANK.get(v, 9))
-            table = table.sort_values(
-                ["_rank", "Members", "Findings", "Code"],
-                ascending=[True, False, False, True],
-                kind="mergesort",
-            ).drop(columns="_rank")
-        return table.reset_index(drop=True)
 
     def overview(self, profile: FileProfile) -> ProblemOverview:
         errors, warnings = self.errors, self.warnings

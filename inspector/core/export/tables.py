@@ -457,10 +457,15 @@ def findings_by_rule(findings: Iterable[Finding]) -> pd.DataFrame:
         if f.member_pos is not None:
             entry[1].add(f.member_pos)
     titles = rule_titles()
-    table = pd.DataFrame(
-        [(code, titles.get(code, ""), sev, n, len(m)) for (code, sev), (n, m) in rows.items()],
-        columns=["Code", "Rule", "Severity", "Findings", "Members"],
+    return rules_frame(
+        [(code, titles.get(code, ""), sev, n, len(m)) for (code, sev), (n, m) in rows.items()]
     )
+
+
+def rules_frame(rows: list[tuple[str, str, str, int, int]]) -> pd.DataFrame:
+    """Rows (code, title, severity, findings, members) as a table: the worst and most
+    widespread first."""
+    table = pd.DataFrame(rows, columns=["Code", "Rule", "Severity", "Findings", "Members"])
     if len(table):
         table["_rank"] = table["Severity"].map(lambda s: SEVERITY_RANK.get(s, 9))
         table = table.sort_values(
