@@ -72,6 +72,21 @@ class TransactionView:
             self._families[s] = found
         return found
 
+    def distinct_subscribers(self) -> Iterator[MemberView]:
+        """The subscribers, once per distinct family: a subscriber whose REF*0F, policies,
+        birth date and maintenance type repeat an earlier one's (and who has no adopted
+        dependents) has the very same family, so family rules would only repeat their
+        findings; a file repeating one enrollment thousands of times would also make them
+        quadratic. Call it once all members are read."""
+        seen: set[tuple] = set()
+        for s in self.subscribers:
+            if not self.adopted.get(s):
+                key = (s.sub_id, tuple(sorted(s.policies)), s.birth_ok, s.maintenance)
+                if key in seen:
+                    continue
+                seen.add(key)
+            yield s
+
     def add(self, m: MemberView) -> None:
         """Record a member once its member rules have run (called by the runner)."""
         self.members.append(m)

@@ -204,7 +204,7 @@ def dependent_ref0f_differs(m: MemberView):
     elements=("HD05",),
 )
 def coverage_level(t: TransactionView):
-    for s in t.subscribers:
+    for s in t.distinct_subscribers():
         if s.maintenance == "024" or not s.coverages or not s.sub_id:
             continue
         family = None
@@ -340,7 +340,7 @@ def _one_person(a: MemberView, b: MemberView) -> bool:
     elements=("INS02",),
 )
 def spouse_twice(t: TransactionView):
-    for s in t.subscribers:
+    for s in t.distinct_subscribers():
         if not s.sub_id:
             continue
         spouses: list[MemberView] = []
@@ -375,7 +375,7 @@ def spouse_twice(t: TransactionView):
     elements=("INS02", "DMG02"),
 )
 def child_older(t: TransactionView):
-    for s in t.subscribers:
+    for s in t.distinct_subscribers():
         sb = s.birth_ok
         if not sb or not s.sub_id:
             continue

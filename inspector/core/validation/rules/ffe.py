@@ -196,7 +196,7 @@ def premium_collect(m: MemberView):
 )
 def premium_sum(t: TransactionView):
     premiums: dict[MemberView, tuple] = t.scratch.get("premiums", {})
-    for s in t.subscribers:
+    for s in t.distinct_subscribers():
         tots = premiums.get(s, (None, None))[1]
         if not tots:
             continue
