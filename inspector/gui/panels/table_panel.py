@@ -24,7 +24,8 @@ FILTER_DELAY_MS = 200
 class CountLabel(QLabel):
     """The count at a panel's top right ("40 members, 6 with errors").
 
-    Its minimum width is its whole text up to :data:`COUNT_MIN_CAP` pixels: a usual count is
+    Its minimum width is its whole text up to :data:`COUNT_MIN_CAP` pixels (the longer "so far
+    (checking…)" form while checks run is clipped first): a usual count is
     never cut off (the filter box and the combo boxes shrink first), while a long one ("1 of 43
     coverages, 2 with errors so far (checking…)") may be clipped on a narrow window rather than
     forcing the window wider than the screen; the tooltip always holds the whole text.
@@ -40,7 +41,7 @@ class CountLabel(QLabel):
         self.setToolTip(text)
 
 
-COUNT_MIN_CAP = 230
+COUNT_MIN_CAP = 200
 
 
 class TablePanel(QWidget):
