@@ -14,6 +14,7 @@ session's check keeps the one it built, otherwise one runs in a child process.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,10 +26,10 @@ from inspector.core.export.corrections import corrections_frame
 from inspector.core.export.tables import (
     Sheet,
     coverage_sheet,
-    findings_by_rule,
     findings_sheet,
     member_sheet,
-    summary_counts,
+    problem_members,
+    problem_sheets,
     write_csv,
     write_sheet_csv,
 )
@@ -71,7 +72,7 @@ class Exporter(QObject):
         self.parent_widget = parent
         self.settings = settings
         self._acks: dict[object, tuple[DocumentTab, Path]] = {}
-        self._jobs: list[tuple[QThread, JobWorker, DocumentTab]] = []  # background exports
+        self._jobs: list[tuple[QThread, JobWorker]] = []  # background exports
 
     # -- questions (replaced in tests) ------------------------------------------------------
     def choose_save_path(self, title: str, suggested: Path, file_filter: str) -> Path | None:
@@ -143,14 +144,11 @@ class Exporter(QObject):
             findings = [model.findings[int(i)] for i in model.visible_sources()]
         else:
             findings = editor.settled_findings(list(model.findings))
-        try:
-            self._write_sheet(findings_sheet(findings, editor.doc, mask=self.mask), path)
-        except (OSError, InspectorError) as exc:
-            return self._failed(path, exc)
-        self.exported.emit(
+        done = (
             f"Wrote {len(findings):,} findings{self._how(scope, model)}{self._masked()} to {path}"
         )
-        return path
+        doc, mask = editor.doc, self.mask
+        return self._write_sheet(lambda: findings_sheet(findings, doc, mask=mask), path, done)
 
     def export_worklist(self, tab: DocumentTab) -> bool:
         """Every member with an error or a warning, with the reasons: an XLSX workbook
@@ -168,24 +166,21 @@ class Exporter(QObject):
         xlsx = path.suffix.lower() == ".xlsx"
 
         def job() -> str:
-            from inspector.core.export.tables import problem_sheets
+            if xlsx:  # the app's workbook, the CLI's `export --format xlsx --problems-only`
+                from inspector.core.export.xlsx import write_document_xlsx
 
-            sheets = problem_sheets(doc, findings, mask=mask, problems_only=True)
-            if xlsx:
-                from inspector.core.export.xlsx import write_xlsx
-
-                counts: dict[str, object] = dict(summary_counts(doc, findings))
-                write_xlsx(
-                    path, sheets, counts=counts, by_rule=findings_by_rule(findings), notes=notes
-                )
+                write_document_xlsx(doc, findings, path, mask=mask, problems_only=True, notes=notes)
+                listed = problem_members(findings)
             else:
-                write_sheet_csv(sheets[0], path)
+                members = problem_sheets(doc, findings, mask=mask, problems_only=True)[0]
+                write_sheet_csv(members, path)
+                listed = len(members)
             return (
-                f"Wrote the worklist: {len(sheets[0]):,} member(s) with an error or a warning, "
+                f"Wrote the worklist: {listed:,} member(s) with an error or a warning, "
                 f"with the reasons{self._masked()}, to {path}" + "".join(f" ({n})" for n in notes)
             )
 
-        return self._run(tab, job, "The worklist", f"Writing the worklist {path.name}\u2026")
+        return self._run(job, "The worklist", f"Writing the worklist {path.name}\u2026")
 
     def export_report(self, tab: DocumentTab) -> bool:
         """The discrepancy report (PDF): per member, the problems and the corrections made;
@@ -212,7 +207,7 @@ class Exporter(QObject):
                 f"{pages} page(s)){self._masked()} to {written}"
             )
 
-        return self._run(tab, job, "The report", f"Writing the report {path.name}\u2026")
+        return self._run(job, "The report", f"Writing the report {path.name}\u2026")
 
     def _incomplete(self, tab: DocumentTab) -> list[str]:
         """A note for exports made while checks still run (their findings are not all in)."""
@@ -221,14 +216,14 @@ class Exporter(QObject):
             return ["checks were still running: findings received so far only"]
         return []
 
-    def _run(self, tab: DocumentTab, job, describe: str, busy: str) -> bool:
+    def _run(self, job, describe: str, busy: str) -> bool:
         """Run ``job`` (returns the message to show) in a background thread."""
         worker = JobWorker(job, describe)
         worker.done.connect(self._on_job_done)
         worker.failed.connect(self.export_failed)
         self.exported.emit(busy)  # the status line says what is being written meanwhile
         thread = start_in_thread(worker, "export")
-        self._jobs.append((thread, worker, tab))
+        self._jobs.append((thread, worker))
         thread.finished.connect(self._on_job_thread_finished)
         return True
 
@@ -247,7 +242,7 @@ class Exporter(QObject):
         """Wait for the background exports (tests, and the window before it closes)."""
         from inspector.gui.workers import wait_for_thread
 
-        return all(wait_for_thread(thread, timeout_s) for thread, _w, _t in list(self._jobs))
+        return all(wait_for_thread(thread, timeout_s) for thread, _w in list(self._jobs))
 
     def save_corrected(self, tab: DocumentTab) -> bool:
         """Save the corrected 834 under a new name; True when it was written."""
@@ -352,24 +347,31 @@ class Exporter(QObject):
             if scope == ALL or (natural and len(rows) == model.source_count())
             else [int(r) for r in rows]
         )
+        count = model.source_count() if selection is None else len(selection)
+        done = f"Wrote {count:,} {noun}{self._how(scope, model)}{self._masked()} to {path}"
+        doc, mask = editor.doc, self.mask
+        return self._write_sheet(lambda: write(doc, findings, selection, mask=mask), path, done)
+
+    def _write_sheet(self, make: Callable[[], Sheet], path: Path, done: str) -> Path | None:
+        """A table as CSV (at once: a CSV of 50,000 rows takes about a second), or, for a name
+        ending in .xlsx, as a workbook of one sheet written off the GUI thread (typed cells
+        take longer). ``done`` is the message once written."""
+        if path.suffix.lower() == ".xlsx":
+
+            def job() -> str:
+                from inspector.core.export.xlsx import write_xlsx
+
+                write_xlsx(path, [make()])
+                return done
+
+            self._run(job, path.name, f"Writing {path.name}\u2026")
+            return path
         try:
-            self._write_sheet(write(editor.doc, findings, selection, mask=self.mask), path)
+            write_sheet_csv(make(), path)
         except (OSError, InspectorError) as exc:
             return self._failed(path, exc)
-        count = model.source_count() if selection is None else len(selection)
-        self.exported.emit(
-            f"Wrote {count:,} {noun}{self._how(scope, model)}{self._masked()} to {path}"
-        )
+        self.exported.emit(done)
         return path
-
-    @staticmethod
-    def _write_sheet(sheet: Sheet, path: Path) -> Path:
-        """A table as CSV, or as a workbook of one sheet when the name ends in .xlsx."""
-        if path.suffix.lower() == ".xlsx":
-            from inspector.core.export.xlsx import write_xlsx
-
-            return write_xlsx(path, [sheet])
-        return write_sheet_csv(sheet, path)
 
     def _scope(self, model, noun: str) -> str | None:
         shown, total = model.rowCount(), model.source_count()

@@ -107,3 +107,17 @@ def test_a_worklist_that_cannot_be_written_is_a_plain_message(
     window.actions_.export_worklist.trigger()
     qtbot.waitUntil(lambda: "was not written" in tab.notice.text, timeout=60_000)
     assert "Traceback" not in tab.notice.text
+
+
+def test_a_table_exported_as_xlsx_is_written_off_the_gui_thread(
+    qtbot, window, demo_copy, tmp_path, monkeypatch
+):
+    tab = open_and_wait(qtbot, window, demo_copy, validated=True)
+    out = tmp_path / "members.xlsx"
+    _save_to(window, monkeypatch, out)
+    assert window.exporter.export_members(tab) == out
+    assert f"Writing {out.name}" in window.statusBar().currentMessage()  # not written yet
+    _wait_written(qtbot, window, out)
+    sheet = openpyxl.load_workbook(out)["Members"]
+    assert sheet.max_row - 1 == len(tab.members.model.table)
+    assert [c.value for c in sheet[1]][:2] == ["#", "Issues"]

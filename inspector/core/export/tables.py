@@ -418,6 +418,13 @@ def write_sheet_csv(sheet: Sheet, path: str | Path, machine_names: bool = False)
     return write_csv(sheet.table(machine_names), path)
 
 
+def problem_members(findings: Iterable[Finding]) -> int:
+    """How many members have an error or a warning (the worklist's rows)."""
+    return len(
+        {f.member_pos for f in findings if f.member_pos and f.severity in ("error", "warning")}
+    )
+
+
 def summary_counts(doc: Document, findings: Iterable[Finding]) -> dict[str, int]:
     """The counts a clerk reads first: members, subscribers, coverages, members with errors
     and with warnings, findings by severity."""
