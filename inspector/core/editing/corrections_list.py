@@ -29,6 +29,7 @@ import pandas as pd
 from inspector.core.editing.bulk import BulkPlan
 from inspector.core.editing.edits import Change, Edit, EditRejected
 from inspector.core.editing.session import EditSession
+from inspector.core.editing.table_edits import edit_for_cell, field_spec, shown_values
 from inspector.core.errors import InspectorError
 from inspector.core.records.columns import ISSUES_LABEL, ISSUES_MACHINE_NAME
 from inspector.core.records.frames import COVERAGE_FIELDS, MEMBER_FIELDS, coverage_field
@@ -279,7 +280,8 @@ def check_corrections(session: EditSession, path: str | Path) -> CorrectionsResu
     members, coverage = doc.members, doc.coverage
     index = _KeyIndex(members)
     shown = {
-        (t, c): _shown(members if t == "members" else coverage, c) for _, _, t, c in cols.values
+        (t, c): shown_values(members if t == "members" else coverage, c)
+        for _, _, t, c in cols.values
     }
     line_values = coverage["insurance_line"].to_numpy(dtype=object) if len(coverage) else None
     outcomes: list[tuple[int, dict[str, str], int | None, tuple[str, ...], str | None]] = []
@@ -320,12 +322,12 @@ def check_corrections(session: EditSession, path: str | Path) -> CorrectionsResu
                 if table == "coverage":
                     line = cells[cols.line] if cols.line is not None else ""
                     target = _coverage_row(session, r, column, line, line_values)
-                if shown[(table, column)][target] == value:
-                    continue  # as it is: nothing to write
-                edit = session.cell_edit(table, target, column, value)
+                edit = edit_for_cell(session, table, target, column, value, shown[(table, column)])
             except EditRejected as exc:
                 problem = f"{heading}: {exc.reason}"
                 break
+            if edit is None:
+                continue  # as it is: nothing to write
             edits.append(edit)
             changed.append(column)
         if problem is not None:
@@ -362,12 +364,8 @@ def apply_checked(
 
 
 def _phi_kind(table: str, column: str) -> str | None:
-    spec = MEMBER_FIELDS.get(column) if table == "members" else coverage_field(column)
+    spec = field_spec(table, column)
     return spec.phi if spec is not None else None
-
-
-def _shown(df: pd.DataFrame, column: str) -> Any:
-    return df[column].to_numpy(dtype=object) if column in df.columns else [None] * len(df)
 
 
 def _coverage_row(session: EditSession, r: int, column: str, line: str, lines: Any) -> int:

@@ -45,6 +45,7 @@ from inspector.core.editing.edits import (
     parse_element,
 )
 from inspector.core.editing.rederive import assign_cells, row_updates, sync_rows
+from inspector.core.editing.table_edits import field_spec
 from inspector.core.errors import InspectorError, NotAn834Error
 from inspector.core.findings import Finding, sort_key
 from inspector.core.reading.source import SegmentStore, read_bytes
@@ -52,7 +53,6 @@ from inspector.core.records.document import Document, load, load_store
 
 if TYPE_CHECKING:
     from inspector.core.validation.profiles import ProfileLike
-from inspector.core.records.frames import MEMBER_FIELDS, coverage_field
 from inspector.core.records.structure import span_containing
 
 #: Member columns that decide a member's family and the members rules compare it with.
@@ -231,7 +231,7 @@ class EditSession(ElementChecks):
         Raises :class:`EditRejected` when the cell is not a single element of an existing segment.
         """
         df = self.doc.members if table == "members" else self.doc.coverage
-        spec = MEMBER_FIELDS.get(column) if table == "members" else coverage_field(column)
+        spec = field_spec(table, column)
         if spec is None or spec.segment_column is None or spec.element is None:
             label = spec.label if spec is not None else column
             raise EditRejected(

@@ -88,6 +88,10 @@ def render(rows: list[dict[str, Any]], fmt: str, profile: Profile | None = None)
             ("fix", row["fix"]),
             ("elements", ", ".join(row["elements"])),
             ("params", _param_text(row["params"])),
+            (
+                "autofix",
+                "yes: the file determines the fix (Fix all like this)" if row["autofix"] else "",
+            ),
         ):
             if value:
                 lines.append(f"    {label + ':':<10}{value}")

@@ -17,6 +17,8 @@ from inspector.core.records.codes import AMOUNT_PATTERN
 from inspector.core.records.dates import date_problem
 
 if TYPE_CHECKING:
+    from inspector.core.findings import Finding
+    from inspector.core.records.document import Document
     from inspector.core.validation.rules.context import FileView, TransactionView
     from inspector.core.validation.rules.views import MemberView
 
@@ -55,7 +57,8 @@ class Rule:
     ``fix`` says in plain English what a correction looks like, ``elements`` lists the
     element(s) it points at (e.g. ``("DMG02",)``), ``params`` its parameters with their
     defaults (a profile may change them; rules read them from ``ctx.params``), and
-    ``autofix`` whether the file itself determines the correction ("Fix all like this").
+    ``fixer`` (registered with :func:`fixer`) computes the correction of one finding when the
+    file itself determines it ("Fix all like this"); ``autofix`` says whether there is one.
     """
 
     code: str
@@ -72,7 +75,12 @@ class Rule:
     fix: str = ""
     elements: tuple[str, ...] = ()
     params: dict[str, Any] = field(default_factory=dict)
-    autofix: bool = False
+    fixer: Fixer | None = None
+
+    @property
+    def autofix(self) -> bool:
+        """True when the rule has a fixer: the file determines the correction of a finding."""
+        return self.fixer is not None
 
 
 RULES: list[Rule] = []
@@ -99,7 +107,6 @@ def rule(
     fix: str = "",
     elements: tuple[str, ...] = (),
     params: dict[str, Any] | None = None,
-    autofix: bool = False,
 ) -> Callable:
     """Register a rule function. ``scope`` is ``"member"``, ``"transaction"`` or ``"file"``.
 
@@ -143,10 +150,68 @@ def rule(
         r.elements = tuple(elements) or r.elements
         if params:
             r.params = {**r.params, **params}
-        r.autofix = autofix or r.autofix
         return fn
 
     return register
+
+
+class FixEdit(NamedTuple):
+    """One element a fixer sets: segment ordinal, element id (``REF02``), the new value, and
+    the value it replaces (the edit is refused when the file no longer holds it)."""
+
+    segment: int
+    element: str
+    value: str
+    old: str | None = None
+
+
+#: A fixer: (finding, document) -> the edits that correct the finding, or, when the file does
+#: not determine them, a sentence saying why not (nothing is then changed for that finding).
+Fixer = Callable[["Finding", "Document"], "tuple[FixEdit, ...] | str"]
+
+
+def fixer(code: str) -> Callable[[Fixer], Fixer]:
+    """Register the fixer of the (already registered) rule ``code``; the rule then says
+    ``autofix`` (`inspector rules`, the app's "Fix all like this")."""
+
+    def register(fn: Fixer) -> Fixer:
+        r = _BY_CODE.get(code)
+        if r is None:
+            raise ValueError(f"fixer for unknown rule {code!r} (register the rule first)")
+        if r.fixer is not None:
+            raise ValueError(f"rule {code} already has a fixer")
+        r.fixer = fn
+        return fn
+
+    return register
+
+
+def rule_by_code(code: str) -> Rule | None:
+    return _BY_CODE.get(code)
+
+
+def element_now(doc: Document, segment: int | None, element: str) -> str | None:
+    """The value an element (``REF02``; no components) of a segment holds now, as a person
+    reads it; None when the segment is not there or is not of that id (a fixer then refuses)."""
+    store = doc.store
+    if segment is None or not 1 <= segment <= len(store):
+        return None
+    sid, pos = element[:-2], int(element[-2:])
+    if store.segment_id(segment) != sid:
+        return None
+    els = store.raw(segment).split(store.delimiters.element)
+    return store.decode(els[pos]) if pos < len(els) else ""
+
+
+def fix_of(f: Finding, doc: Document, element: str, value: str) -> tuple[FixEdit, ...] | str:
+    """The one-element fix of a finding: set ``element`` of its segment to ``value``, provided
+    the segment still holds the value the finding reports (else the reason, nothing fixed)."""
+    now = element_now(doc, f.segment, element)
+    if now is None:
+        return f"segment {f.segment} is no longer a {element[:-2]} segment"
+    if f.value is not None and now != f.value:
+        return f"{element} now holds '{now}', not '{f.value}' as found; check the file again"
+    return (FixEdit(int(f.segment or 0), element, value, now),)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from inspector.core.records.codes import DATE_QUALIFIER
 from inspector.core.records.dates import date_problem, show_date
-from inspector.core.validation.rules.base import Problem, is_date, rule
+from inspector.core.validation.rules.base import (
+    FixEdit,
+    Problem,
+    element_now,
+    fix_of,
+    fixer,
+    is_date,
+    rule,
+)
 from inspector.core.validation.rules.context import TransactionView
 from inspector.core.validation.rules.money import money_categories
 from inspector.core.validation.rules.views import MemberView
+
+if TYPE_CHECKING:
+    from inspector.core.findings import Finding
+    from inspector.core.records.document import Document
 
 # end qualifier -> begin qualifier, for pairs that live in the same loop
 _PAIRS_2000 = {
@@ -633,3 +647,32 @@ def exchange_not_first(m: MemberView):
                 "not allow another start. Correct the begin date, or send the reason that "
                 "allows it (e.g. INS04=02 birth, 05 adoption).",
             )
+
+
+# -- fixes the file determines ("Fix all like this") -------------------------------------------
+#: A date written year first with separators: 2025-01-31, 2025/1/31, 2025.01.31.
+_YEAR_FIRST = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})\Z")
+
+
+@fixer("RULE-DATE-INVALID")
+def fix_date_format(f: Finding, doc: Document) -> tuple[FixEdit, ...] | str:
+    """A real date written in another form, year first (``2025-01-31``), becomes CCYYMMDD.
+    Month-first or day-first forms (``01/02/2025``) and impossible dates are not guessed."""
+    element = f.element or ""
+    if element not in ("DTP03", "DMG02", "INS12", "BGN03"):
+        return "this finding does not point at a date element"
+    if element == "DTP03":
+        qualifier = element_now(doc, f.segment, "DTP02")
+        if qualifier != "D8":
+            return "the DTP is not a single date (DTP02 is not D8)"
+    m = _YEAR_FIRST.match((f.value or "").strip())
+    if m is None:
+        return (
+            f"'{f.value}' is not a real date written year first (CCYY-MM-DD); which date is "
+            "meant is not certain"
+        )
+    value = f"{m.group(1)}{int(m.group(2)):02d}{int(m.group(3)):02d}"
+    why = date_problem(value)
+    if why:
+        return f"'{f.value}' is not a real date in any form ({value} {why})"
+    return fix_of(f, doc, element, value)

@@ -10,9 +10,14 @@ from __future__ import annotations
 import json
 import re
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
-from inspector.core.validation.rules.base import Problem, rule
+from inspector.core.validation.rules.base import FixEdit, Problem, fix_of, fixer, rule
 from inspector.core.validation.rules.views import MemberView
+
+if TYPE_CHECKING:
+    from inspector.core.findings import Finding
+    from inspector.core.records.document import Document
 
 # US states, DC, territories and freely associated states, military "states" (N402 codes whose
 # postal codes are ZIP Codes); Canadian provinces are absent on purpose.
@@ -163,6 +168,19 @@ def zip_format(m: MemberView):
         zipc,
         f"The ZIP code '{m.tx.ctx.decode(zipc)}' of this {state} address is not 5 or 9 digits: {hint}.",
     )
+
+
+_ZIP_DRESSED = re.compile(r"([0-9]{5})(?:[- ]?([0-9]{4}))?\Z")
+
+
+@fixer("RULE-ZIP-FORMAT")
+def fix_zip_format(f: Finding, doc: Document) -> tuple[FixEdit, ...] | str:
+    """``62701-1234`` → ``627011234`` (ZIP+4 without the hyphen or space), ``62701 `` →
+    ``62701``; a ZIP with too few or too many digits is not guessed."""
+    m = _ZIP_DRESSED.match((f.value or "").strip())
+    if m is None:
+        return f"'{f.value}' is not a 5- or 9-digit ZIP with punctuation; send the real ZIP Code"
+    return fix_of(f, doc, "N403", m.group(1) + (m.group(2) or ""))
 
 
 @rule(

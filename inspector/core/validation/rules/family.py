@@ -3,11 +3,17 @@ incomplete members."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from inspector.core.records.codes import COVERAGE_LEVEL, RELATIONSHIP
 from inspector.core.records.dates import show_date
-from inspector.core.validation.rules.base import Problem, is_date, rule
+from inspector.core.validation.rules.base import FixEdit, Problem, fix_of, fixer, is_date, rule
 from inspector.core.validation.rules.context import TransactionView
 from inspector.core.validation.rules.views import MemberView
+
+if TYPE_CHECKING:
+    from inspector.core.findings import Finding
+    from inspector.core.records.document import Document
 
 # Coverage levels that say dependents are covered along with the subscriber.
 _WITH_DEPENDENTS = {
@@ -296,7 +302,17 @@ def _coverage_level_on_dependent(m: MemberView):
             f"subscriber ({head.label()}) has {_level(sub_level)} for the same line. The "
             "level belongs on the subscriber's HD: remove HD05 here, or send the "
             f"subscriber's level {sub_level}.",
+            extra={"expected": sub_level},
         )
+
+
+@fixer("RULE-COVERAGE-LEVEL-DEPENDENT")
+def fix_dependent_level(f: Finding, doc: Document) -> tuple[FixEdit, ...] | str:
+    """The dependent's HD05 := the subscriber's level for the same line (as the rule found it)."""
+    expected = f.extra.get("expected")
+    if not isinstance(expected, str) or not expected:
+        return "the finding does not name the subscriber's level; check the file again"
+    return fix_of(f, doc, "HD05", expected)
 
 
 # -- relationships against each other and against ages --------------------------------------------

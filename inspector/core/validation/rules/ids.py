@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from inspector.core.records.charset import ASCII_DIGITS, has_foreign_digit, is_digits
 from inspector.core.records.dates import show_date
-from inspector.core.validation.rules.base import Problem, name_key, rule
+from inspector.core.validation.rules.base import FixEdit, Problem, fix_of, fixer, name_key, rule
 from inspector.core.validation.rules.views import MemberView
+
+if TYPE_CHECKING:
+    from inspector.core.findings import Finding
+    from inspector.core.records.document import Document
 
 # Numbers the SSA says were never (validly) issued, beyond the area/group/serial rules.
 _NEVER_ISSUED = {"078051120", "219099999"}
@@ -92,6 +98,19 @@ rule(
     fix=_SSN_FIX,
     elements=("NM109",),
 )(_ssn_rule("RULE-SSN-FORMAT"))
+
+
+@fixer("RULE-SSN-FORMAT")
+def fix_ssn_punctuation(f: Finding, doc: Document) -> tuple[FixEdit, ...] | str:
+    """``123-45-6789`` → ``123456789``: nine ASCII digits with only hyphens, periods or
+    spaces between them; a masked, short or lettered SSN is not guessed."""
+    v = f.value or ""
+    digits = "".join(ch for ch in v if ch in ASCII_DIGITS)
+    if len(digits) != 9 or any(ch not in ASCII_DIGITS and ch not in "-. " for ch in v):
+        return "the SSN is not nine digits with punctuation; only the member's records can say"
+    return fix_of(f, doc, "NM109", digits)
+
+
 rule(
     "RULE-SSN-IMPOSSIBLE",
     severity="error",

@@ -6,17 +6,27 @@ The amounts are REF02 values of the 2750 loop whatever REF01 qualifier carries t
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING
+
 from inspector.core.records.codes import FINANCIAL_CATEGORIES
 from inspector.core.records.dates import show_date
 from inspector.core.validation.rules.base import (
     _AMOUNTS,
+    FixEdit,
     Problem,
+    fix_of,
+    fixer,
     is_date,
     money,
     parse_amount,
     rule,
 )
 from inspector.core.validation.rules.views import Category, MemberView
+
+if TYPE_CHECKING:
+    from inspector.core.findings import Finding
+    from inspector.core.records.document import Document
 
 # Subtracted from PRE AMT TOT to give TOT RES AMT.
 _OTHER_PAYERS = ("APTC AMT", "OTH PAY AMT 1", "OTH PAY AMT 2", "TOT EMP RES AMT")
@@ -279,3 +289,37 @@ def aptc_without_premium(m: MemberView):
                 "total premium with it.",
             )
             return
+
+
+# -- fixes the file determines ("Fix all like this") -------------------------------------------
+#: An amount written with a dollar sign, thousands commas (groups of three) or spaces.
+_DRESSED_AMOUNT = re.compile(r"\$?(-?)\$?([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]*)?\Z")
+
+
+@fixer("RULE-AMOUNT-NOT-NUMBER")
+def fix_amount_not_number(f: Finding, doc: Document) -> tuple[FixEdit, ...] | str:
+    """``$1,250.00`` → ``1250.00``: only a dollar sign, thousands commas and spaces are
+    dropped; a letter, a decimal comma (``1,25``) or a minus at the end is not guessed."""
+    text = "".join((f.value or "").split())
+    m = _DRESSED_AMOUNT.match(text)
+    if not text or m is None:
+        return f"'{f.value}' cannot be read as an amount without guessing; correct it by hand"
+    value = m.group(1) + m.group(2).replace(",", "") + (m.group(3) or "")
+    if parse_amount(value) is None:
+        return f"'{f.value}' cannot be read as an amount without guessing; correct it by hand"
+    return fix_of(f, doc, "REF02", value)
+
+
+@fixer("RULE-TOT-RES-MISMATCH")
+def fix_tot_res(f: Finding, doc: Document) -> tuple[FixEdit, ...] | str:
+    """TOT RES AMT := PRE AMT TOT minus APTC AMT and the other payments (as the rule computed
+    them), in cents; not when that comes out negative (then the premium or a credit is wrong)."""
+    expected = f.extra.get("expected")
+    if not isinstance(expected, (int, float)):
+        return "the finding does not say what TOT RES AMT should be; check the file again"
+    if expected < -0.005:
+        return (
+            f"the premium minus the credits is negative ({money(expected)}): the premium or "
+            "the APTC is wrong, not TOT RES AMT"
+        )
+    return fix_of(f, doc, "REF02", money(max(expected, 0.0)))
