@@ -190,6 +190,14 @@ class WindowActions(QObject):
             "after a preview",
             "actionApplyCorrections",
         )
+        self.set_field = _action(
+            window,
+            "Set &Field for Selected Rows…",
+            None,
+            "Set one field of the rows selected in the members or coverage table to the same "
+            "value (checked, previewed, one undo step)",
+            "actionSetField",
+        )
         self.recent = RecentFilesMenu(settings, window)
         self.rule_profile = RuleProfileMenu(settings, window)
 
@@ -372,6 +380,7 @@ class WindowActions(QObject):
             self.stop_checks,
             self.save_corrected,
             self.apply_corrections,
+            self.set_field,
             *self.export_actions,
         ]
 
@@ -399,6 +408,8 @@ class WindowActions(QObject):
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addAction(self.undo)
         edit_menu.addAction(self.redo)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.set_field)
 
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.overview)

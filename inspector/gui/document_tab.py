@@ -219,6 +219,14 @@ class DocumentTab(QWidget):
         if self.editing is not None and self.state == "loaded":
             self.editing.redo()
 
+    def set_field_for_selection(self) -> None:
+        """Edit ▸ Set Field for Selected Rows…: in the coverage table when it has the focus,
+        else in the members table."""
+        if self.editing is None or self.state != "loaded":
+            return
+        table = "coverage" if self.coverage.view.hasFocus() else "members"
+        self.editing.set_field_for_selection(table)
+
     def set_masking(self, policy: MaskPolicy | None) -> None:
         """Show personal data masked under ``policy`` (None: as in the file) in every view."""
         self.mask_policy = policy
@@ -425,6 +433,7 @@ class DocumentTab(QWidget):
             self.history,
             self.recovery,
             dialog_parent=self,
+            findings=self.findings,
         )
         editing = TabEditing(
             views,

@@ -219,6 +219,7 @@ class MainWindow(QMainWindow):
             (a.redo, DocumentTab.redo),
             (a.save_corrected, exporter.save_corrected),
             (a.apply_corrections, self.corrections.apply_corrections),
+            (a.set_field, DocumentTab.set_field_for_selection),
             (a.export_worklist, exporter.export_worklist),
             (a.export_report, exporter.export_report),
             (a.export_corrections, exporter.export_corrections),

@@ -98,6 +98,7 @@ def plan_fix_all(session: EditSession, findings: Iterable[Finding], code: str) -
     for gi, reason in plan.refused:
         left.append((owners[gi], reason))
     fixes: list[PlannedFix] = []
+    positions = session.doc.members["member_pos"].to_numpy()
     edits = iter(plan.edits)
     for gi, group in enumerate(groups):
         if gi in refused:
@@ -105,7 +106,7 @@ def plan_fix_all(session: EditSession, findings: Iterable[Finding], code: str) -
         for _ in group:
             e = next(edits)
             row = session.member_row(e.segment)
-            pos = int(session.doc.members["member_pos"].iat[row]) if row is not None else None
+            pos = int(positions[row]) if row is not None else None
             fixes.append(PlannedFix(owners[gi], pos, e.segment, e.element, e.old or "", e.new))
     return FixAllPlan(code, r.title, fixes, left, plan)
 

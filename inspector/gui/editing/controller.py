@@ -14,13 +14,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from inspector.core.editing.bulk import BulkPlan
 from inspector.core.editing.corrections_list import (
     CorrectionsResult,
     apply_checked,
     check_corrections,
 )
+from inspector.core.editing.fix_all import FixAllPlan, plan_fix_all
 from inspector.core.editing.journal import Journal
 from inspector.core.editing.session import Change, Edit, EditRejected, EditSession, parse_element
+from inspector.core.editing.table_edits import SetFieldResult, plan_set_field
 from inspector.core.export.corrections import write_corrected_834
 from inspector.core.findings import Finding
 from inspector.core.records.document import Document
@@ -193,6 +196,31 @@ class DocumentEditor(QObject):
         if result.change is not None:
             self._after(result.change)
         return None
+
+    # -- bulk steps: many rows at once, fix all like this ---------------------------------
+    def plan_set_field(
+        self, table: str, rows: list[int], column: str, value: str, progress=None, cancel=None
+    ) -> SetFieldResult:
+        """Check setting ``column`` of ``rows`` to ``value`` (nothing changes; may run off the
+        GUI thread). Raises EditRejected for a column that cannot be set, Cancelled."""
+        return plan_set_field(self.session, table, rows, column, value, progress, cancel)
+
+    def plan_fix_all(self, findings: list[Finding], code: str) -> FixAllPlan:
+        """Check the fixes of every finding of ``code`` (nothing changes; may run off the GUI
+        thread): the findings of members still being re-checked are computed first."""
+        return plan_fix_all(self.session, self.settled_findings(findings), code)
+
+    def write_plan(self, plan: BulkPlan, label: str) -> Change | None:
+        """Write a checked plan as one undo step (may run off the GUI thread while the window
+        waits); call :meth:`bulk_written` in the GUI thread afterwards. Raises EditRejected."""
+        if self.recovery_pending:
+            raise EditRejected(RECOVERY_FIRST)
+        return self.session.apply_plan(plan, label)
+
+    def bulk_written(self, change: Change | None) -> None:
+        """In the GUI thread, after :meth:`write_plan`: refresh, re-check, journal state."""
+        if change is not None:
+            self._after(change)
 
     def undo(self) -> Change | None:
         return self._step(self.session.undo)

@@ -12,14 +12,17 @@ never reaches into the tab itself.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtWidgets import QAbstractItemView, QTableView, QToolTip, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QAbstractItemView, QMenu, QTableView, QToolTip, QWidget
 
 from inspector.core.editing.session import Change, parse_element
 from inspector.core.findings import Finding
 from inspector.core.records.codes import decode
 from inspector.core.validation.locate import Locator
+from inspector.gui.editing.bulk_commands import BulkCommands
 from inspector.gui.editing.controller import RECOVERY_FIRST, DocumentEditor
 from inspector.gui.editing.delegates import FieldDelegate, shown_date
 from inspector.gui.editing.element_names import element_name
@@ -30,6 +33,7 @@ from inspector.gui.models.findings_model import FindingsModel
 from inspector.gui.models.history_model import HistoryEntry, HistoryModel
 from inspector.gui.models.masking import ViewMask
 from inspector.gui.models.record_model import RecordModel
+from inspector.gui.models.roles import SOURCE_ROW_ROLE
 from inspector.gui.models.segments_model import SegmentsModel
 from inspector.gui.models.table_data import (
     build_coverage_table,
@@ -59,6 +63,7 @@ class EditingViews:
     history: HistoryPanel
     recovery: RecoveryBanner
     dialog_parent: QWidget  # the segment editor opens over this widget
+    findings: Any = None  # the findings panel (its context menu offers "Fix all like this")
 
 
 class TabEditing(QObject):
@@ -127,6 +132,34 @@ class TabEditing(QObject):
         if editor.recovery_pending:
             edits = prepared.recoverable
             views.recovery.offer(file_name, len(edits), edits[-1].when if edits else None)
+        self.bulk = BulkCommands(
+            editor,
+            views.dialog_parent,
+            lambda: list(prepared.index.findings),
+            self.where,
+            lambda: self.mask,
+        )
+        self.bulk.applied.connect(self.status_reported)
+        self.bulk.failed.connect(self._on_bulk_failed)
+        self.set_field_actions: dict[str, QAction] = {}
+        for table, panel in (("members", views.members), ("coverage", views.coverage)):
+            action = QAction("Set Field for Selected Rows…", panel.view)
+            action.setObjectName(f"{table}SetField")
+            action.setStatusTip(
+                "Set one field of every selected row to the same value (checked, previewed, "
+                "one undo step)"
+            )
+            action.triggered.connect(lambda _c=False, t=table: self.set_field_for_selection(t))
+            panel.view.addAction(action)
+            panel.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            panel.view.selectionModel().selectionChanged.connect(
+                lambda *_a, t=table: self._update_set_field_text(t)
+            )
+            self.set_field_actions[table] = action
+        if views.findings is not None:
+            fview = views.findings.view
+            fview.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            fview.customContextMenuRequested.connect(self._on_findings_context_menu_requested)
 
     def start(self) -> None:
         """Show the initial state (call once the signals are connected)."""
@@ -206,6 +239,56 @@ class TabEditing(QObject):
         if self.dialog is not None:
             self.dialog.close()
         self.editor.closing(keep_journal=keep_journal)
+
+    # -- bulk steps ---------------------------------------------------------------------------
+    def selected_rows(self, table: str) -> list[int]:
+        """Source rows (0-based rows of the core's table) selected in the members/coverage view."""
+        panel = self.views.members if table == "members" else self.views.coverage
+        found = {
+            int(i.data(SOURCE_ROW_ROLE))
+            for i in panel.view.selectionModel().selectedIndexes()
+            if i.data(SOURCE_ROW_ROLE) is not None
+        }
+        return sorted(found)
+
+    def set_field_for_selection(self, table: str) -> bool:
+        """Set field for the rows selected in ``table`` ("members" or "coverage")."""
+        return self.bulk.set_field(table, self.selected_rows(table))
+
+    def _update_set_field_text(self, table: str) -> None:
+        n = len(self.selected_rows(table))
+        self.set_field_actions[table].setText(
+            f"Set Field for {n:,} Selected Rows…" if n > 1 else "Set Field for Selected Rows…"
+        )
+
+    def fix_all_text(self, finding: Finding | None) -> str | None:
+        """The "Fix all N like this…" text for a finding, None when its rule has no fix."""
+        if finding is None or finding.code is None:
+            return None
+        n = self.bulk.fix_all_count(finding.code)
+        return f"Fix All {n:,} Like This…" if n else None
+
+    def fix_all_like(self, finding: Finding) -> bool:
+        return self.bulk.fix_all(finding.code or "")
+
+    def _on_findings_context_menu_requested(self, pos) -> None:
+        view = self.views.findings.view
+        index = view.indexAt(pos)
+        if not index.isValid():
+            return
+        finding = self.findings_model.finding(index.row())
+        text = self.fix_all_text(finding)
+        menu = QMenu(view)
+        menu.setObjectName("findingsMenu")
+        action = menu.addAction(text or "Fix All Like This… (this rule has no automatic fix)")
+        action.setEnabled(text is not None)
+        action.triggered.connect(lambda: self.fix_all_like(finding))
+        menu.popup(view.viewport().mapToGlobal(pos))
+
+    @Slot(str)
+    def _on_bulk_failed(self, message: str) -> None:
+        self._notice(message, "warning")
+        self.status_reported.emit(message)
 
     # -- describing changes -----------------------------------------------------------------
     def where(self, ordinal: int) -> str:
