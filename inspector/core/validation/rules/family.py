@@ -371,8 +371,9 @@ def spouse_twice(t: TransactionView):
     "subscriber means the relationship (INS02) or a birth date (DMG02) is wrong, or the "
     "subscriber and the dependent are swapped",
     fix="Correct the relationship (INS02) or the birth date (DMG02); if the parent is the "
-    "dependent, swap the subscriber and the dependent.",
-    elements=("INS02", "DMG02"),
+    "dependent, swap the subscriber and the dependent. The finding points at the child's "
+    "birth date.",
+    elements=("DMG02", "INS02"),
 )
 def child_older(t: TransactionView):
     for s in t.distinct_subscribers():
@@ -382,9 +383,9 @@ def child_older(t: TransactionView):
         for d in t.family(s):
             if d.rel in _YOUNGER and d.birth_ok and d.birth_ok < sb and not _ended(d):
                 yield Problem(
-                    d.ins_o,
-                    "INS02",
-                    d.rel,
+                    d.dmg_o or d.ins_o,
+                    "DMG02" if d.dmg_o else "INS02",
+                    d.birth_ok if d.dmg_o else d.rel,
                     f"This member is the subscriber's {RELATIONSHIP.get(d.rel, d.rel).lower()} "
                     f"(INS02={d.rel}) but is born {show_date(d.birth_ok)}, before the "
                     f"subscriber ({s.label()}, birth date in DMG02 at segment {s.dmg_o}). "
@@ -393,6 +394,50 @@ def child_older(t: TransactionView):
                     "dependent.",
                     member=d,
                 )
+
+
+#: INS02 codes of a parent of the subscriber (father or mother, stepparent).
+_PARENT = ("03", "16")
+
+
+@rule(
+    "RULE-FAM-CHILD-AS-SUBSCRIBER",
+    severity="error",
+    scope="transaction",
+    title="A minor is the subscriber and an adult in the family is coded as the subscriber's "
+    "parent (INS02 03, 16): child and parent swapped",
+    source="TR3 005010X220A1, 2000 INS01 (Y subscriber) and INS02 (18 self; 03 father or "
+    "mother, 16 stepparent, seen from the subscriber); common practice: a parent enrolled "
+    "with a minor child is the subscriber (a child-only enrollment has no parent in it); a "
+    "child coded as the subscriber is a known exchange 834 error",
+    fix="Make the parent the subscriber (INS01=Y, INS02=18, its own REF*0F on every member) "
+    "and the child a dependent (INS01=N, INS02=19), or correct the birth dates.",
+    elements=("INS01", "INS02"),
+)
+def child_as_subscriber(t: TransactionView):
+    day = t.file_date
+    for s in t.distinct_subscribers():
+        sb = s.birth_ok
+        if not sb or not s.sub_id or _ended(s) or age_on(sb, day) >= 18:
+            continue
+        for d in t.family(s):
+            if d.rel not in _PARENT or not d.birth_ok or _ended(d):
+                continue
+            if d.birth_ok >= sb or age_on(d.birth_ok, day) < 18:
+                continue  # not an adult older than the subscriber (RULE-FAM-CHILD-OLDER ...)
+            what = RELATIONSHIP.get(d.rel, d.rel).lower()
+            yield Problem(
+                s.ins_o,
+                "INS01",
+                "Y",
+                f"The subscriber is {age_on(sb, day)} on {show_date(day)} (born "
+                f"{show_date(sb)}) and {d.label()} at segment {d.ins_o}, an adult, is coded "
+                f"as the subscriber's {what} (INS02={d.rel}): the child and the parent seem "
+                "swapped. Make the parent the subscriber (INS01=Y, INS02=18) and the child a "
+                "dependent (INS01=N, INS02=19), or correct the birth dates.",
+                member=s,
+            )
+            break
 
 
 #: Under this age (on the file's date) a spouse or life partner is certainly a child coded as

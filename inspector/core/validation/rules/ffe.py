@@ -126,8 +126,8 @@ def subscriber_category_on_dependent(m: MemberView):
         if c.name in SUBSCRIBER_ONLY:
             yield Problem(
                 c.n1,
-                None,
-                None,
+                "N102",
+                c.name,
                 f"The {c.name} category is sent on a dependent. On "
                 "the FFE it belongs to the subscriber only (dependents carry PRE AMT 1 "
                 "and ADDL MAINT REASON); move it to the subscriber's 2700 loops.",
