@@ -768,7 +768,13 @@ class _Gen:
         if d == "orphan_dependent":
             del ms[0]
             sid = self._subscriber_id(f.idx)
-            return 0, 1, f"dependent with REF*0F {sid}; no subscriber with that id is in the file"
+            return (
+                0,
+                1,
+                f"dependent with REF*0F {sid}; no subscriber with that id is in the file (a "
+                "change file may send a dependent alone: wrong only where the partner wants "
+                "the subscriber with every dependent, profile subscriber_with_dependents)",
+            )
         if d == "dependent_ref0f_mismatch":
             j = len(ms) - 1
             other = self._neighbour(f)

@@ -131,33 +131,61 @@ def belongs_elsewhere(m: MemberView) -> MemberView | None:
     return head if head is not None and head.sub_id != m.sub_id else None
 
 
+def _full_file(m: MemberView) -> bool:
+    """The member is in a full file (every current member listed): the profile's
+    ``file_kind``, else BGN08 4/RX or the member's own audit record (INS03=030)."""
+    kind = m.tx.ctx.params.get("file_kind") or ""
+    if kind:
+        return kind == "full"
+    return m.tx.full_file or m.maintenance == "030"
+
+
 @rule(
     "RULE-DEP-NO-SUBSCRIBER",
     applies_to="dependents",
     severity="warning",
-    title="Dependent whose REF*0F matches no subscriber in the file",
+    title="Dependent whose subscriber (REF*0F) is not in a full file (or, where the partner "
+    "requires it, not sent with the dependent)",
+    params={"file_kind": "", "subscriber_with_dependents": False},
     source="TR3 005010X220A1, 2000 REF*0F note: a dependent carries its subscriber's "
-    "identifier; the subscriber may have been sent in an earlier file (hence a warning)",
-    fix="Repeat the subscriber's own REF*0F on the dependent, or make sure the subscriber was "
-    "sent earlier.",
+    "identifier, and the subscriber's loop may have been sent in an earlier file, so a change "
+    "file may add, change or cancel a dependent alone (the TR3's own add-dependent and "
+    "cancel-dependent examples do); BGN08 4/RX (full file) lists every current member, so "
+    "there a dependent without its subscriber is an orphan. Profile parameters: file_kind "
+    '("full"/"change", default from BGN08) and subscriber_with_dependents (a partner that '
+    "wants the subscriber's loop with every dependent)",
+    fix="Repeat the subscriber's own REF*0F on the dependent, or add the subscriber's member "
+    "loop (INS*Y) to the file.",
     elements=("REF02",),
 )
 def dependent_without_subscriber(m: MemberView):
     if (
-        m.ins_el(1) == "N"
-        and m.sub_id
-        and m.sub_id not in m.tx.ctx.subscriber_ids
-        and belongs_elsewhere(m) is None
+        m.ins_el(1) != "N"
+        or not m.sub_id
+        or m.sub_id in m.tx.ctx.subscriber_ids
+        or belongs_elsewhere(m) is not None
     ):
-        yield Problem(
-            _ref0f(m),
-            "REF02",
-            _ref0f_value(m),
-            f"No subscriber with id {m.sub_id} (REF*0F) "
-            "is in this file. That is fine if the subscriber was sent in an earlier "
-            "file; otherwise check the dependent's REF*0F, which must repeat the "
-            "subscriber's own REF*0F value.",
+        return
+    if _full_file(m):
+        why = (
+            "This is a full file (BGN08 4 or RX, or an audit record INS03=030): it lists every "
+            f"current member, but no subscriber with id {m.sub_id} (REF*0F) is in it."
         )
+    elif m.tx.ctx.params.get("subscriber_with_dependents"):
+        why = (
+            "The trading partner wants the subscriber's member loop with every dependent "
+            f"(profile: subscriber_with_dependents), but no subscriber with id {m.sub_id} "
+            "(REF*0F) is in this file."
+        )
+    else:
+        return  # a change file may send a dependent of an enrollment sent earlier alone
+    yield Problem(
+        _ref0f(m),
+        "REF02",
+        _ref0f_value(m),
+        f"{why} Check the dependent's REF*0F, which must repeat the subscriber's own REF*0F "
+        "value, or add the subscriber's loop (INS*Y).",
+    )
 
 
 @rule(
