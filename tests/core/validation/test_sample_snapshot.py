@@ -564,6 +564,11 @@ SNAPSHOT: dict[tuple[str, str], dict[str, tuple[int, str]]] = {
         ),
     },
     ("ffe", "x12-types__parse_834_2_emedny-MCE834Sample_2.txt"): {
+        "RULE-FFE-ADDL-MAINT-REASON": (
+            5,
+            "eMedNY CANCEL/TERM without INS04 or with INS04 03, where the FFE guide's Appendix C "
+            "wants 59 or 14 (real under an exchange profile)",
+        ),
         "RULE-FAM-MINOR-NO-RESPONSIBLE": (
             2,
             "Medicaid minor subscriber without a 2100G responsible person (real under an exchange profile)",
