@@ -697,6 +697,10 @@ DEFECT_RULES = {
     "coverage_level_mismatch": "RULE-COVERAGE-LEVEL",
     "no_address": "RULE-SUB-NO-ADDRESS",
     "add_without_coverage": "RULE-ADD-NO-COVERAGE",
+    "ssn_shared": "RULE-ID-SSN-SHARED",
+    "child_as_spouse": "RULE-FAM-SPOUSE-MINOR",
+    "coverage_after_death": "RULE-DATE-AFTER-DEATH",
+    "aptc_without_premium": "RULE-APTC-NO-PREMIUM",
 }
 
 
