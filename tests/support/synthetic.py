@@ -85,16 +85,16 @@ DEMO_MEMBERS = 40
 DEMO_DEFECTS: tuple[str, ...] = (
     "aptc_over_premium",
     "duplicate_member",
+    "orphan_dependent",
     "bad_birth_date",
     "missing_348",
     "bad_ssn",
     "term_without_end",
     "bad_element_code",
-    # the rule families of the catalogue: identity, family, dates, money
+    # the rule families of the catalogue (after the others, so that these keep their members)
     "ssn_shared",
     "child_as_spouse",
     "coverage_after_death",
-    "aptc_without_premium",
 )
 
 # --------------------------------------------------------------------------------------------
