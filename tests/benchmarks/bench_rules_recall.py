@@ -8,7 +8,8 @@ planted (one family each), runs all rules with profiles ["ffe", "exchange"] and
 ``params={"plan_year": ...}``, and prints for each defect kind whether a finding sits at the
 manifest's segment (``segment``), elsewhere in that member (``member``) or elsewhere in its
 family (``family``), with the codes found; :data:`DEFECT_RULES` names the rule expected to
-report each kind (None: no rule yet). Then it counts the findings on the clean file of the same
+report each kind (None: no rule yet), and it counts the kinds whose expected rule fires at the
+manifest's very segment. Then it counts the findings on the clean file of the same
 size by code (noise: every one of them is a false alarm, the clean file has no defect).
 """
 
@@ -61,7 +62,7 @@ DEFECT_RULES: dict[str, str | None] = {
     "name_with_digits": "RULE-NAME-CHARACTERS",
     "subscriber_without_dmg": "RULE-ADD-NO-DEMOGRAPHICS",
     "daughter_as_wife": "RULE-FAM-SPOUSE-MINOR",
-    "child_as_subscriber": "RULE-FAM-MINOR-NO-RESPONSIBLE",
+    "child_as_subscriber": "RULE-FAM-CHILD-AS-SUBSCRIBER",
     "same_child_three_times": "RULE-DUP-MEMBER",
 }
 assert set(DEFECT_RULES) == set(exchange.DEFECT_KINDS)
@@ -107,6 +108,7 @@ def recall(found, manifest, noisy: frozenset[str] = frozenset()) -> list[dict]:
                 "expected": expected,
                 "expected_found": bool(expected)
                 and any(f.code == expected for f in [*at, *member, *fam]),
+                "expected_at_segment": bool(expected) and any(f.code == expected for f in at),
                 "at_segment": sorted({f.code for f in at}),
                 "in_member": sorted({f.code for f in member}),
                 "in_family": sorted({f.code for f in fam}),
@@ -172,7 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     expected = [r for r in rows if r["expected"]]
     if expected:
         ok = sum(r["expected_found"] for r in expected)
+        exact = sum(r["expected_at_segment"] for r in expected)
         print(f"expected rule found: {ok}/{len(expected)} (of kinds with a DEFECT_RULES code)")
+        print(f"expected rule at the manifest's segment: {exact}/{len(expected)}")
     print(f"noise on the clean {a.members}-member file: {sum(noise.values())} finding(s)")
     for code, count in sorted(noise.items(), key=lambda x: (-x[1], x[0])):
         print(f"  {count:6} {code}")

@@ -613,7 +613,8 @@ class Defect:
     shape: Shape
     change: Callable[[Family, Family, _Builder], tuple[int, str, int, str]]
     # change(target, donor, builder) -> (member index, segment id, nth such segment in the
-    # member (1-based), element such as "DMG02"; element "" = the segment itself)
+    # member (1-based), element such as "DMG02"; element "" = the segment itself: a missing
+    # segment's neighbour, or the INS of a member loop that is wrong as a whole)
 
 
 def _kid(f: Family) -> int:
@@ -636,7 +637,7 @@ def _d_dup_person(f: Family, donor: Family, b: _Builder):
         birth=src.birth,
         ssn=src.ssn,
     )
-    return i, "NM1", 1, "NM109"
+    return i, "INS", 1, ""  # the whole member loop is the duplicate enrollment
 
 
 def _d_same_ssn(f: Family, donor: Family, b: _Builder):
@@ -690,7 +691,7 @@ def _d_dep_other_plan(f: Family, donor: Family, b: _Builder):
     i = _kid(f)
     f.people[i].plan = _other_plan(f)
     f.people[i].ce = f.people[i].plan
-    return i, "HD", 1, "HD04"
+    return i, "REF*CE", 1, "REF02"  # the plan id the exchange rules compare
 
 
 def _d_before_birth(f: Family, donor: Family, b: _Builder):
@@ -741,12 +742,13 @@ def _d_hios(f: Family, donor: Family, b: _Builder):
     bad = f"{ISSUER}{f.state}{f.metal[0]}{f.metal[1][1:]}-{f.variant}"  # 13 characters + variant
     for p in f.people:
         p.plan = p.ce = bad
-    return 0, "HD", 1, "HD04"
+    return 0, "REF*CE", 1, "REF02"  # the QHP id (HD04 repeats it)
 
 
 def _d_ce(f: Family, donor: Family, b: _Builder):
-    f.people[0].ce = f.plan[:-2] + "04"
-    return 0, "REF*CE", 1, "REF02"
+    f.people[0].ce = f.plan  # REF*CE keeps the -01 plan
+    f.people[0].plan = f.plan[:-2] + "04"
+    return 0, "HD", 1, "HD04"
 
 
 def _d_csr_01(f: Family, donor: Family, b: _Builder):
@@ -756,7 +758,7 @@ def _d_csr_01(f: Family, donor: Family, b: _Builder):
 
 def _d_aptc_no_premium(f: Family, donor: Family, b: _Builder):
     f.people[0].drop_cats = ("PRE AMT TOT",)
-    return 0, "REF*9V", 1, "REF02"  # APTC AMT
+    return 0, "N1*75*APTC AMT", 1, "N102"  # the category whose basis is missing
 
 
 def _d_rating_state(f: Family, donor: Family, b: _Builder):
@@ -768,7 +770,7 @@ def _d_rating_state(f: Family, donor: Family, b: _Builder):
 def _d_group_value(f: Family, donor: Family, b: _Builder):
     i = _kid(f)
     f.people[i].extra_cats.append(("APTC AMT", "9V", "12.34"))
-    return i, "REF*9V", 1, "REF02"
+    return i, "N1*75*APTC AMT", 1, "N102"  # the category that belongs to the subscriber
 
 
 def _d_zip(f: Family, donor: Family, b: _Builder):
@@ -812,7 +814,7 @@ def _d_child_sub(f: Family, donor: Family, b: _Builder):
 def _d_same_child(f: Family, donor: Family, b: _Builder):
     i = _kid(f)
     f.people[i + 1 : i + 1] = [replace(f.people[i]), replace(f.people[i])]
-    return i + 1, "NM1", 1, "NM109"
+    return i + 1, "INS", 1, ""  # the repeated member loop
 
 
 _ADD = "add"
@@ -934,7 +936,7 @@ DEFECTS: tuple[Defect, ...] = (
     ),
     Defect(
         "hd04_not_ref_ce",
-        "REF*CE carries the -04 variant while HD04 is the -01 plan",
+        "HD04 carries the -04 variant while REF*CE is the -01 plan",
         Shape(_ADD, sub_age=58, kids=(), variant="01"),
         _d_ce,
     ),
@@ -1037,7 +1039,8 @@ def make(
     Returns the bytes; with ``defects`` (kinds from :data:`DEFECT_KINDS`, or ``"all"``) returns
     ``(bytes, manifest)``: one manifest entry per defect, each a dict with ``kind``,
     ``member`` (1-based INS position), ``segment`` (1-based ordinal, ISA = 1), ``element``
-    (e.g. "DMG02"; "" when the defect is a missing segment), ``value`` (the element's value
+    (e.g. "DMG02"; "" when the defect is a missing segment or a whole member loop, e.g. a
+    duplicate enrollment, which the manifest points at by its INS), ``value`` (the element's value
     there), ``first``/``last`` (the member's segment ordinals) and ``family`` (INS positions of
     the family's members). Each defect sits in a family of its own (after a clean donor family).
     ``dependent_levels``: HD05 on the dependents' coverages too (the FFE sends the policy's level

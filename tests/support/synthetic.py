@@ -70,6 +70,10 @@ DEFECTS: tuple[str, ...] = (
     "add_without_coverage",
     "wrong_se_count",
     "bad_element_code",
+    "ssn_shared",
+    "child_as_spouse",
+    "coverage_after_death",
+    "aptc_without_premium",
 )
 
 #: Defects that hit the envelope/header rather than a member.
@@ -87,6 +91,10 @@ DEMO_DEFECTS: tuple[str, ...] = (
     "bad_ssn",
     "term_without_end",
     "bad_element_code",
+    # the rule families of the catalogue (after the others, so that these keep their members)
+    "ssn_shared",
+    "child_as_spouse",
+    "coverage_after_death",
 )
 
 # --------------------------------------------------------------------------------------------
@@ -434,6 +442,10 @@ _PREDICATES = {
     "no_address": _is_ind,
     "add_without_coverage": _is_ind,
     "bad_element_code": _any,
+    "ssn_shared": lambda f: _CHILD in f.rels,
+    "child_as_spouse": lambda f: _CHILD in f.rels and _SPOUSE not in f.rels,
+    "coverage_after_death": _any,
+    "aptc_without_premium": _any,
 }
 
 _FAMILY_SIZE_WEIGHTS = (40, 22, 16, 14, 8)  # sizes 1..5
@@ -768,7 +780,13 @@ class _Gen:
         if d == "orphan_dependent":
             del ms[0]
             sid = self._subscriber_id(f.idx)
-            return 0, 1, f"dependent with REF*0F {sid}; no subscriber with that id is in the file"
+            return (
+                0,
+                1,
+                f"dependent with REF*0F {sid}; no subscriber with that id is in the file (a "
+                "change file may send a dependent alone: wrong only where the partner wants "
+                "the subscriber with every dependent, profile subscriber_with_dependents)",
+            )
         if d == "dependent_ref0f_mismatch":
             j = len(ms) - 1
             other = self._neighbour(f)
@@ -886,6 +904,46 @@ class _Gen:
             j = r.randrange(len(ms))
             i = self._set_el(ms[j], "DMG", 3, "X")
             return j, i, "DMG03 gender code 'X' is not a valid code (F, M, U)"
+        if d == "ssn_shared":
+            j = next(k for k, m in enumerate(ms) if m.rel == _CHILD)
+            i = _find(ms[j].segs, "NM1")
+            ssn = sub.segs[_find(sub.segs, "NM1")].split(e)[9]
+            self._set_el(ms[j], "NM1", 9, ssn)
+            return j, i, f"a child carries the subscriber's SSN {ssn} (one SSN, two people)"
+        if d == "child_as_spouse":
+            j = next(k for k, m in enumerate(ms) if m.rel == _CHILD)
+            k = _find(ms[j].segs, "DMG")
+            dob = ms[j].segs[k].split(e)[2]
+            if dob < "20140101":  # make the child a young one: no doubt it is not a spouse
+                dob = f"2018{dob[4:]}"
+                self._set_el(ms[j], "DMG", 2, dob)
+            i = self._set_el(ms[j], "INS", 2, _SPOUSE)
+            return (
+                j,
+                i,
+                f"a child born {dob} is coded INS02=01 (spouse): a daughter coded as a wife",
+            )
+        if d == "coverage_after_death":
+            death = f"{self.file_date[:6]}01"
+            self._set_el(sub, "INS", 11, "D8")
+            i = self._set_el(sub, "INS", 12, death)
+            return 0, i, f"INS12 death date {death}, but the coverage begins {begin} (after it)"
+        if d == "aptc_without_premium":
+            for name in ("PRE AMT TOT", "PRE AMT 1"):
+                k = _find(sub.segs, f"N1{e}75{e}{name}") - 1  # its LX
+                del sub.segs[k : k + 4]
+            for n, k in enumerate(
+                (k for k, seg in enumerate(sub.segs) if seg.startswith(f"LX{e}")), 1
+            ):
+                sub.segs[k] = f"LX{e}{n}"
+            a = max(aptc, 10000)
+            i = self._set_cat(sub, "APTC AMT", _money(a))
+            self._set_cat(sub, "TOT RES AMT", _money(0))
+            return (
+                0,
+                i,
+                f"APTC AMT {_money(a)} is sent without any premium (no PRE AMT TOT or PRE AMT 1)",
+            )
         raise AssertionError(d)  # pragma: no cover
 
     def _neighbour(self, f: _Family) -> _Family:

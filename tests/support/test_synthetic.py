@@ -435,6 +435,21 @@ def check_defect(d: str, text: str, entry: dict) -> None:
         assert int(seg[1]) != entry["segment_pos"] - 1 - st + 1
     elif d == "bad_element_code":
         assert seg[0] == "DMG" and seg[3] == "X"
+    elif d == "ssn_shared":
+        sub = next(x for x in reversed(ms[: entry["member_pos"]]) if x["segs"][0][1] == "Y")
+        own = next(s for s in sub["segs"] if s[0] == "NM1")
+        assert m["segs"][0][1:3] == ["N", "19"] and seg[0] == "NM1" and seg[9] == own[9]
+    elif d == "child_as_spouse":
+        dmg = next(s for s in m["segs"] if s[0] == "DMG")
+        assert seg[:3] == ["INS", "N", "01"] and dmg[2] >= "20140101"
+    elif d == "coverage_after_death":
+        d348 = next(s[3] for s in m["segs"] if s[:2] == ["DTP", "348"])
+        assert seg[0] == "INS" and seg[11] == "D8" and seg[12] < d348
+    elif d == "aptc_without_premium":
+        assert "PRE AMT TOT" not in cats and "PRE AMT 1" not in cats
+        assert seg[2] == cats["APTC AMT"] and Decimal(seg[2]) > 0
+        lx = [int(s[1]) for s in m["segs"] if s[0] == "LX"]
+        assert lx == list(range(1, len(lx) + 1))
     else:  # pragma: no cover
         raise AssertionError(f"no check for {d}")
 

@@ -204,18 +204,53 @@ def test_dependent_with_self_relationship():
     assert not of(check(sub(), dep())[1], "RULE-DEP-IS-SELF")
 
 
-def test_dependent_without_subscriber_in_file():
-    doc, found = check(dep("S999"))
-    f = one(found, "RULE-DEP-NO-SUBSCRIBER")
-    assert (f.segment, f.element, f.value, f.severity) == (
-        at(doc, "REF*0F*S999"),
-        "REF02",
-        "S999",
-        "warning",
-    )
-    assert "earlier file" in f.message
+def test_dependent_without_subscriber_in_a_full_file():
+    # a full file (BGN08 4/RX) lists every current member: a dependent without its subscriber
+    # is an orphan
+    audit_dep = dep("S999", ins="INS*N*19*030*XN*A")
+    for bgn08 in ("4", "RX"):
+        doc, found = check(audit_dep, bgn08=bgn08)
+        f = one(found, "RULE-DEP-NO-SUBSCRIBER")
+        assert (f.segment, f.element, f.value, f.severity) == (
+            at(doc, "REF*0F*S999"),
+            "REF02",
+            "S999",
+            "warning",
+        )
+        assert "full file" in f.message and "S999" in f.message
+    # an audit record (INS03=030) is a full-file record whatever BGN08 says
+    assert of(check(audit_dep)[1], "RULE-DEP-NO-SUBSCRIBER")
     # the subscriber may come in another transaction of the same file: still found
     assert not of(check(sub(), dep())[1], "RULE-DEP-NO-SUBSCRIBER")
+    assert not of(
+        check(sub(), audit_dep.replace("S999", "S100"), bgn08="4")[1], "RULE-DEP-NO-SUBSCRIBER"
+    )
+
+
+def test_dependent_alone_in_a_change_file_is_fine():
+    # the TR3's own examples add or cancel a dependent of an existing enrollment without the
+    # subscriber's loop (it was sent in an earlier file)
+    for ins in ("INS*N*19*021*28*A", "INS*N*19*024*07*A", "INS*N*19*001*25*A"):
+        assert not of(check(dep("S999", ins=ins))[1], "RULE-DEP-NO-SUBSCRIBER"), ins
+
+
+def _with(params, *members, **kw):
+    doc = load_834(*members, **kw)
+    return doc, run_rules(doc, today=TODAY, params=params)
+
+
+def test_dependent_without_subscriber_where_the_partner_requires_it():
+    doc, found = _with({"subscriber_with_dependents": True}, dep("S999"))
+    f = one(found, "RULE-DEP-NO-SUBSCRIBER")
+    assert f.segment == at(doc, "REF*0F*S999") and "subscriber_with_dependents" in f.message
+    assert not of(
+        _with({"subscriber_with_dependents": True}, sub(), dep())[1], "RULE-DEP-NO-SUBSCRIBER"
+    )
+    # file_kind from the profile overrides BGN08
+    assert of(_with({"file_kind": "full"}, dep("S999"))[1], "RULE-DEP-NO-SUBSCRIBER")
+    audit_dep = dep("S999", ins="INS*N*19*030*XN*A")
+    found = _with({"file_kind": "change"}, audit_dep, bgn08="4")[1]
+    assert not of(found, "RULE-DEP-NO-SUBSCRIBER")
 
 
 def test_dependent_ref0f_differs_inside_a_family():
@@ -233,7 +268,7 @@ def test_dependent_ref0f_differs_inside_a_family():
     assert [f.value for f in of(found, "RULE-DEP-REF0F-DIFFERS")] == ["S300", "S301"]
     assert not of(found, "RULE-DEP-NO-SUBSCRIBER")
     # different last name and no address: nothing says it belongs here
-    doc, found = check(sub(), dep("S300", name="POE*ANN"))
+    doc, found = check(sub(), dep("S300", name="POE*ANN"), bgn08="4")
     assert not of(found, "RULE-DEP-REF0F-DIFFERS")
     assert one(found, "RULE-DEP-NO-SUBSCRIBER").value == "S300"
 
@@ -662,6 +697,10 @@ DEFECT_RULES = {
     "coverage_level_mismatch": "RULE-COVERAGE-LEVEL",
     "no_address": "RULE-SUB-NO-ADDRESS",
     "add_without_coverage": "RULE-ADD-NO-COVERAGE",
+    "ssn_shared": "RULE-ID-SSN-SHARED",
+    "child_as_spouse": "RULE-FAM-SPOUSE-MINOR",
+    "coverage_after_death": "RULE-DATE-AFTER-DEATH",
+    "aptc_without_premium": "RULE-APTC-NO-PREMIUM",
 }
 
 
@@ -675,7 +714,9 @@ def test_synthetic_defects_are_found_where_the_manifest_says():
     wanted = [d for d in synthetic.DEFECTS if d in DEFECT_RULES]
     text, manifest = synthetic.generate_834_with_manifest(300, seed=11, defects=wanted)
     doc = load_store(read_bytes(text.encode("ascii")))
-    found = run_rules(doc, profiles=["ffe"])
+    # a lone dependent in a change file is a defect only where the partner wants the
+    # subscriber with every dependent
+    found = run_rules(doc, profiles=["ffe"], params={"subscriber_with_dependents": True})
     places = {(f.code, f.segment) for f in found}
     for entry in manifest:
         if entry["defect"] in DEFECT_RULES:

@@ -7,6 +7,11 @@ samples are TR3, vendor and test files written by others (../shared/samples/834/
 SOURCES.md); most findings are their placeholders (SSNs 999999999, names with digits).
 Findings marked "real under ... profile" come from running an exchange profile on a Medicaid
 or Medi-Cal file, where the exchange's conventions do not hold.
+
+Deliberately absent: RULE-DEP-NO-SUBSCRIBER on the TR3's own dependent-only change examples
+(linuxforhealth-x12 add-dependent / cancel-dependent, stupidedi add-dependent-full-time-student
+and cancel-a-dependent): a change file (BGN08=2) may add or cancel a dependent of an enrollment
+sent earlier without the subscriber's loop, so the rule fires only in full files.
 """
 
 from __future__ import annotations
@@ -98,7 +103,8 @@ SNAPSHOT: dict[tuple[str, str], dict[str, tuple[int, str]]] = {
     ("base", "impendjcs-edi-834-validator__sample-834Dental.edi"): {
         "RULE-DEP-NO-SUBSCRIBER": (
             1,
-            "dependent change without its subscriber 312522809 in the file (true; a warning to check)",
+            "a full-replacement file (BGN08 RX, INS03 030) lists every member, yet the spouse's "
+            "subscriber 312522809 is not in it",
         ),
         "RULE-SSN-FORMAT": (1, "NM109 '9466393649' is not a nine-digit SSN (masked or cut short)"),
     },
@@ -115,18 +121,6 @@ SNAPSHOT: dict[tuple[str, str], dict[str, tuple[int, str]]] = {
     },
     ("base", "indice-edinet-fork__x12.834_double-BOM_BAD-SE-count.edi"): {
         "RULE-SSN-FORMAT": (2, "NM109 '123456' is not a nine-digit SSN (masked or cut short)"),
-    },
-    ("base", "linuxforhealth-x12__add-dependent.834"): {
-        "RULE-DEP-NO-SUBSCRIBER": (
-            1,
-            "dependent change without its subscriber 123456789 in the file (true; a warning to check)",
-        ),
-    },
-    ("base", "linuxforhealth-x12__cancel-dependent.834"): {
-        "RULE-DEP-NO-SUBSCRIBER": (
-            1,
-            "dependent change without its subscriber 123456789 in the file (true; a warning to check)",
-        ),
     },
     ("base", "linuxforhealth-x12__hist_X307-enroll-individuals-qhp-exchange.copy.edi"): {
         "RULE-SSN-IMPOSSIBLE": (
@@ -238,18 +232,6 @@ SNAPSHOT: dict[tuple[str, str], dict[str, tuple[int, str]]] = {
         "RULE-SSN-IMPOSSIBLE": (
             1,
             "SSN 999999999 is never issued (area 000, 666 or 9xx, or group 00): a placeholder",
-        ),
-    },
-    ("base", "stupidedi__X220A1_add-dependent-full-time-student-to-existing-enrollment.edi"): {
-        "RULE-DEP-NO-SUBSCRIBER": (
-            1,
-            "dependent change without its subscriber 123456789 in the file (true; a warning to check)",
-        ),
-    },
-    ("base", "stupidedi__X220A1_cancel-a-dependent.edi"): {
-        "RULE-DEP-NO-SUBSCRIBER": (
-            1,
-            "dependent change without its subscriber 123456789 in the file (true; a warning to check)",
         ),
     },
     (
@@ -410,7 +392,8 @@ SNAPSHOT: dict[tuple[str, str], dict[str, tuple[int, str]]] = {
     ("ffe", "impendjcs-edi-834-validator__sample-834Dental.edi"): {
         "RULE-DEP-NO-SUBSCRIBER": (
             1,
-            "dependent change without its subscriber 312522809 in the file (true; a warning to check)",
+            "a full-replacement file (BGN08 RX, INS03 030) lists every member, yet the spouse's "
+            "subscriber 312522809 is not in it",
         ),
         "RULE-SSN-FORMAT": (1, "NM109 '9466393649' is not a nine-digit SSN (masked or cut short)"),
     },
@@ -427,18 +410,6 @@ SNAPSHOT: dict[tuple[str, str], dict[str, tuple[int, str]]] = {
     },
     ("ffe", "indice-edinet-fork__x12.834_double-BOM_BAD-SE-count.edi"): {
         "RULE-SSN-FORMAT": (2, "NM109 '123456' is not a nine-digit SSN (masked or cut short)"),
-    },
-    ("ffe", "linuxforhealth-x12__add-dependent.834"): {
-        "RULE-DEP-NO-SUBSCRIBER": (
-            1,
-            "dependent change without its subscriber 123456789 in the file (true; a warning to check)",
-        ),
-    },
-    ("ffe", "linuxforhealth-x12__cancel-dependent.834"): {
-        "RULE-DEP-NO-SUBSCRIBER": (
-            1,
-            "dependent change without its subscriber 123456789 in the file (true; a warning to check)",
-        ),
     },
     ("ffe", "linuxforhealth-x12__hist_X307-enroll-individuals-qhp-exchange.copy.edi"): {
         "RULE-SSN-IMPOSSIBLE": (
@@ -562,18 +533,6 @@ SNAPSHOT: dict[tuple[str, str], dict[str, tuple[int, str]]] = {
             "SSN 999999999 is never issued (area 000, 666 or 9xx, or group 00): a placeholder",
         ),
     },
-    ("ffe", "stupidedi__X220A1_add-dependent-full-time-student-to-existing-enrollment.edi"): {
-        "RULE-DEP-NO-SUBSCRIBER": (
-            1,
-            "dependent change without its subscriber 123456789 in the file (true; a warning to check)",
-        ),
-    },
-    ("ffe", "stupidedi__X220A1_cancel-a-dependent.edi"): {
-        "RULE-DEP-NO-SUBSCRIBER": (
-            1,
-            "dependent change without its subscriber 123456789 in the file (true; a warning to check)",
-        ),
-    },
     (
         "ffe",
         "stupidedi__X307_enroll-individuals-in-qualified-health-plan-through-health-insurance-exchange.edi",
@@ -605,6 +564,11 @@ SNAPSHOT: dict[tuple[str, str], dict[str, tuple[int, str]]] = {
         ),
     },
     ("ffe", "x12-types__parse_834_2_emedny-MCE834Sample_2.txt"): {
+        "RULE-FFE-ADDL-MAINT-REASON": (
+            5,
+            "eMedNY CANCEL/TERM without INS04 or with INS04 03, where the FFE guide's Appendix C "
+            "wants 59 or 14 (real under an exchange profile)",
+        ),
         "RULE-FAM-MINOR-NO-RESPONSIBLE": (
             2,
             "Medicaid minor subscriber without a 2100G responsible person (real under an exchange profile)",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from inspector.core.records.codes import DATE_QUALIFIER
@@ -19,7 +19,7 @@ from inspector.core.validation.rules.base import (
 )
 from inspector.core.validation.rules.context import TransactionView
 from inspector.core.validation.rules.money import money_categories
-from inspector.core.validation.rules.views import MemberView
+from inspector.core.validation.rules.views import Coverage, MemberView
 
 if TYPE_CHECKING:
     from inspector.core.findings import Finding
@@ -322,6 +322,37 @@ def _death(m: MemberView) -> str:
     return v if v and is_date(v) else ""
 
 
+def _dated(m: MemberView) -> int:
+    """How many of the member's coverages have a real D8 benefit begin (DTP*348)."""
+    return sum(1 for c in m.coverages if _d8(c.dates.get("348")))
+
+
+def _begins(found: list[tuple[Coverage, str]]) -> str:
+    return ", ".join(f"{c.line or 'coverage'} {show_date(v)}" for c, v in found)
+
+
+def _one_date_against_coverages(
+    m: MemberView,
+    found: list[tuple[Coverage, str]],
+    at: tuple[int, str, str] | None,
+    whole: str,
+    each: Callable[[Coverage, str], str],
+) -> Iterator[Problem]:
+    """Report coverages whose begin (DTP*348) contradicts one member-level date.
+
+    ``found``: (coverage, begin) of each contradicting coverage; ``at``: (segment, element,
+    value) of the member-level date. When every dated coverage contradicts it, that one date is
+    the likelier error: one finding at it (``whole``, naming the coverages). Otherwise the
+    coverages that disagree with the rest are: one finding at each DTP*348 (``each``)."""
+    if not found:
+        return
+    if at is not None and at[0] and len(found) == _dated(m):
+        yield Problem(at[0], at[1], at[2], whole.format(begins=_begins(found)))
+        return
+    for c, begin in found:
+        yield Problem(c.dates["348"][0], "DTP03", begin, each(c, begin))
+
+
 @rule(
     "RULE-DATE-BEFORE-BIRTH",
     severity="error",
@@ -329,8 +360,9 @@ def _death(m: MemberView) -> str:
     source="TR3 005010X220A1, 2300 DTP*348 (benefit begin) and 2100A DMG02 (birth date): "
     "coverage cannot start before the person is born (a newborn's coverage starts at birth)",
     fix="Correct the benefit begin date (DTP*348) or the birth date (DMG02); a newborn's "
-    "coverage begins on the birth date.",
-    elements=("DTP03", "DMG02"),
+    "coverage begins on the birth date. When every coverage begins before the birth date the "
+    "finding points at DMG02, else at the DTP*348 that disagrees.",
+    elements=("DMG02", "DTP03"),
 )
 def coverage_before_birth(m: MemberView):
     b = m.birth_ok
@@ -343,21 +375,27 @@ def _coverage_before_birth(m: MemberView):
     b = m.birth_ok
     if not b:
         return
+    found = []
     for c in m.coverages:
         d = c.dates.get("348")
         if d is None or d[2] >= b:  # the common case, decided without parsing
             continue
         begin = _d8(d)
         if begin:
-            o = d[0]
-            yield Problem(
-                o,
-                "DTP03",
-                begin,
-                f"The {c.line or ''} coverage begins {show_date(begin)}, before the member "
-                f"is born ({show_date(b)}, DMG02 at segment {m.dmg_o}). Correct the benefit "
-                "begin date or the birth date; a newborn's coverage begins on the birth date.",
-            )
+            found.append((c, begin))
+    yield from _one_date_against_coverages(
+        m,
+        found,
+        (m.dmg_o, "DMG02", b),
+        f"The member's birth date {show_date(b)} (DMG02) is after the begin of every "
+        "coverage ({begins}): coverage cannot begin before birth. Correct the birth date, or "
+        "the benefit begin dates (DTP*348); a newborn's coverage begins on the birth date.",
+        lambda c, begin: (
+            f"The {c.line or ''} coverage begins {show_date(begin)}, before the "
+            f"member is born ({show_date(b)}, DMG02 at segment {m.dmg_o}). Correct the benefit "
+            "begin date or the birth date; a newborn's coverage begins on the birth date."
+        ),
+    )
 
 
 @rule(
@@ -367,8 +405,9 @@ def _coverage_before_birth(m: MemberView):
     source="TR3 005010X220A1, 2000 INS11/INS12 (member death date) and 2300 DTP*348 "
     "(benefit begin)",
     fix="Correct the death date (INS12) or the benefit begin date (DTP*348), or remove the "
-    "coverage that cannot begin after death.",
-    elements=("DTP03", "INS12"),
+    "coverage that cannot begin after death. When every coverage begins after the death date "
+    "the finding points at INS12, else at the DTP*348 that disagrees.",
+    elements=("INS12", "DTP03"),
 )
 def coverage_after_death(m: MemberView):
     ins = m.ins
@@ -381,18 +420,25 @@ def _coverage_after_death(m: MemberView):
     death = _death(m)
     if not death:
         return
+    found = []
     for c in m.coverages:
         d = c.dates.get("348")
         begin = _d8(d) if d is not None and d[2] > death else ""
         if begin:
-            yield Problem(
-                c.dates["348"][0],
-                "DTP03",
-                begin,
-                f"The {c.line or ''} coverage begins {show_date(begin)}, after the member's "
-                f"death date {show_date(death)} (INS12). Correct one of the dates, or remove "
-                "the coverage.",
-            )
+            found.append((c, begin))
+    yield from _one_date_against_coverages(
+        m,
+        found,
+        (m.ins_o, "INS12", death),
+        f"The member's death date {show_date(death)} (INS12) is before the begin of every "
+        "coverage ({begins}): coverage cannot begin after death. Correct the death date, or "
+        "the benefit begin dates (DTP*348), or remove the coverages.",
+        lambda c, begin: (
+            f"The {c.line or ''} coverage begins {show_date(begin)}, after the "
+            f"member's death date {show_date(death)} (INS12). Correct one of the dates, or remove "
+            "the coverage."
+        ),
+    )
 
 
 @rule(
@@ -436,7 +482,9 @@ def _outside_plan_year(m: MemberView):
     title="Coverage (2300 DTP*348) begins before the member's eligibility (2000 DTP*356)",
     source="TR3 005010X220A1, 2000 DTP*356 (eligibility begin: the date the member could "
     "enroll) and 2300 DTP*348 (benefit begin): coverage cannot start before eligibility",
-    fix="Correct the benefit begin date (DTP*348) or the eligibility begin date (DTP*356).",
+    fix="Correct the benefit begin date (DTP*348) or the eligibility begin date (DTP*356). "
+    "When every coverage begins before the eligibility the finding points at DTP*356, else at "
+    "the DTP*348 that disagrees.",
     elements=("DTP03",),
 )
 def coverage_before_eligibility(m: MemberView):
@@ -447,23 +495,31 @@ def coverage_before_eligibility(m: MemberView):
 
 def _coverage_before_eligibility(m: MemberView):
     d = m.mdates.get("356")
-    if d is None:
+    if d is None or not _d8(d):
         return
     elig = d[2]
+    found = []
     for c in m.coverages:
         d = c.dates.get("348")
         if d is None or d[2] >= elig:  # the common case, decided without parsing
             continue
         begin = _d8(d)
-        if begin and _d8(m.mdates["356"]):
-            yield Problem(
-                c.dates["348"][0],
-                "DTP03",
-                begin,
-                f"The {c.line or ''} coverage begins {show_date(begin)}, before the member "
-                f"is eligible ({_what('356')} {show_date(elig)}, segment "
-                f"{m.mdates['356'][0]}). Correct one of the two dates.",
-            )
+        if begin:
+            found.append((c, begin))
+    at = m.mdates["356"][0]
+    yield from _one_date_against_coverages(
+        m,
+        found,
+        (at, "DTP03", elig),
+        f"The member's {_what('356')} {show_date(elig)} is after the begin of every coverage "
+        "({begins}): coverage cannot begin before the member is eligible. Correct the "
+        "eligibility begin date, or the benefit begin dates (DTP*348).",
+        lambda c, begin: (
+            f"The {c.line or ''} coverage begins {show_date(begin)}, before the "
+            f"member is eligible ({_what('356')} {show_date(elig)}, segment {at}). Correct one of "
+            "the two dates."
+        ),
+    )
 
 
 @rule(

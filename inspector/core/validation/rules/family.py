@@ -137,33 +137,61 @@ def belongs_elsewhere(m: MemberView) -> MemberView | None:
     return head if head is not None and head.sub_id != m.sub_id else None
 
 
+def _full_file(m: MemberView) -> bool:
+    """The member is in a full file (every current member listed): the profile's
+    ``file_kind``, else BGN08 4/RX or the member's own audit record (INS03=030)."""
+    kind = m.tx.ctx.params.get("file_kind") or ""
+    if kind:
+        return kind == "full"
+    return m.tx.full_file or m.maintenance == "030"
+
+
 @rule(
     "RULE-DEP-NO-SUBSCRIBER",
     applies_to="dependents",
     severity="warning",
-    title="Dependent whose REF*0F matches no subscriber in the file",
+    title="Dependent whose subscriber (REF*0F) is not in a full file (or, where the partner "
+    "requires it, not sent with the dependent)",
+    params={"file_kind": "", "subscriber_with_dependents": False},
     source="TR3 005010X220A1, 2000 REF*0F note: a dependent carries its subscriber's "
-    "identifier; the subscriber may have been sent in an earlier file (hence a warning)",
-    fix="Repeat the subscriber's own REF*0F on the dependent, or make sure the subscriber was "
-    "sent earlier.",
+    "identifier, and the subscriber's loop may have been sent in an earlier file, so a change "
+    "file may add, change or cancel a dependent alone (the TR3's own add-dependent and "
+    "cancel-dependent examples do); BGN08 4/RX (full file) lists every current member, so "
+    "there a dependent without its subscriber is an orphan. Profile parameters: file_kind "
+    '("full"/"change", default from BGN08) and subscriber_with_dependents (a partner that '
+    "wants the subscriber's loop with every dependent)",
+    fix="Repeat the subscriber's own REF*0F on the dependent, or add the subscriber's member "
+    "loop (INS*Y) to the file.",
     elements=("REF02",),
 )
 def dependent_without_subscriber(m: MemberView):
     if (
-        m.ins_el(1) == "N"
-        and m.sub_id
-        and m.sub_id not in m.tx.ctx.subscriber_ids
-        and belongs_elsewhere(m) is None
+        m.ins_el(1) != "N"
+        or not m.sub_id
+        or m.sub_id in m.tx.ctx.subscriber_ids
+        or belongs_elsewhere(m) is not None
     ):
-        yield Problem(
-            _ref0f(m),
-            "REF02",
-            _ref0f_value(m),
-            f"No subscriber with id {m.sub_id} (REF*0F) "
-            "is in this file. That is fine if the subscriber was sent in an earlier "
-            "file; otherwise check the dependent's REF*0F, which must repeat the "
-            "subscriber's own REF*0F value.",
+        return
+    if _full_file(m):
+        why = (
+            "This is a full file (BGN08 4 or RX, or an audit record INS03=030): it lists every "
+            f"current member, but no subscriber with id {m.sub_id} (REF*0F) is in it."
         )
+    elif m.tx.ctx.params.get("subscriber_with_dependents"):
+        why = (
+            "The trading partner wants the subscriber's member loop with every dependent "
+            f"(profile: subscriber_with_dependents), but no subscriber with id {m.sub_id} "
+            "(REF*0F) is in this file."
+        )
+    else:
+        return  # a change file may send a dependent of an enrollment sent earlier alone
+    yield Problem(
+        _ref0f(m),
+        "REF02",
+        _ref0f_value(m),
+        f"{why} Check the dependent's REF*0F, which must repeat the subscriber's own REF*0F "
+        "value, or add the subscriber's loop (INS*Y).",
+    )
 
 
 @rule(
@@ -387,8 +415,9 @@ def spouse_twice(t: TransactionView):
     "subscriber means the relationship (INS02) or a birth date (DMG02) is wrong, or the "
     "subscriber and the dependent are swapped",
     fix="Correct the relationship (INS02) or the birth date (DMG02); if the parent is the "
-    "dependent, swap the subscriber and the dependent.",
-    elements=("INS02", "DMG02"),
+    "dependent, swap the subscriber and the dependent. The finding points at the child's "
+    "birth date.",
+    elements=("DMG02", "INS02"),
 )
 def child_older(t: TransactionView):
     for s in t.distinct_subscribers():
@@ -398,9 +427,9 @@ def child_older(t: TransactionView):
         for d in t.family(s):
             if d.rel in _YOUNGER and d.birth_ok and d.birth_ok < sb and not _ended(d):
                 yield Problem(
-                    d.ins_o,
-                    "INS02",
-                    d.rel,
+                    d.dmg_o or d.ins_o,
+                    "DMG02" if d.dmg_o else "INS02",
+                    d.birth_ok if d.dmg_o else d.rel,
                     f"This member is the subscriber's {RELATIONSHIP.get(d.rel, d.rel).lower()} "
                     f"(INS02={d.rel}) but is born {show_date(d.birth_ok)}, before the "
                     f"subscriber ({s.label()}, birth date in DMG02 at segment {s.dmg_o}). "
@@ -409,6 +438,50 @@ def child_older(t: TransactionView):
                     "dependent.",
                     member=d,
                 )
+
+
+#: INS02 codes of a parent of the subscriber (father or mother, stepparent).
+_PARENT = ("03", "16")
+
+
+@rule(
+    "RULE-FAM-CHILD-AS-SUBSCRIBER",
+    severity="error",
+    scope="transaction",
+    title="A minor is the subscriber and an adult in the family is coded as the subscriber's "
+    "parent (INS02 03, 16): child and parent swapped",
+    source="TR3 005010X220A1, 2000 INS01 (Y subscriber) and INS02 (18 self; 03 father or "
+    "mother, 16 stepparent, seen from the subscriber); common practice: a parent enrolled "
+    "with a minor child is the subscriber (a child-only enrollment has no parent in it); a "
+    "child coded as the subscriber is a known exchange 834 error",
+    fix="Make the parent the subscriber (INS01=Y, INS02=18, its own REF*0F on every member) "
+    "and the child a dependent (INS01=N, INS02=19), or correct the birth dates.",
+    elements=("INS01", "INS02"),
+)
+def child_as_subscriber(t: TransactionView):
+    day = t.file_date
+    for s in t.distinct_subscribers():
+        sb = s.birth_ok
+        if not sb or not s.sub_id or _ended(s) or age_on(sb, day) >= 18:
+            continue
+        for d in t.family(s):
+            if d.rel not in _PARENT or not d.birth_ok or _ended(d):
+                continue
+            if d.birth_ok >= sb or age_on(d.birth_ok, day) < 18:
+                continue  # not an adult older than the subscriber (RULE-FAM-CHILD-OLDER ...)
+            what = RELATIONSHIP.get(d.rel, d.rel).lower()
+            yield Problem(
+                s.ins_o,
+                "INS01",
+                "Y",
+                f"The subscriber is {age_on(sb, day)} on {show_date(day)} (born "
+                f"{show_date(sb)}) and {d.label()} at segment {d.ins_o}, an adult, is coded "
+                f"as the subscriber's {what} (INS02={d.rel}): the child and the parent seem "
+                "swapped. Make the parent the subscriber (INS01=Y, INS02=18) and the child a "
+                "dependent (INS01=N, INS02=19), or correct the birth dates.",
+                member=s,
+            )
+            break
 
 
 #: Under this age (on the file's date) a spouse or life partner is certainly a child coded as

@@ -7,7 +7,9 @@ the "ffe" profile is asked for.
 
 from __future__ import annotations
 
+import json
 import re
+from importlib.resources import files
 
 from inspector.core.records.codes import FINANCIAL_CATEGORIES
 from inspector.core.records.dates import show_date
@@ -126,8 +128,8 @@ def subscriber_category_on_dependent(m: MemberView):
         if c.name in SUBSCRIBER_ONLY:
             yield Problem(
                 c.n1,
-                None,
-                None,
+                "N102",
+                c.name,
                 f"The {c.name} category is sent on a dependent. On "
                 "the FFE it belongs to the subscriber only (dependents carry PRE AMT 1 "
                 "and ADDL MAINT REASON); move it to the subscriber's 2700 loops.",
@@ -648,3 +650,110 @@ def plan_differs_in_policy(m: MemberView):
                     "plan id or the policy number.",
                 )
                 break
+
+
+# -- the FFE's reason code lists ------------------------------------------------------------------
+def _ffe_reasons() -> tuple[dict[str, str], dict[str, dict]]:
+    data = json.loads(
+        files("inspector.core.validation.rules").joinpath("data/ffe_reasons.json").read_text()
+    )
+    amrc = {amrc_key(k): v for k, v in data["additional_maintenance_reasons"].items()}
+    return data["sep_reasons"], amrc
+
+
+_DASHES = re.compile(r"\s*[-\u2013\u2014]\s*")
+
+
+def amrc_key(value: str) -> str:
+    """An additional maintenance reason as the lists hold it: upper case, single spaces, the
+    guide's dashes (hyphen, en or em dash) and the spaces around them one hyphen."""
+    return _DASHES.sub("-", " ".join(value.upper().split()))
+
+
+#: CMS FFE companion guide v7.2 Appendix A (SEP REASON codes) and Appendix C / section 6.10
+#: (ADDL MAINT REASON values with their INS03/INS04 combinations): data/ffe_reasons.json.
+SEP_REASONS, ADDL_MAINT_REASONS = _ffe_reasons()
+_CG72 = "CMS X12 834 Companion Guide (FFE) v7.2, August 2024"
+
+
+def _codes(values) -> str:
+    return ", ".join(v or "none" for v in values)
+
+
+@rule(
+    "RULE-FFE-ADDL-MAINT-REASON",
+    severity="warning",
+    profile="ffe",
+    title="The 2750 ADDL MAINT REASON is not an FFE additional maintenance reason, or does not "
+    "fit the member's INS03/INS04",
+    source=f"{_CG72}, section 6.10 (Tables 8 and 9) and Appendix C (Tables 29 and 30: the "
+    "INS03 / INS04 / additional maintenance reason combinations the FFE accepts and sends); "
+    "the list ships in data/ffe_reasons.json",
+    fix="Send one of the guide's reasons (CANCEL, TERM, CONFIRM, ISSUER MAINT, ...) with the "
+    "INS03 and INS04 Appendix C gives for it, e.g. INS*Y*18*024*59 with CANCEL for an unpaid "
+    "binder.",
+    elements=("REF02", "INS03", "INS04"),
+)
+def addl_maint_reason(m: MemberView):
+    for c in m.categories:
+        if c.name != "ADDL MAINT REASON" or not c.value or not c.ref:
+            continue
+        known = ADDL_MAINT_REASONS.get(amrc_key(c.value))
+        if known is None:
+            yield Problem(
+                c.ref,
+                "REF02",
+                c.value,
+                f"ADDL MAINT REASON '{c.value}' is not one of the FFE's additional maintenance "
+                f"reasons ({_CG72}, section 6.10 and Appendix C: CANCEL, TERM, CONFIRM, "
+                "ISSUER MAINT, NO CHANGE, ...). Send the reason the guide names for this "
+                "transaction.",
+            )
+            continue
+        ins03, ins04 = m.maintenance, m.ins_el(4)
+        if ins03 not in known["ins03"]:
+            yield Problem(
+                c.ref,
+                "REF02",
+                c.value,
+                f"ADDL MAINT REASON '{c.value}' ({known['meaning']}) goes with INS03 "
+                f"{_codes(known['ins03'])}, but this member's INS03 is {ins03 or 'empty'} "
+                f"({_CG72}, Appendix C). Correct INS03 or the reason.",
+            )
+        elif known["ins04"] is not None and ins04 not in known["ins04"]:
+            yield Problem(
+                c.ref,
+                "REF02",
+                c.value,
+                f"ADDL MAINT REASON '{c.value}' ({known['meaning']}) goes with INS04 "
+                f"{_codes(known['ins04'])}, but this member's INS04 is {ins04 or 'not sent'} "
+                f"({_CG72}, Appendix C). Correct INS04 or the reason.",
+            )
+
+
+@rule(
+    "RULE-FFE-SEP-REASON",
+    severity="warning",
+    profile="ffe",
+    title="The 2750 SEP REASON is not an FFE special enrollment period reason code",
+    source=f"{_CG72}, section 6.8 (2750 N1*75*SEP REASON, REF*17, REF02 a 2-character code) "
+    "and Appendix A Table 26 (02, 05, 07, 32, 43, FC, NE, QS, HR); the list ships in "
+    "data/ffe_reasons.json",
+    fix="Send the 2-character code of the special enrollment period (e.g. 02 birth, 32 "
+    "marriage, 43 permanent move), not its name or another list's code.",
+    elements=("REF02",),
+)
+def sep_reason(m: MemberView):
+    for c in m.categories:
+        if c.name != "SEP REASON" or c.value is None or not c.ref:
+            continue
+        if c.value.strip() in SEP_REASONS:
+            continue
+        yield Problem(
+            c.ref,
+            "REF02",
+            c.value,
+            f"SEP REASON '{c.value}' is not one of the FFE's special enrollment period reason "
+            f"codes ({_CG72}, Appendix A: {', '.join(SEP_REASONS)}). Send the 2-character "
+            "code of the special enrollment period, e.g. 02 birth, 32 marriage, 43 move.",
+        )

@@ -32,6 +32,7 @@ from inspector.core.validation.rules.base import Problem, is_date, rule
 from inspector.core.validation.rules.context import FileView
 from inspector.core.validation.rules.ids import (
     PERSON_ID_QUALIFIERS,
+    conflict_at,
     conflicting_adds,
     different_people,
     person_ids,
@@ -260,8 +261,9 @@ def _audit_beside_change(a: MemberView, b: MemberView) -> bool:
     source="TR3 005010X220A1, 2000 INS03 (021 addition): one addition per member and "
     "enrollment; common practice: a repeated addition with other data cannot both be applied",
     fix="Keep one addition with the correct birth date, gender, relationship and plan, and "
-    "remove the other member loop.",
-    elements=("INS03", "DMG02", "DMG03", "INS02", "REF02"),
+    "remove the other member loop. The finding points at the first value the second addition "
+    "disagrees on (DMG02, DMG03, INS02, then the plan's REF*CE or HD04).",
+    elements=("DMG02", "DMG03", "INS02", "REF02", "HD04", "INS03"),
 )
 def added_twice_conflict(fv: FileView):
     for a, b, how in _pairs(fv):
@@ -269,10 +271,11 @@ def added_twice_conflict(fv: FileView):
             continue
         found = conflicting_adds(a, b)
         if found:
+            at, element, value = conflict_at(a, b)
             yield Problem(
-                b.ins_o,
-                "INS03",
-                "021",
+                at,
+                element,
+                value,
                 f"This member is added (INS03=021) a second time: {_where(a, b)} adds the "
                 f"person with {how}, but the two additions disagree ({'; '.join(found)}). "
                 "Keep one addition with the correct data and remove the other.",

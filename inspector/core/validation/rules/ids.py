@@ -231,6 +231,28 @@ def add_conflicts(a: MemberView, b: MemberView) -> list[str]:
     return found
 
 
+def conflict_at(a: MemberView, b: MemberView) -> tuple[int, str | None, str | None]:
+    """Where in ``b`` the first thing :func:`add_conflicts` names sits: (segment ordinal,
+    element, value) of its DMG02 (birth date), DMG03 (gender), INS02 (relationship) or the
+    REF*CE / HD of the plan that differs; its INS when none of these can be placed."""
+    if a.birth_ok and b.birth_ok and a.birth_ok != b.birth_ok and b.dmg_o:
+        return b.dmg_o, "DMG02", b.birth_ok
+    ga, gb = gender(a), gender(b)
+    if ga and gb and ga != gb and b.dmg_o:
+        return b.dmg_o, "DMG03", gb
+    if a.rel and b.rel and a.rel != b.rel:
+        return b.ins_o, "INS02", b.rel
+    pa = _plans(a)
+    for c in b.coverages:
+        theirs = pa.get(c.line)
+        mine = (c.plan_ids[0] if c.plan_ids else c.plan).strip()
+        if theirs is not None and mine and mine != theirs:
+            if c.plan_ids and c.contract_o:
+                return c.contract_o, "REF02", c.contract
+            return c.hd, "HD04", c.plan
+    return b.ins_o, "INS03", b.maintenance
+
+
 def conflicting_adds(a: MemberView, b: MemberView) -> list[str]:
     """:func:`add_conflicts` when both loops add (INS03=021) the same enrollment, else []
     (such pairs are RULE-ID-ADDED-TWICE-CONFLICT's, not RULE-DUP-MEMBER's)."""

@@ -19,8 +19,19 @@ def cov(begin="20250201", end="", hd="021", extra="") -> str:
     return "~".join(parts)
 
 
+def _dental(begin: str) -> str:
+    return f"HD*021**DEN*BASIC~DTP*348*D8*{begin}~REF*1L*P1"
+
+
 def test_coverage_before_birth():
+    # every coverage begins before the birth date: the birth date is the odd one out
     doc, found = check(sub(), dep(dob="20250310", cov=cov("20250201")))
+    f = one(found, "RULE-DATE-BEFORE-BIRTH")
+    assert (f.segment, f.element, f.value) == (at(doc, "DMG", 2), "DMG02", "20250310")
+    assert "HLT 2025-02-01" in f.message
+    # only one of two coverages does: that coverage's DTP*348 is
+    both = cov("20250201") + "~" + _dental("20250401")
+    doc, found = check(sub(), dep(dob="20250310", cov=both))
     f = one(found, "RULE-DATE-BEFORE-BIRTH")
     assert (f.segment, f.element, f.value) == (at(doc, "DTP*348", 2), "DTP03", "20250201")
     # a newborn covered from birth
@@ -34,7 +45,16 @@ def test_coverage_after_death():
     ins = "INS*Y*18*021*28*A***FT***D8*20250115"
     doc, found = check(sub(ins=ins, cov=cov("20250201")))
     f = one(found, "RULE-DATE-AFTER-DEATH")
-    assert (f.segment, f.element, f.value) == (at(doc, "DTP*348"), "DTP03", "20250201")
+    assert (f.segment, f.element, f.value) == (at(doc, "INS"), "INS12", "20250115")
+    # health and dental both begin after the death: one finding, at INS12
+    doc, found = check(sub(ins=ins, cov=cov("20250201") + "~" + _dental("20250301")))
+    f = one(found, "RULE-DATE-AFTER-DEATH")
+    assert (f.segment, f.element) == (at(doc, "INS"), "INS12")
+    assert "HLT 2025-02-01, DEN 2025-03-01" in f.message
+    # the dental coverage alone begins after it: its DTP*348
+    doc, found = check(sub(ins=ins, cov=cov("20250101") + "~" + _dental("20250201")))
+    f = one(found, "RULE-DATE-AFTER-DEATH")
+    assert (f.segment, f.element, f.value) == (at(doc, "DTP*348", 2), "DTP03", "20250201")
     ins = "INS*Y*18*024*03*A***FT***D8*20250215"
     assert not of(
         check(sub(ins=ins, cov=cov("20250201", "20250215", hd="024")))[1],
@@ -61,6 +81,11 @@ def test_outside_plan_year():
 
 def test_coverage_before_eligibility():
     doc, found = check(sub(dates="DTP*356*D8*20250301", cov=cov("20250201")))
+    f = one(found, "RULE-DATE-BEFORE-ELIGIBILITY")
+    assert (f.segment, f.element, f.value) == (at(doc, "DTP*356"), "DTP03", "20250301")
+    # one coverage of two begins before the eligibility: that one is pointed at
+    both = cov("20250201") + "~" + _dental("20250301")
+    doc, found = check(sub(dates="DTP*356*D8*20250301", cov=both))
     f = one(found, "RULE-DATE-BEFORE-ELIGIBILITY")
     assert (f.segment, f.element, f.value) == (at(doc, "DTP*348"), "DTP03", "20250201")
     assert not of(

@@ -50,8 +50,19 @@ def test_zip_state():
 def test_zip_table_names_its_source():
     from inspector.core.validation.rules.demographics import ZIP_PREFIX_STATES, ZIP_SOURCE
 
-    assert "USPS" in ZIP_SOURCE
+    assert "USPS" in ZIP_SOURCE and "GeoDaCenter/opioid-policy-scan" in ZIP_SOURCE
     assert ZIP_PREFIX_STATES["627"] == {"IL"} and ZIP_PREFIX_STATES["969"] >= {"GU", "MP"}
+    # prefixes that serve two states (checked against per-state ZIP ranges)
+    assert ZIP_PREFIX_STATES["063"] == {"CT", "NY"} and ZIP_PREFIX_STATES["681"] == {"NE", "IA"}
+    assert ZIP_PREFIX_STATES["200"] == {"DC", "VA"} and ZIP_PREFIX_STATES["712"] == {"LA", "MS"}
+
+
+def test_zip_state_across_a_state_line_is_quiet():
+    # Fishers Island NY (06390, a Connecticut prefix), Texarkana AR (75502, a Texas prefix)
+    for zipc, state in (("06390", "NY"), ("75502", "AR"), ("71233", "MS"), ("06390", "CT")):
+        assert not of(check(sub(address=_addr(zipc, state)))[1], "RULE-ZIP-STATE"), (zipc, state)
+    # still a warning for a state the prefix does not serve
+    assert of(check(sub(address=_addr("06390", "MA")))[1], "RULE-ZIP-STATE")
 
 
 def _phone(number: str, q: str = "TE") -> str:

@@ -49,12 +49,37 @@ def test_one_spouse_is_fine():
 def test_child_older_than_subscriber():
     doc, found = check(sub(), dep(dob="19700101"))
     f = one(found, "RULE-FAM-CHILD-OLDER")
-    assert (f.segment, f.element, f.value) == (at(doc, "INS", 2), "INS02", "19")
+    # the child's birth date, the value that contradicts the relationship
+    assert (f.segment, f.element, f.value) == (at(doc, "DMG", 2), "DMG02", "19700101")
 
 
 def test_child_younger_or_parent_older_is_fine():
     parent = dep(ins="INS*N*03*021*28*A", dob="19500101")  # a parent (03) may be older
     assert not of(check(sub(), dep(), parent)[1], "RULE-FAM-CHILD-OLDER")
+
+
+# -- RULE-FAM-CHILD-AS-SUBSCRIBER ----------------------------------------------------------------
+def test_child_coded_as_subscriber_with_parent_as_dependent():
+    child = sub(ins="INS*Y*18*021*28*A***AC", dob="20141228")
+    mother = dep(ins="INS*N*03*021*28*A", dob="19870304")
+    doc, found = check(child, mother)
+    f = one(found, "RULE-FAM-CHILD-AS-SUBSCRIBER")
+    assert (f.segment, f.element, f.value, f.member_pos) == (at(doc, "INS"), "INS01", "Y", 1)
+    assert "INS02=03" in f.message and f.severity == "error"
+    step = dep(ins="INS*N*16*021*28*A", dob="19870304")
+    assert of(check(child, step)[1], "RULE-FAM-CHILD-AS-SUBSCRIBER")
+
+
+def test_child_subscriber_without_parent_or_adult_subscriber_is_fine():
+    child = sub(ins="INS*Y*18*021*28*A***AC", dob="20141228")
+    # a child-only enrollment: a minor subscriber with a sibling
+    assert not of(check(child, dep(dob="20160101"))[1], "RULE-FAM-CHILD-AS-SUBSCRIBER")
+    # an adult subscriber with an older parent as a dependent (03 is correct there)
+    parent = dep(ins="INS*N*03*021*28*A", dob="19500101")
+    assert not of(check(sub(), parent)[1], "RULE-FAM-CHILD-AS-SUBSCRIBER")
+    # a "parent" younger than the minor subscriber is another error, not this one
+    young = dep(ins="INS*N*03*021*28*A", dob="20200101")
+    assert not of(check(child, young)[1], "RULE-FAM-CHILD-AS-SUBSCRIBER")
 
 
 # -- RULE-FAM-CHILD-OVER-AGE ---------------------------------------------------------------------

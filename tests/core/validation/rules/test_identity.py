@@ -125,24 +125,39 @@ def test_member_id_shared_quiet_for_one_person():
 def test_added_twice_with_another_birth_date():
     doc, found = check(sub(), sub(dob="19800612"))
     f = one(found, "RULE-ID-ADDED-TWICE-CONFLICT")
-    assert (f.segment, f.element, f.value) == (at(doc, "INS", 2), "INS03", "021")
+    # the finding points at the second addition's birth date, the value that disagrees
+    assert (f.segment, f.element, f.value) == (at(doc, "DMG", 2), "DMG02", "19800612")
+    assert f.member_pos == 2
     assert f"birth date 1980-06-12 here, another in DMG02 at segment {at(doc, 'DMG')}" in f.message
     assert "1980-05-10" not in f.message  # the other member's date (masking cannot see it)
     assert not of(found, "RULE-DUP-MEMBER")
 
 
+def test_added_twice_with_another_gender():
+    doc, found = check(sub(), sub().replace("DMG*D8*19800510*M", "DMG*D8*19800510*F"))
+    f = one(found, "RULE-ID-ADDED-TWICE-CONFLICT")
+    assert (f.segment, f.element, f.value) == (at(doc, "DMG", 2), "DMG03", "F")
+
+
 def test_added_twice_as_spouse_and_child():
     # "a daughter coded as a wife": the same person added as 19 and as 01
-    _doc, found = check(sub(), dep(), dep(ins="INS*N*01*021*28*A"))
-    assert "relationship INS02 19 / 01" in one(found, "RULE-ID-ADDED-TWICE-CONFLICT").message
+    doc, found = check(sub(), dep(), dep(ins="INS*N*01*021*28*A"))
+    f = one(found, "RULE-ID-ADDED-TWICE-CONFLICT")
+    assert "relationship INS02 19 / 01" in f.message
+    assert (f.segment, f.element, f.value) == (at(doc, "INS", 3), "INS02", "01")
 
 
 def test_added_twice_in_two_sets_with_another_plan():
     gold = "HD*021**HLT*GOLD~DTP*348*D8*20250201~REF*CE*11111XX0010001-01~REF*1L*P1"
     silver = "HD*021**HLT*SILVER~DTP*348*D8*20250201~REF*CE*11111XX0020001-01~REF*1L*P1"
-    _doc, found = check_sets(("2", [sub(cov=gold)]), ("2", [sub(cov=silver)]))
+    doc, found = check_sets(("2", [sub(cov=gold)]), ("2", [sub(cov=silver)]))
     f = one(found, "RULE-ID-ADDED-TWICE-CONFLICT")
     assert "HLT plan 11111XX0010001-01 / 11111XX0020001-01" in f.message
+    assert (f.segment, f.element, f.value) == (
+        at(doc, "REF*CE", 2),
+        "REF02",
+        "11111XX0020001-01",
+    )
     assert not of(found, "RULE-ID-SAME-PERSON-TWICE")
 
 
