@@ -207,6 +207,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="999.txt",
         help="also write a 999 acknowledgment for the (single) file",
     )
+    vp.add_argument(
+        "--workers",
+        type=_positive,
+        metavar="N",
+        help="processes for the implementation-guide check of a large file "
+        "(default: one per core; 1: no extra processes)",
+    )
     vp.set_defaults(func=_cmd_validate)
 
     cp = sub.add_parser(
@@ -397,13 +404,29 @@ def _summary_text(s: dict) -> str:
     return "\n".join(lines)
 
 
+def _positive(text: str) -> int:
+    """argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of at least 1")
+    return value
+
+
 def _findings(doc, args: argparse.Namespace, pyx12_results: list | None = None):
     from inspector.core.findings import sort_key
     from inspector.core.validation.run import validation_stream
 
     found = []
     profiles = (args.rule_profile,)
-    for batch in validation_stream(doc, profiles=profiles, use_pyx12=not args.no_pyx12):
+    for batch in validation_stream(
+        doc,
+        profiles=profiles,
+        use_pyx12=not args.no_pyx12,
+        pyx12_workers=getattr(args, "workers", None),
+    ):
         found.extend(batch.findings)
         if batch.pyx12_result is not None and pyx12_results is not None:
             pyx12_results.append(batch.pyx12_result)  # the 999 comes from this same run

@@ -24,6 +24,9 @@ the same run, so exporting it needs no second run), then exactly one of ``("done
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
+import signal
 import time
 from collections.abc import Callable
 from multiprocessing import shared_memory
@@ -142,10 +145,33 @@ _NAMES = {
 }
 
 
+def _may_have_workers() -> None:
+    """Let this child start pyx12's worker processes (see ``pyx12.chunked``), and stop them
+    with it.
+
+    The app starts the child as a daemon, so that it never outlives the app; a daemon may not
+    start processes of its own, so the child drops the flag for itself (the app still ends it:
+    it holds the handle). SIGTERM (how the app cancels a check) becomes SystemExit, so the
+    worker pool is shut down on the way out; a killed child's workers see their task queue
+    close and exit.
+    """
+    if multiprocessing.parent_process() is None:  # called in-process (tests): leave it be
+        return
+    with contextlib.suppress(AssertionError, AttributeError):
+        multiprocessing.current_process().daemon = False
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    with contextlib.suppress(ValueError, OSError):  # not the main thread / no signals here
+        signal.signal(signal.SIGTERM, stop)
+
+
 def run_check(kind: str, profiles: tuple[ProfileLike, ...], job: Job, results: Any) -> None:
     """Process entry point: run check ``kind`` on the shared bytes of ``job``, report on
     ``results`` (a multiprocessing queue)."""
     name, size, path = job
+    _may_have_workers()
     out = _Out(results)
     what = _NAMES.get(kind, kind)
     try:

@@ -204,6 +204,7 @@ def guide_batches(
     *,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
+    workers: int | None = None,
 ) -> Iterator[Batch]:
     """pyx12's findings on ``data`` (raw) in batches while it runs; the last batch carries the
     result. Given the document's segment store, pyx12 is fed from it directly (given bytes, the
@@ -225,6 +226,7 @@ def guide_batches(
                 progress=lambda done, total: events.put(("progress", done, total)),
                 cancel=stop.is_set,
                 on_finding=lambda f: events.put(("finding", f)),
+                workers=workers,
             )
             events.put(("done", result))
         except BaseException as exc:  # handed to the caller's thread
@@ -275,6 +277,7 @@ def validation_stream(
     use_rules: bool = True,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
+    pyx12_workers: int | None = None,
 ) -> Iterator[Batch]:
     """Every check on ``doc``, as batches of located, de-duplicated findings in stream order.
 
@@ -294,7 +297,14 @@ def validation_stream(
     if use_rules:
         parts.append((RULES, lambda: rule_batches(doc, profiles=profiles, cancel=cancel)))
     if use_pyx12:
-        parts.append((GUIDE, lambda: guide_batches(doc.store, progress=progress, cancel=cancel)))
+        parts.append(
+            (
+                GUIDE,
+                lambda: guide_batches(
+                    doc.store, progress=progress, cancel=cancel, workers=pyx12_workers
+                ),
+            )
+        )
     for source, run in parts:
         for raw in run():
             released = merger.add(source, raw.findings)

@@ -91,3 +91,61 @@ def test_a_missing_block_is_reported():
     run_check(PYX12, (), ("inspector-no-such-block", 10, "file.834"), results)
     kind, message = results.get()
     assert kind == "error" and "could not get the file's bytes" in message
+
+
+def _child_messages(kind: str, data: bytes, timeout: float = 240.0) -> list[tuple]:
+    """``run_check`` in a daemonic spawned child, as the app starts it."""
+    import multiprocessing
+    import time
+
+    ctx = multiprocessing.get_context("spawn")
+    shared = SharedBytes(data)
+    results = ctx.Queue()
+    child = ctx.Process(
+        target=run_check, args=(kind, (), shared.job("big.834"), results), daemon=True
+    )
+    child.start()
+    out: list[tuple] = []
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            try:
+                message = results.get(timeout=1.0)
+            except queue.Empty:
+                continue
+            out.append(message)
+            if message[0] in ("done", "error"):
+                break
+    finally:
+        child.join(10)
+        if child.is_alive():
+            child.kill()
+        shared.release()
+    return out
+
+
+def test_the_app_s_pyx12_child_checks_a_large_file_on_its_worker_pool():
+    """The child is a daemon (it must not outlive the app) and still runs pyx12's workers;
+    its findings and 999 are those of one whole run here."""
+    from inspector.core.reading.source import read_bytes
+    from inspector.core.validation.pyx12 import chunked
+    from inspector.core.validation.pyx12.adapter import validate_with_pyx12
+    from tests.support.synthetic import generate_834
+
+    data = generate_834(
+        800, seed=3, defects=("bad_birth_date", "bad_element_code", "missing_348", "wrong_se_count")
+    ).encode()
+    store = read_bytes(data)
+    assert chunked.plan(store, 2) is not None  # large enough to be split
+    whole = validate_with_pyx12(store, workers=1)
+    messages = _child_messages(PYX12, data)
+    assert messages[-1] == ("done", True), messages[-1]
+    raw = [f for m in messages if m[0] == "findings" for f in m[1]]
+    assert [(f.segment, f.code, f.message) for f in raw] == [
+        (f.segment, f.code, f.message) for f in whole.findings
+    ]
+    assert len(raw) >= 2
+    ack = next(m[1] for m in messages if m[0] == "ack")
+    assert ack.count("IK3") == whole.ack.count("IK3") >= 1
+    progress = [m for m in messages if m[0] == "progress"]
+    assert progress and progress[-1][1] == progress[-1][2]

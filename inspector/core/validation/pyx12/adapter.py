@@ -17,15 +17,18 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from inspector.core.errors import Cancelled, InspectorError, NotAn834Error
 from inspector.core.findings import Finding
 from inspector.core.reading.source import SegmentStore, read_bytes
+from inspector.core.validation.pyx12 import chunked
 from inspector.core.validation.pyx12.driver import SUPPORTED_GUIDES, CallbackFailed, Run
-from inspector.core.validation.pyx12.feed import Feed
-from inspector.core.validation.pyx12.results import own_finding
+from inspector.core.validation.pyx12.feed import Feed, Window
+from inspector.core.validation.pyx12.results import ack_from_tree, own_finding, replay
+from inspector.core.validation.pyx12.speedups import accelerated
 
 __all__ = [
     "SUPPORTED_GUIDES",
@@ -49,6 +52,8 @@ class Pyx12Result:
     ack_kind: str | None = None
     ack_unavailable: str | None = None  # why ``ack`` is None
     encoding: str = "ascii"
+    parts: int = 1  # parts the file was checked in (see .chunked; 1: in one piece)
+    rechecked: bool = False  # split, then checked again in one piece (pyx12 lost its place)
 
 
 _quiet_lock = threading.Lock()
@@ -110,6 +115,10 @@ def validate_with_pyx12(
     progress: Callable[[int, int], None] | None = None,
     cancel: Callable[[], bool] | None = None,
     on_finding: Callable[[Finding], None] | None = None,
+    workers: int | None = None,
+    min_segments: int | None = None,
+    parts: int = 0,
+    pool: bool = True,
 ) -> Pyx12Result:
     """Check a file against its 834 implementation guide with pyx12.
 
@@ -119,25 +128,48 @@ def validate_with_pyx12(
     internal pyx12 failure is ``IG-INTERNAL``). ``progress(done, total)`` is called about every 2000
     segments; when ``cancel()`` returns True, :class:`Cancelled` is raised. Each Finding is passed
     to ``on_finding`` as soon as it is known. Exceptions from callbacks propagate unchanged.
+
+    A large file is checked in parts on ``workers`` processes (default: one per core; 1: in this
+    process), see :mod:`.chunked`; ``min_segments`` and ``parts`` tune the split, and with
+    ``pool=False`` the parts run one after another in this process (tests: same results).
     """
-    run, feed = Run(on_finding), None
-    ack: tuple[str | None, str | None, str | None] = (None, None, "the file could not be read")
-    with _quiet_pyx12():
+    with _quiet_pyx12(), accelerated():
+        run = Run(on_finding)
         try:
             store = _store(data, run)
             if store is not None:
-                feed = Feed(store, run.emit)
-                isa = feed.prepare()
-                if isa is not None:
-                    run.drive(feed, isa, progress, cancel)
-                    ack = run.build_ack()
-        except Cancelled:
-            raise
+                split = _split_run(
+                    store, progress, cancel, on_finding, workers, min_segments, parts, pool
+                )
+                if split is not None:
+                    return split
+            return _whole_run(run, store, data, progress, cancel)
         except CallbackFailed as exc:
             raise exc.__cause__ from None  # type: ignore[misc]
-        except Exception as exc:  # pyx12 must never hand the caller a traceback
-            run.internal_failure(exc)
-            ack = (None, None, f"pyx12 failed: {type(exc).__name__}")
+
+
+def _whole_run(
+    run: Run,
+    store: SegmentStore | None,
+    data: bytes | SegmentStore,
+    progress: Callable[[int, int], None] | None,
+    cancel: Callable[[], bool] | None,
+) -> Pyx12Result:
+    """pyx12 over the whole file in this process (``run`` may already hold findings)."""
+    feed = None
+    ack: tuple[str | None, str | None, str | None] = (None, None, "the file could not be read")
+    try:
+        if store is not None:
+            feed = Feed(store, run.emit)
+            isa = feed.prepare()
+            if isa is not None:
+                run.drive(feed, isa, progress, cancel)
+                ack = run.build_ack()
+    except (Cancelled, CallbackFailed):
+        raise
+    except Exception as exc:  # pyx12 must never hand the caller a traceback
+        run.internal_failure(exc)
+        ack = (None, None, f"pyx12 failed: {type(exc).__name__}")
     return Pyx12Result(
         findings=run.findings,
         segments_seen=feed.ordinal if feed is not None else 0,
@@ -149,6 +181,133 @@ def validate_with_pyx12(
         ack_unavailable=ack[2],
         encoding=feed.encoding if feed is not None else _encoding(data),
     )
+
+
+def run_window(
+    store: SegmentStore, window: Window, progress: Callable[[int, int], None] | None = None
+) -> tuple[Run, Feed]:
+    """pyx12 over one part of ``store`` (see :mod:`.chunked`): the run, its phases recorded."""
+    run = Run(None, window)
+    feed = Feed(store, run.emit)
+    with _quiet_pyx12(), accelerated():
+        try:
+            isa = feed.prepare()
+            if isa is not None:
+                run.drive(feed, isa, progress, None)
+        except Exception as exc:  # reported; the parent then checks the file unsplit
+            run.internal_failure(exc)
+    return run, feed
+
+
+def _split_run(
+    store: SegmentStore,
+    progress: Callable[[int, int], None] | None,
+    cancel: Callable[[], bool] | None,
+    on_finding: Callable[[Finding], None] | None,
+    workers: int | None,
+    min_segments: int | None,
+    parts: int,
+    pool: bool,
+) -> Pyx12Result | None:
+    """The run in parts on worker processes; None if the file is not to be split.
+
+    Findings are handed on part by part in file order. If a part finds that pyx12 lost its
+    place, the file is checked again in this process and only what comes from that part on is
+    handed on (what was handed on before stands: it came from parts that ran as the whole run
+    does).
+    """
+    n = workers if workers is not None else chunked.workers_available()
+    found: list[Finding] = []
+    if Feed(store, found.append).prepare() is None:
+        return None
+    pieces = chunked.plan(
+        store,
+        n,
+        min_segments=chunked.MIN_SEGMENTS if min_segments is None else min_segments,
+        parts=parts,
+    )
+    if pieces is None:
+        return None
+    feed_total = len(store) - chunked.unterminated(store)
+
+    def hand_on(finding: Finding) -> None:
+        findings.append(finding)
+        if on_finding is not None:
+            on_finding(finding)
+
+    findings: list[Finding] = []
+    calls: list[Any] = []
+    done, guide, term = 0, None, None
+    if progress is not None:
+        progress(0, feed_total)
+
+    def tell(segments: int) -> None:
+        if progress is not None:
+            progress(min(max(done, segments), feed_total), feed_total)
+
+    results = (
+        chunked.run_parts(store, pieces, n, cancel=cancel, progress=tell)
+        if pool
+        else (chunked.run_part(store, piece) for piece in pieces)
+    )
+    try:
+        for result in results:
+            if not pool and cancel is not None and cancel():
+                raise Cancelled("pyx12 validation was cancelled")
+            if result.lost or not result.finished:
+                return _finish_unsplit(
+                    store, pieces[result.index], hand_on, findings, progress, cancel
+                )
+            for finding in result.findings:
+                hand_on(finding)
+            calls.extend(result.calls)
+            guide = guide or result.guide
+            term = term or result.term
+            done += pieces[result.index].size
+            if progress is not None:
+                progress(min(done, feed_total), feed_total)
+    except chunked.NoWorkers:  # raised before the first part: nothing was handed on yet
+        return None
+    finally:
+        results.close()
+    if progress is not None:
+        progress(feed_total, feed_total)
+    text, kind, why = ack_from_tree(replay(calls), term)
+    return Pyx12Result(
+        findings=findings,
+        segments_seen=feed_total,
+        completed=True,
+        guide=guide,
+        total_segments=feed_total,
+        ack=text,
+        ack_kind=kind,
+        ack_unavailable=why,
+        encoding=Feed(store, found.append).encoding,
+        parts=len(pieces),
+    )
+
+
+def _finish_unsplit(
+    store: SegmentStore,
+    part: chunked.Part,
+    hand_on: Callable[[Finding], None],
+    findings: list[Finding],
+    progress: Callable[[int, int], None] | None,
+    cancel: Callable[[], bool] | None,
+) -> Pyx12Result:
+    """The whole run in this process, handing on only what belongs to ``part`` and later."""
+    total = len(store) - chunked.unterminated(store)
+    whole = Window(((2, total),), 1, None, 3, 1, ())
+    later = chunked.Part(part.index, replace(part.window, stop=None), 0)
+    run = Run(None, whole)
+
+    def maybe(finding: Finding) -> None:
+        if chunked.keeps(later, run.phase):
+            hand_on(finding)
+
+    run.on_finding = maybe
+    result = _whole_run(run, store, store, progress, cancel)
+    return replace(result, findings=findings, rechecked=True)
 
 
 def build_999(data: bytes | SegmentStore, *, result: Pyx12Result | None = None) -> str:

@@ -9,10 +9,10 @@ the map is looked up here first and the claimed guide reported instead.
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Callable
 from typing import Any
 
-import pyx12.error_handler
 import pyx12.map_if
 import pyx12.map_index
 import pyx12.params
@@ -21,11 +21,12 @@ from pyx12.map_walker import apply_walk_errors, walk_tree
 
 from inspector.core.errors import Cancelled
 from inspector.core.findings import Finding
-from inspector.core.validation.pyx12.feed import Feed
+from inspector.core.validation.pyx12.feed import Feed, Window
 from inspector.core.validation.pyx12.results import (
     IG,
     CapturingErrh,
     Cursor,
+    ErrhLog,
     build_ack,
     own_finding,
     pyx12_finding,
@@ -39,6 +40,25 @@ SUPPORTED_GUIDES: dict[str, str] = {
 _BATCH = 2000  # segments between progress ticks (and cancel checks)
 _ENVELOPE = {"ISA", "GS", "ST", "SE", "GE", "IEA"}
 _CLOSE = {"IEA": "close_isa_loop", "GE": "close_gs_loop", "SE": "close_st_loop"}
+# phases of a segment's handling (what a part of a split run keeps, see .chunked)
+PREPARE, PRE, WALK, REST, END = "prepare", "pre", "walk", "rest", "end"
+END_ORDINAL = 1 << 62
+
+
+_maps: dict[str, Any] = {}
+_maps_lock = threading.Lock()
+
+
+def load_map(name: str) -> Any:
+    """pyx12's map ``name`` (loaded once per process: ~0.1 s each time otherwise).
+
+    A loaded map is not changed by a run (the walker keeps its counts itself; the map's nodes
+    only cache their own paths), so runs one after another, or in threads, can share it.
+    """
+    with _maps_lock:
+        if name not in _maps:
+            _maps[name] = pyx12.map_if.load_map_file(name, pyx12.params.ParamsBase(), None)
+        return _maps[name]
 
 
 class CallbackFailed(Exception):
@@ -48,9 +68,17 @@ class CallbackFailed(Exception):
 class Run:
     """State of one validation run; findings are streamed as soon as they are known."""
 
-    def __init__(self, on_finding: Callable[[Finding], None] | None) -> None:
+    def __init__(
+        self, on_finding: Callable[[Finding], None] | None, window: Window | None = None
+    ) -> None:
         self.findings: list[Finding] = []
         self.on_finding = on_finding
+        # a part of a file (see .chunked): the phase each finding and tree call happened in
+        self.window = window
+        self.phase: tuple[int, str] = (0, PREPARE)
+        self.phases: list[tuple[int, str]] = []
+        self.log: ErrhLog | None = ErrhLog(lambda: self.phase) if window is not None else None
+        self.reached_stop = False
         self.cur = Cursor()
         self.feed: Feed | None = None
         self.completed = False
@@ -69,6 +97,8 @@ class Run:
 
     def emit(self, finding: Finding) -> None:
         self.findings.append(finding)
+        if self.window is not None:
+            self.phases.append(self.phase)
         if self.on_finding is not None:
             try:
                 self.on_finding(finding)
@@ -96,12 +126,12 @@ class Run:
         self.tick(progress, cancel)
         self.param = pyx12.params.ParamsBase()  # defaults only: user config files must not matter
         reader = self.reader = self.cur.reader = pyx12.x12file.X12Reader(io.StringIO(isa))
-        reader.raw = feed.segments(isa, reader, self.open_st)
-        errh = self.errh = self.cur.errh = CapturingErrh(self.on_pyx12_error)
+        reader.raw = feed.segments(isa, reader, self.open_st, self.window)
+        errh = self.errh = self.cur.errh = CapturingErrh(self.on_pyx12_error, self.log)
         self.map_file = (
             "x12.control.00501.xml" if reader.icvn == "00501" else "x12.control.00401.xml"
         )
-        self.control_map = pyx12.map_if.load_map_file(self.map_file, self.param, None)
+        self.control_map = load_map(self.map_file)
         self.index = pyx12.map_index.map_index(None)
         self.node = self.control_map.getnodebypath("/ISA_LOOP/ISA")
         self.walker, self.icvn = walk_tree(), reader.icvn
@@ -110,6 +140,7 @@ class Run:
                 return
             if seen % _BATCH == 0:
                 self.tick(progress, cancel)
+        self.phase = (END_ORDINAL, END)
         self.flush_pending()
         reader.cleanup()  # reports missing SE/GE/IEA trailers
         errh.handle_errors(reader.pop_errors())
@@ -118,16 +149,26 @@ class Run:
 
     def step(self, seg: Any) -> bool:
         """One segment through the walker and the error tree; False: stop (unsupported guide)."""
-        cur = self.cur
+        cur, window = self.cur, self.window
+        line = self.reader.get_cur_line()
+        if window is not None:
+            self.phase = (line, PRE)
         if self.feed is not None and self.feed.pending:
             self.flush_pending()
         sid = seg.get_seg_id()
         cur.prev = (cur.cur_line, cur.seg and cur.seg.get_seg_id(), cur.node)
-        line = cur.cur_line = self.reader.get_cur_line()
+        cur.cur_line = line
         cur.seg = seg
         if sid in _ENVELOPE:
             cur.env_ids[line] = sid
+        if window is not None:
+            self.phase = (line, WALK)
         node = self.walk(seg, sid, line)
+        if window is not None:
+            if line == window.stop:  # the next part's first segment: only walked to
+                self.reached_stop = True
+                return False
+            self.phase = (line, REST)
         if node is None:
             return True  # like pyx12: skip the segment, its reader errors stay queued
         self.node = node
@@ -185,7 +226,7 @@ class Run:
             return False
         if new_file != self.map_file:
             self.map_file = new_file
-            self.cur_map = pyx12.map_if.load_map_file(new_file, self.param, None)
+            self.cur_map = load_map(new_file)
         self.node = self.cur.node = self.cur_map.getnodebypath("/ISA_LOOP/GS_LOOP/GS")
         self.guide = vriic
         assert self.errh is not None
@@ -222,7 +263,8 @@ class Run:
             if finding.code == "IG-EMPTY-SEGMENT" and finding.extra["in_transaction"]:
                 # Let pyx12's 999 reject the transaction set ("5": segments in error); bypass our
                 # capture because the finding above already says it.
-                pyx12.error_handler.err_handler.st_error(self.errh, "5", finding.message)
+                assert self.errh is not None
+                self.errh.st_error_quiet("5", finding.message)
             self.emit(finding)
         pending.clear()
 

@@ -19,6 +19,7 @@ segment, a blank and an ordinal mean the same for pyx12 as for the rest of the i
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,31 @@ _VERSIONS = ("00401", "00501")
 _SPAN = 2000  # segments read from the store at a time
 _BLANK_TEXT = BLANKS.decode("ascii")
 _LF, _CR = ord("\n"), ord("\r")
+
+
+@dataclass(frozen=True)
+class Window:
+    """The part of a file one worker checks (see :mod:`.chunked`).
+
+    ``spans``: the ordinal ranges handed to pyx12 after the ISA, in order (the envelope and
+    header the part needs, then the part itself up to and including ``stop``); ``start``: the
+    first segment of the part; ``stop``: the first segment of the next part (pyx12 only walks
+    to it), None for the last part; ``st_ordinal``/``st_count``/``st_ids``: the transaction set
+    ``start`` is in (its ordinal, its number in the group, the ST02s of the group so far).
+    """
+
+    spans: tuple[tuple[int, int], ...]
+    start: int
+    stop: int | None
+    st_ordinal: int
+    st_count: int
+    st_ids: tuple[str, ...]
+
+    def enter(self, reader: Any) -> None:
+        """Bring pyx12's reader to its state just before reading ``start``."""
+        reader.seg_count = self.start - self.st_ordinal
+        reader.st_count = self.st_count
+        reader.st_ids = list(self.st_ids)
 
 
 def _fit(value: str, width: int, index: int) -> str:
@@ -177,12 +203,15 @@ class Feed:
         return guess
 
     # -- while pyx12 reads ----------------------------------------------------------------------
-    def segments(self, isa: str, reader: Any, open_st: Callable[[], bool]) -> Iterator[str]:
+    def segments(
+        self, isa: str, reader: Any, open_st: Callable[[], bool], window: Window | None = None
+    ) -> Iterator[str]:
         """Yield segments for ``X12Reader`` the way ``RawX12File`` would, minus its pitfalls.
 
         ``reader`` is the ``X12Reader`` pulling them (its line count is moved on past an empty
         segment); ``open_st()`` says whether a transaction set is open (an empty segment inside
-        one rejects it in the 999).
+        one rejects it in the 999). With a ``window`` only its spans are handed over, each at its
+        own ordinal, and the reader is brought to the state it would have at ``window.start``.
         """
         store = self.store
         check_ascii = not store.is_ascii
@@ -190,21 +219,29 @@ class Feed:
         if not isa.isascii():
             self.pending.append(self.non_ascii(isa[:-1]))
         yield isa[:-1]
-        for first in range(2, self.total + 1, _SPAN):
-            last = min(first + _SPAN - 1, self.total)
-            indented = self.indented(first, last)
-            for ordinal, text in enumerate(store.raw_span(first, last), first):
-                self.ordinal = ordinal
-                if not text:
-                    reader.cur_line += 1  # keep pyx12's line count equal to the store's ordinals
-                    self.pending.append(self.empty(ordinal, open_st()))
-                    continue
-                line = " " + text if ordinal in indented else text  # pyx12 reports the space
-                if check_ascii and not line.isascii():
-                    line = store.decode(line)
-                    self.pending.append(self.non_ascii(line))
-                yield line
-        if self.unterminated:
+        spans = window.spans if window is not None else ((2, self.total),)
+        previous = 1
+        for first_of_span, last_of_span in spans:
+            if first_of_span != previous + 1:
+                reader.cur_line = first_of_span - 1
+            if window is not None and first_of_span == window.start:
+                window.enter(reader)
+            previous = last_of_span
+            for first in range(first_of_span, last_of_span + 1, _SPAN):
+                last = min(first + _SPAN - 1, last_of_span)
+                indented = self.indented(first, last)
+                for ordinal, text in enumerate(store.raw_span(first, last), first):
+                    self.ordinal = ordinal
+                    if not text:
+                        reader.cur_line += 1  # keep pyx12's line count equal to the ordinals
+                        self.pending.append(self.empty(ordinal, open_st()))
+                        continue
+                    line = " " + text if ordinal in indented else text  # pyx12 reports it
+                    if check_ascii and not line.isascii():
+                        line = store.decode(line)
+                        self.pending.append(self.non_ascii(line))
+                    yield line
+        if self.unterminated and (window is None or window.stop is None):
             self.pending.append(self.trailing())
 
     def indented(self, first: int, last: int) -> set[int]:
