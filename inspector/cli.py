@@ -611,7 +611,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                     f"{exc}",
                     file=sys.stderr,
                 )
-                status = max(status, EXIT_UNREADABLE)
+                # the file's verdict stands when the file is why there is no 999 (the guide
+                # check could not run: that is an error finding already); a path that cannot
+                # be written is the command failing
+                status = max(status, EXIT_UNREADABLE if isinstance(exc, OSError) else 1)
     if args.format == "json":
         print(json.dumps(reports, indent=2))  # a list, one report per file read, in order
     return max([status, *failed])

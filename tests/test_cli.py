@@ -158,3 +158,21 @@ def test_a_closed_pipe_ends_quietly():
         code = proc.wait(timeout=120)
     assert code == EXIT_BROKEN_PIPE == 141
     assert err == ""  # no BrokenPipeError traceback, no "Exception ignored"
+
+
+def test_validate_ack_keeps_the_files_verdict_when_no_999_can_be_built(sample, tmp_path, capsys):
+    """An X307 file cannot be checked against the guide, so there is no 999: validate says so,
+    naming the file, and still exits 1 like validate and export without --ack."""
+    path = sample("linuxforhealth-x12__hist_X307-enroll-individuals-qhp-exchange.copy.edi")
+    plain = main(["validate", str(path)])
+    out = tmp_path / "999.txt"
+    assert main(["validate", str(path), "--ack", str(out)]) == plain == 1
+    assert main(["export", str(path), "--out", str(tmp_path / "x")]) == 1
+    assert not out.exists()
+    assert f"{path}: the 999 acknowledgment was not written" in capsys.readouterr().err
+    # a path that cannot be written is the command failing: 2, naming the file and the path
+    clean = sample("healthsim__pcp-change-834.edi")
+    (tmp_path / "a-file").write_text("x")
+    bad = tmp_path / "a-file" / "999.txt"  # a file is in the way of the folder
+    assert main(["validate", str(clean), "--ack", str(bad)]) == 2
+    assert str(bad) in capsys.readouterr().err
