@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from inspector.core.editing.edits import EditRejected
 from inspector.core.editing.fix_all import FixAllPlan, fixable
+from inspector.core.editing.session import parse_element
 from inspector.core.editing.table_edits import SetFieldResult, editable_columns, field_spec
 from inspector.core.errors import Cancelled, InspectorError
 from inspector.core.findings import Finding
@@ -62,8 +63,12 @@ def shown(hint: EditHint, value: str, mask: ViewMask | None, element: str = "") 
     elif hint.kind == "code" and hint.codes:
         text = decode(value, hint.codes)
     if mask is not None:
-        sid = (element or hint.element)[:-2] if (element or hint.element) else ""
-        return mask.element_value(element or hint.element, text, sid)
+        element = element or hint.element
+        try:
+            sid = parse_element(element).segment_id if element else ""
+        except (ValueError, EditRejected):
+            sid = element[:-2]
+        return mask.element_value(element, text, sid)
     return text
 
 

@@ -20,11 +20,11 @@ from PySide6.QtWidgets import QAbstractItemView, QMenu, QTableView, QToolTip, QW
 
 from inspector.core.editing.session import Change, parse_element
 from inspector.core.findings import Finding
-from inspector.core.records.codes import decode
 from inspector.core.validation.locate import Locator
 from inspector.gui.editing.bulk_commands import BulkCommands
+from inspector.gui.editing.bulk_commands import shown as shown_value
 from inspector.gui.editing.controller import RECOVERY_FIRST, DocumentEditor
-from inspector.gui.editing.delegates import FieldDelegate, shown_date
+from inspector.gui.editing.delegates import FieldDelegate
 from inspector.gui.editing.element_names import element_name
 from inspector.gui.editing.recovery_banner import RecoveryBanner
 from inspector.gui.editing.segment_editor import SegmentEditor
@@ -336,16 +336,7 @@ class TabEditing(QObject):
         what = f"{label[:1].upper()}{label[1:]} ({edit.element})" if label else edit.element
 
         def shown(value: str) -> str:
-            if not value:
-                return "(empty)"
-            text = value
-            if hint.kind == "date":
-                text = shown_date(value)
-            elif hint.kind == "code" and hint.codes:
-                text = decode(value, hint.codes)
-            if self.mask is not None:
-                return self.mask.element_value(edit.element, text, target.segment_id)
-            return text
+            return shown_value(hint, value, self.mask, edit.element)
 
         stamp = edit.when or change.when
         date, _, time = stamp.partition("T")
