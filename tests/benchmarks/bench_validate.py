@@ -36,29 +36,35 @@ sys.exit(0 if ok else 1)
 """
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident bytes of ``pid`` and all its descendants now (0 once gone), from /proc."""
+def _tree(pid: int, cpu: dict[int, float]) -> int:
+    """Resident bytes of ``pid`` and all its descendants now (0 once gone), from /proc; records
+    each one's CPU seconds so far in ``cpu`` (the pyx12 workers are the forkserver's children,
+    whose CPU no wait4 of ours reports)."""
     total, todo = 0, [pid]
-    page = os.sysconf("SC_PAGE_SIZE")
+    page, tick = os.sysconf("SC_PAGE_SIZE"), os.sysconf("SC_CLK_TCK")
     while todo:
         p = todo.pop()
         try:
             with open(f"/proc/{p}/statm") as fh:
                 total += int(fh.read().split()[1]) * page
+            with open(f"/proc/{p}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            if int(fields[1]) != pid:  # the child's own children: wait4 counts them once reaped
+                cpu[p] = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as fh:
                     todo.extend(int(c) for c in fh.read().split())
-        except (OSError, ValueError):
+        except (OSError, ValueError, IndexError):
             continue
     return total
 
 
 def timed(cmd: list[str], cwd: Path = ROOT) -> tuple[float, float, int, float, float]:
     """Wall seconds, peak RSS (MiB) of the child process itself, exit code, CPU seconds of the
-    child and the processes it waited for (its workers), and the peak of the summed RSS of the
-    child and its workers (MiB, sampled every 0.1 s)."""
+    child and its workers (theirs as last sampled: up to 0.1 s short each), and the peak of the
+    summed RSS of the child and its workers (MiB, sampled every 0.1 s)."""
     t0 = time.perf_counter()
-    peak_tree = 0
+    peak_tree, cpu_of = 0, {}
     with subprocess.Popen(
         cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     ) as child:
@@ -67,14 +73,15 @@ def timed(cmd: list[str], cwd: Path = ROOT) -> tuple[float, float, int, float, f
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)
             if pid:
                 break
-            peak_tree = max(peak_tree, _tree_rss(child.pid))
+            peak_tree = max(peak_tree, _tree(child.pid, cpu_of))
             time.sleep(0.1)
         seconds = time.perf_counter() - t0
         child.returncode = os.waitstatus_to_exitcode(status)
         err = child.stderr.read() if child.stderr else ""
     if child.returncode not in (0, 1):
         raise SystemExit(f"{cmd[:4]} failed ({child.returncode}): {err[-2000:]}")
-    cpu = usage.ru_utime + usage.ru_stime
+    cpu_of.pop(child.pid, None)  # its own CPU (and its reaped children's) comes from wait4
+    cpu = usage.ru_utime + usage.ru_stime + sum(cpu_of.values())
     tree = max(peak_tree / 2**20, usage.ru_maxrss / 1024)
     return seconds, usage.ru_maxrss / 1024, child.returncode, cpu, tree
 
