@@ -254,8 +254,9 @@ def test_mutated_files_split_like_whole(batch: int) -> None:
             if result.rechecked
             else "whole"
         ] += 1
-    # most mutations keep pyx12 on track, so the parts' own results are what is compared
-    assert used["split"] >= 0.4 * sum(used.values()), used
+    # nearly every mutation is checked in parts (447 of the first 450): the parts' own results
+    # are what is compared, not a re-check in one piece
+    assert used["split"] >= 0.9 * sum(used.values()), used
 
 
 def test_real_pool_gives_the_same_findings() -> None:

@@ -53,7 +53,7 @@ class Pyx12Result:
     ack_unavailable: str | None = None  # why ``ack`` is None
     encoding: str = "ascii"
     parts: int = 1  # parts the file was checked in (see .chunked; 1: in one piece)
-    rechecked: bool = False  # split, then checked again in one piece (pyx12 lost its place)
+    rechecked: bool = False  # split, then checked again in one piece (a part's start differed)
 
 
 _quiet_lock = threading.Lock()
@@ -211,10 +211,10 @@ def _split_run(
 ) -> Pyx12Result | None:
     """The run in parts on worker processes; None if the file is not to be split.
 
-    Findings are handed on part by part in file order. If a part finds that pyx12 lost its
-    place, the file is checked again in this process and only what comes from that part on is
-    handed on (what was handed on before stands: it came from parts that ran as the whole run
-    does).
+    Findings are handed on part by part in file order. If a part did not start in the state the
+    part before left pyx12 in, the file is checked again in this process and only what comes
+    from that part on is handed on (what was handed on before stands: it came from parts that
+    ran as the whole run does).
     """
     n = workers if workers is not None else chunked.workers_available()
     found: list[Finding] = []
@@ -238,6 +238,7 @@ def _split_run(
     findings: list[Finding] = []
     calls: list[Any] = []
     done, guide, term = 0, None, None
+    previous: chunked.PartResult | None = None
     if progress is not None:
         progress(0, feed_total)
 
@@ -254,13 +255,15 @@ def _split_run(
         for result in results:
             if not pool and cancel is not None and cancel():
                 raise Cancelled("pyx12 validation was cancelled")
-            if result.lost or not result.finished:
+            follows = previous is None or result.follows(previous)
+            if result.failed or not result.finished or not follows:
                 return _finish_unsplit(
                     store, pieces[result.index], hand_on, findings, progress, cancel
                 )
             for finding in result.findings:
                 hand_on(finding)
             calls.extend(result.calls)
+            previous = result
             guide = guide or result.guide
             term = term or result.term
             done += pieces[result.index].size

@@ -16,13 +16,15 @@ depend on each other once the header is known, so a large file is cut at member 
 * the parent hands the parts' findings on in file order and replays their error-tree calls on
   one fresh tree, from which pyx12's own visitor writes the 999.
 
-The parts run exactly pyx12's code with exactly the state it has there, except for counters no
-check reads here (how often the 2000 loop repeated: it may repeat without limit) — as long as
-the file's envelope is plain. A file is split only when it is: one interchange and one group,
-transaction sets opened and closed in turn, no empty segment, a guide pyx12 can check, and
-enough segments to be worth it. And when a part reports that pyx12 lost its place (a segment
-it could not place, out of order, over its maximum use, a loop over its maximum), the whole
-file is checked again unsplit, so such findings are always those of a plain run.
+The parts run exactly pyx12's code; a part's results are those of the whole run when it starts
+in the state the whole run has there. A file is split only where that can be arranged: one
+interchange and one group, transaction sets opened and closed in turn, no empty segment, a guide
+pyx12 can check, and enough segments to be worth it. And each part checks it: the walker's state
+after walking into the next part's first INS (its map node and every loop and segment count but
+the member loop's own, which may repeat without limit) is compared with the state the next part
+reached there from the header. Where they differ (a stray segment pyx12 placed outside the member
+loop, or a segment it could not place right before the cut), the file is checked again in one
+piece from that part on, so such findings are always those of a plain run.
 
 The parity tests run split and unsplit on every public sample and on thousands of mutated files
 and require the same findings and the same 999.
@@ -48,8 +50,6 @@ from inspector.core.validation.pyx12.feed import Window
 MIN_SEGMENTS = 20_000
 #: Parts per worker: more parts give steadier progress, each costs a map load (~0.1 s).
 PARTS_PER_WORKER = 3
-#: pyx12 segment-level codes meaning the walker lost its place (see the module docstring).
-LOST = {"1", "2", "4", "5", "6", "7"}
 
 
 def workers_available() -> int:
@@ -187,9 +187,16 @@ class PartResult:
     findings: list[Finding]
     calls: list[tuple[str, tuple[Any, ...]]]
     finished: bool  # pyx12 reached the end of the part (or of the file, for the last part)
-    lost: bool  # the walker lost its place somewhere: check the file unsplit
+    failed: bool  # pyx12 failed (IG-INTERNAL): check the file in one piece
     guide: str | None
     term: Any
+    start_state: tuple[Any, ...] | None  # the walker at the part's first segment
+    stop_state: tuple[Any, ...] | None  # ... at the next part's first (None: not comparable)
+
+    def follows(self, before: PartResult) -> bool:
+        """Whether this part started in the state the part before left pyx12 in (then its
+        results are those of the whole run)."""
+        return before.stop_state is not None and before.stop_state == self.start_state
 
 
 def run_part(
@@ -211,12 +218,20 @@ def run_part(
     kept = [f for f, ph in zip(run.findings, run.phases, strict=True) if keeps(part, ph)]
     log = run.log.calls if run.log is not None else []
     calls = [(name, args) for ph, name, args in log if keeps(part, ph)]
-    lost = any(f.code.startswith("IG-SEG-") and f.code[7:] in LOST for f in run.findings) or any(
-        f.code == "IG-INTERNAL" for f in run.findings
-    )
+    failed = any(f.code == "IG-INTERNAL" for f in run.findings)
     finished = run.reached_stop if part.window.stop is not None else run.completed
     term = run.reader.get_term() if run.reader is not None else None
-    return PartResult(part.index, kept, calls, finished, lost, run.guide, term)
+    return PartResult(
+        part.index,
+        kept,
+        calls,
+        finished,
+        failed,
+        run.guide,
+        term,
+        run.start_state,
+        run.stop_state,
+    )
 
 
 # -- worker processes ----------------------------------------------------------------------------

@@ -43,6 +43,7 @@ _CLOSE = {"IEA": "close_isa_loop", "GE": "close_gs_loop", "SE": "close_st_loop"}
 # phases of a segment's handling (what a part of a split run keeps, see .chunked)
 PREPARE, PRE, WALK, REST, END = "prepare", "pre", "walk", "rest", "end"
 END_ORDINAL = 1 << 62
+_UNBOUNDED = 2**31 - 1  # pyx12's maximum repeat of a loop or segment marked ">1"
 
 
 _maps: dict[str, Any] = {}
@@ -79,6 +80,10 @@ class Run:
         self.phases: list[tuple[int, str]] = []
         self.log: ErrhLog | None = ErrhLog(lambda: self.phase) if window is not None else None
         self.reached_stop = False
+        # the walker's state at the part's first segment and at the next part's (see .chunked)
+        self.start_state: tuple[Any, ...] | None = None
+        self.stop_state: tuple[Any, ...] | None = None
+        self.placed_last = True  # the walker placed the segment before this one
         self.cur = Cursor()
         self.feed: Feed | None = None
         self.completed = False
@@ -167,8 +172,12 @@ class Run:
         if window is not None:
             if line == window.stop:  # the next part's first segment: only walked to
                 self.reached_stop = True
+                self.stop_state = self.walker_state(node) if self.placed_last else None
                 return False
+            if line == window.start and window.start > 1:
+                self.start_state = self.walker_state(node)
             self.phase = (line, REST)
+            self.placed_last = node is not None
         if node is None:
             return True  # like pyx12: skip the segment, its reader errors stay queued
         self.node = node
@@ -176,6 +185,32 @@ class Run:
             return False
         self.validate_segment(self.node, seg)
         return True
+
+    def walker_state(self, node: Any) -> tuple[Any, ...] | None:
+        """What the walk from a member's INS on depends on: the map node and the loop and
+        segment counts as the walker reads them (it asks only whether a count is 0 and whether
+        it is over the node's maximum, so the count of a node that may repeat without limit is
+        only "some"). None if the segment was not placed."""
+        if node is None:
+            return None
+        counts = []
+        for path, n in self.walker.counter.getState().items():
+            text = path.format()
+            if n > 1 and self.unbounded(text):
+                n = 1
+            counts.append((text, n))
+        return (node.x12path.format(), *sorted(counts))
+
+    def unbounded(self, path: str) -> bool:
+        for tree in (self.cur_map, self.control_map):
+            if tree is None:
+                continue
+            try:
+                found = tree.getnodebypath(path)
+            except Exception:  # not in this map (pyx12 raises EngineError)
+                continue
+            return bool(found.get_max_repeat() >= _UNBOUNDED)
+        return False
 
     def walk(self, seg: Any, sid: str, line: int) -> Any:
         """The map node of ``seg`` (None if the walker could not place it)."""
