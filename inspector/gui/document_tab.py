@@ -444,6 +444,8 @@ class DocumentTab(QWidget):
             profiles=self.rule_profiles,
             parent=self,
         )
+        self.detail.fix_text = editing.fix_all_text
+        self.detail.fix_all_requested.connect(editing.fix_all_like)
         editing.edits_changed.connect(self.edits_changed)
         editing.status_reported.connect(self.status_changed)
         editing.notice_requested.connect(self.show_notice)

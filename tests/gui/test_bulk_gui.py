@@ -162,3 +162,31 @@ def test_fix_all_like_this_previews_exactly_what_it_applies(qtbot, window, tmp_p
     assert len(session.history) == 1
     window.actions_.undo.trigger()
     assert session.corrected_bytes() == original
+
+
+def test_the_detail_pane_offers_fix_all_for_a_fixable_finding(qtbot, window, tmp_path, monkeypatch):
+    path = tmp_path / "faulty.834"
+    path.write_bytes(faulty_bytes())
+    tab = open_and_wait(qtbot, window, path, validated=True)
+    model, pane = tab.findings.model, tab.detail
+    fixable_row = next(
+        r for r in range(model.rowCount()) if model.finding(r).code == "RULE-DATE-INVALID"
+    )
+    other_row = next(
+        r for r in range(model.rowCount()) if model.finding(r).code == "RULE-DUP-MEMBER"
+    )
+    pane.show_finding(model.finding(other_row))
+    assert pane.fix_button.isHidden()  # no fix the file determines
+    pane.show_finding(model.finding(fixable_row))
+    assert not pane.fix_button.isHidden()
+    assert pane.fix_button.text() == "Fix All 3 Like This…"
+    asked = []
+    monkeypatch.setattr(
+        BulkCommands, "confirm_fix_all", lambda self, plan: asked.append(len(plan.fixes))
+    )
+    pane.fix_button.click()
+    qtbot.waitUntil(lambda: bool(asked), timeout=STEP_MS)
+    assert asked == [1]  # the same plan the findings menu previews (one the file determines)
+    assert not tab.editing.editor.session.history  # declined: nothing changed
+    pane.clear()
+    assert pane.fix_button.isHidden()

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import functools
 import html
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from inspector.core.findings import Finding
 from inspector.gui.models.finding_index import describe
@@ -58,6 +60,8 @@ def rule_for(code: str) -> Any | None:
 class DetailPane(QWidget):
     """Shows one finding in full; :meth:`show_finding` with None clears it."""
 
+    fix_all_requested = Signal(object)  # Finding: "Fix All N Like This…" was clicked
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("detailPane")
@@ -71,8 +75,19 @@ class DetailPane(QWidget):
         self.browser.setAccessibleName("Finding detail")
         self.browser.setOpenLinks(False)
         self.browser.setMinimumWidth(220)
+        # "Fix All N Like This…" for a finding whose rule has a fix the file determines
+        self.fix_button = QPushButton()
+        self.fix_button.setObjectName("detailFixAll")
+        self.fix_button.setToolTip(
+            "Preview every finding of this rule with the value the file determines, then "
+            "apply them all as one undo step"
+        )
+        self.fix_button.clicked.connect(self._on_fix_clicked)
+        self.fix_button.hide()
+        self.fix_text: Callable[[Finding], str | None] | None = None
         layout.addWidget(self.title)
         layout.addWidget(self.browser, 1)
+        layout.addWidget(self.fix_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.findings: FindingsModel | None = None
         self.segments: SegmentsModel | None = None
         self.members: RecordModel | None = None
@@ -87,6 +102,7 @@ class DetailPane(QWidget):
     def clear(self) -> None:
         self.finding = None
         self.browser.setHtml(f"<p style='color:#666'>{html.escape(EMPTY_TEXT)}</p>")
+        self.fix_button.hide()
 
     def text(self) -> str:
         """What the pane shows, as plain text (for tests and copying)."""
@@ -103,6 +119,13 @@ class DetailPane(QWidget):
             return
         self.finding = finding
         self.browser.setHtml(self._html(finding))
+        text = self.fix_text(finding) if self.fix_text is not None else None
+        self.fix_button.setText(text or "")
+        self.fix_button.setVisible(bool(text))
+
+    def _on_fix_clicked(self) -> None:
+        if self.finding is not None:
+            self.fix_all_requested.emit(self.finding)
 
     # -- content ----------------------------------------------------------------------------
     def _html(self, real: Finding) -> str:

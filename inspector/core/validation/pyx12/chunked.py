@@ -32,6 +32,7 @@ and require the same findings and the same 999.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -239,8 +240,14 @@ _worker_store: SegmentStore | None = None
 _worker_done: Any = None  # shared count of segments checked by all workers
 
 
+#: Workers yield the CPU to the app's window (and to whatever else the clerk runs).
+WORKER_NICENESS = 10
+
+
 def _init_worker(data: bytes, done: Any) -> None:
     global _worker_store, _worker_done
+    with contextlib.suppress(AttributeError, OSError):  # no os.nice on Windows
+        os.nice(WORKER_NICENESS)
     _worker_store, _worker_done = read_bytes(data), done
 
 
