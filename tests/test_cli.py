@@ -158,3 +158,11 @@ def test_a_closed_pipe_ends_quietly():
         code = proc.wait(timeout=120)
     assert code == EXIT_BROKEN_PIPE == 141
     assert err == ""  # no BrokenPipeError traceback, no "Exception ignored"
+
+
+def test_json_is_written_in_pieces_exactly_as_json_dumps(capsys):
+    from inspector.cli import _print_json
+
+    value = [{"file": "x", "findings": [{"code": f"C{k}", "member": None} for k in range(5000)]}]
+    _print_json(value)  # many more than one batch of pieces
+    assert capsys.readouterr().out == json.dumps(value, indent=2) + "\n"
