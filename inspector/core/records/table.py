@@ -63,7 +63,8 @@ class ColumnTable:
                     column.extend(values)
                 else:
                     try:
-                        column.extend([share.setdefault(v, v) for v in values])
+                        shared = list(map(share.setdefault, values, values))
+                        column.extend(shared)
                     except TypeError:  # an unhashable cell: this column is not shared
                         column.extend(values)
                         shares[k] = None
@@ -73,7 +74,12 @@ class ColumnTable:
         """A sharing dict for a text column whose first values repeat (see ``_share``)."""
         if not values or type(values[0]) is not str:  # ints, and lists still being filled
             return None
-        if not all(type(v) is str for v in values) or len(set(values)) * 2 > len(values):
+        if not all(type(v) is str for v in values):
+            return None
+        distinct = len(set(values))
+        if distinct * 2 > len(values):  # mostly distinct (SSNs, ids)
+            return None
+        if len({id(v) for v in values}) <= 2 * distinct:  # already shared ("" everywhere)
             return None
         return {}
 

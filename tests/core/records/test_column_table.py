@@ -33,9 +33,17 @@ def test_a_repeated_text_column_holds_one_object_per_value():
 
 def test_an_unhashable_cell_falls_back_to_plain_storage():
     t = ColumnTable(["pos", "note"], ["pos"])
-    t.extend([[k, "x"] for k in range(2048)])  # decided: shared
-    t.extend([[k, ["not", "hashable"]] for k in range(2048)])
+    t.extend([[k, "".join(["x", "y"])] for k in range(2048)])  # decided: shared
+    t.extend([[k, "xy"] for k in range(10)] + [[k, ["not", "hashable"]] for k in range(2038)])
     t.freeze()
     note = t.array("note")
-    assert list(note[:2048]) == ["x"] * 2048
-    assert note[2048] == ["not", "hashable"]
+    assert len(note) == len(t.array("pos")) == 4096  # nothing stored twice
+    assert list(note[:2058]) == ["xy"] * 2058
+    assert note[2058] == ["not", "hashable"] and note[-1] == ["not", "hashable"]
+
+
+def test_columns_of_one_object_or_distinct_values_are_not_shared():
+    t = ColumnTable(["pos", "empty", "ssn", "state"], ["pos"])
+    t.extend([[k, "", f"{k:09d}", "".join(["V", "A"])] for k in range(2048)])
+    t._flush()
+    assert [s is not None for s in t._share] == [False, False, False, True]
