@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 #: 2000 REF qualifiers kept by :meth:`MemberView.release` with ``"refs"``: the subscriber
 #: number and the person identifiers.
 _ID_REFS = frozenset(("0F", "17", "23", "4A", "ABB", "F6", "Q4"))
+#: 2000 REF qualifiers whose values a family shares (subscriber number, policy, group)
+_FAMILY_REFS = frozenset(("0F", "1L", "38", "ZZ"))
 
 
 class Category:
@@ -341,14 +343,14 @@ _DISPATCH: dict[str, dict[str, str]] = {
 class _Handlers:
     """What each kind of segment contributes to a member; methods are :data:`Handler` s."""
 
-    __slots__ = ("sep", "share")
+    __slots__ = ("same", "sep")
 
     def __init__(self, sep: str, share: dict[Any, Any]) -> None:
         self.sep = sep  # the file's element separator
         #: One string object per value for what members keep after release and often repeat
         #: (dates, qualifiers, plan and policy ids, amounts): a split makes a new object for
         #: every occurrence, and 50,000 released members kept tens of MB of equal strings.
-        self.share = share
+        self.same = share.setdefault  # same(v, v): the one object for v
 
     def by_name(self) -> dict[str, Handler]:
         return {
@@ -364,29 +366,29 @@ class _Handlers:
     def member_date(self, m: MemberView, o: int, text: str) -> None:
         els = self.odd_date(m, o, text)
         if len(els) > 3 and els[1] not in m.mdates:
-            share = self.share
+            same = self.same
             m.mdates[intern(els[1])] = (
                 o,
-                share.setdefault(els[2], els[2]),
-                share.setdefault(els[3], els[3]),
+                same(els[2], els[2]),
+                same(els[3], els[3]),
             )
 
     def coverage_date(self, m: MemberView, o: int, text: str) -> None:
         els = self.odd_date(m, o, text)
         dates = m.coverages[-1].dates  # a 2300 segment always follows its HD
         if len(els) > 3 and els[1] not in dates:
-            share = self.share
+            same = self.same
             dates[intern(els[1])] = (
                 o,
-                share.setdefault(els[2], els[2]),
-                share.setdefault(els[3], els[3]),
+                same(els[2], els[2]),
+                same(els[3], els[3]),
             )
 
     def category_date(self, m: MemberView, o: int, text: str) -> None:
         els = self.odd_date(m, o, text)
         cat = m._category
         if cat is not None and not cat.dtp and len(els) > 3 and els[1] == "007":
-            cat.date, cat.dtp = self.share.setdefault(els[3], els[3]), o
+            cat.date, cat.dtp = self.same(els[3], els[3]), o
 
     def name(self, m: MemberView, o: int, text: str) -> None:
         m.names.append((o, text.split(self.sep)))
@@ -397,24 +399,26 @@ class _Handlers:
     def member_ref(self, m: MemberView, o: int, text: str) -> None:
         els = text.split(self.sep)
         if len(els) > 2:
-            value = self.share.setdefault(els[2], els[2])
+            value = els[2]
+            if els[1] in _FAMILY_REFS:  # the others (person ids) differ from member to member
+                value = self.same(value, value)
             m.refs.append((intern(els[1]), value, o))
             if els[1] == "1L":
                 m.policy_refs = (*m.policy_refs, value)
 
     def coverage(self, m: MemberView, o: int, text: str) -> None:
         c = Coverage(o, text.split(self.sep))
-        c.plan = self.share.setdefault(c.plan, c.plan)
+        c.plan = self.same(c.plan, c.plan)
         m.coverages.append(c)
 
     def coverage_ref(self, m: MemberView, o: int, text: str) -> None:
         els = text.split(self.sep)
         if len(els) > 2:
             if els[1] == "1L":
-                m.coverages[-1].policies.append(self.share.setdefault(els[2], els[2]))
+                m.coverages[-1].policies.append(self.same(els[2], els[2]))
             elif els[1] == "CE":
                 c = m.coverages[-1]
-                value = self.share.setdefault(els[2], els[2])
+                value = self.same(els[2], els[2])
                 c.plan_ids = (*c.plan_ids, value)
                 if not c.contract_o:  # the first REF*CE, where the plan-id rules point
                     c.contract, c.contract_o = value, o
@@ -429,10 +433,10 @@ class _Handlers:
         if cat is not None and not cat.ref:
             els = text.split(self.sep)
             if len(els) > 2:
-                share = self.share
+                same = self.same
                 cat.qualifier, cat.value, cat.ref = (
                     intern(els[1]),
-                    share.setdefault(els[2], els[2]),
+                    same(els[2], els[2]),
                     o,
                 )
 
