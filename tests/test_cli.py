@@ -176,3 +176,11 @@ def test_validate_ack_keeps_the_files_verdict_when_no_999_can_be_built(sample, t
     bad = tmp_path / "a-file" / "999.txt"  # a file is in the way of the folder
     assert main(["validate", str(clean), "--ack", str(bad)]) == 2
     assert str(bad) in capsys.readouterr().err
+
+
+def test_json_is_written_in_pieces_exactly_as_json_dumps(capsys):
+    from inspector.cli import _print_json
+
+    value = [{"file": "x", "findings": [{"code": f"C{k}", "member": None} for k in range(5000)]}]
+    _print_json(value)  # many more than one batch of pieces
+    assert capsys.readouterr().out == json.dumps(value, indent=2) + "\n"

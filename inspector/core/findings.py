@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info"]
@@ -42,16 +42,24 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``inspector validate --format json``."""
-        data = asdict(self)
-        data.pop("extra")
-        data.pop("subscriber_id")
-        data.pop("member_pos")
-        data["member"] = (
-            None
-            if self.member_pos is None
-            else {"subscriber_id": self.subscriber_id, "position": self.member_pos}
-        )
-        return data
+        # Built by hand: dataclasses.asdict deep-copies every field (``extra`` too, only to drop
+        # it), which was a quarter of `validate --format json` on a file with 37,000 findings.
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "segment": self.segment,
+            "segment_id": self.segment_id,
+            "element": self.element,
+            "value": self.value,
+            "loop": self.loop,
+            "source": self.source,
+            "member": (
+                None
+                if self.member_pos is None
+                else {"subscriber_id": self.subscriber_id, "position": self.member_pos}
+            ),
+        }
 
 
 def sort_key(finding: Finding) -> tuple[int, int, str]:

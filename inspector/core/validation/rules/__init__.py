@@ -247,7 +247,7 @@ def _run_transaction(
             if found:
                 for p in found:
                     emit(r, p, m)
-        m.release(plan.keep)  # transaction rules need only the summary fields
+        m.release(plan.keep, reader.share)  # transaction rules need only the summary fields
         tv.add(m)
         prev = m
     for r, check in plan.transaction:

@@ -28,6 +28,7 @@ class TransactionView:
         self.scratch: dict[str, Any] = {}
         self._families: dict[MemberView, list[MemberView]] = {}
         self._same_id: dict[tuple, list[MemberView]] = {}  # see family()
+        self._distinct: list[MemberView] | None = None  # see distinct_subscribers()
         bgn = tx.bgn
         self.action = tx.action  # BGN08
         self.bgn = bgn
@@ -77,15 +78,22 @@ class TransactionView:
         birth date and maintenance type repeat an earlier one's (and who has no adopted
         dependents) has the very same family, so family rules would only repeat their
         findings; a file repeating one enrollment thousands of times would also make them
-        quadratic. Call it once all members are read."""
-        seen: set[tuple] = set()
-        for s in self.subscribers:
-            if not self.adopted.get(s):
-                key = (s.sub_id, tuple(sorted(s.policies)), s.birth_ok, s.maintenance)
-                if key in seen:
-                    continue
-                seen.add(key)
-            yield s
+        quadratic. Call it once all members are read (the list is made once and shared by
+        every transaction rule)."""
+        found = self._distinct
+        if found is None:
+            seen: set[tuple] = set()
+            found = []
+            adopted = self.adopted
+            for s in self.subscribers:
+                if not adopted.get(s):
+                    key = (s.sub_id, tuple(sorted(s.policies)), s.birth_ok, s.maintenance)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                found.append(s)
+            self._distinct = found
+        return iter(found)
 
     def add(self, m: MemberView) -> None:
         """Record a member once its member rules have run (called by the runner)."""
@@ -107,7 +115,7 @@ class TransactionView:
         """Forget the members (breaks the member <-> transaction reference cycles)."""
         self.members, self.subscribers = [], []
         self.dependents, self.adopted, self.scratch, self._families = {}, {}, {}, {}
-        self._same_id = {}
+        self._same_id, self._distinct = {}, None
 
     @property
     def full_file(self) -> bool:
