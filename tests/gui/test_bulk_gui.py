@@ -176,7 +176,14 @@ def test_the_detail_pane_offers_fix_all_for_a_fixable_finding(qtbot, window, tmp
         r for r in range(model.rowCount()) if model.finding(r).code == "RULE-DUP-MEMBER"
     )
     pane.show_finding(model.finding(other_row))
-    assert pane.fix_button.isHidden()  # no fix the file determines
+    assert pane.fix_button.isHidden()  # the rule has no fix
+    undetermined = next(
+        model.finding(r)
+        for r in range(model.rowCount())
+        if model.finding(r).code == "RULE-DATE-INVALID" and model.finding(r).segment == 37
+    )
+    pane.show_finding(undetermined)
+    assert pane.fix_button.isHidden()  # the rule has one, but the file does not determine it
     pane.show_finding(model.finding(fixable_row))
     assert not pane.fix_button.isHidden()
     assert pane.fix_button.text() == "Fix All 3 Like This…"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from inspector.core.editing.bulk import BulkPlan
 from inspector.core.editing.edits import Change, Edit
@@ -61,6 +62,18 @@ def fixable(code: str) -> bool:
     """True when the rule ``code`` has a fixer ("Fix all like this" is offered)."""
     r = rule_by_code(code)
     return r is not None and r.fixer is not None
+
+
+def determines(finding: Finding, doc: Any) -> bool:
+    """Whether the file determines this finding's fix (its rule has a fixer that proposes
+    edits for it, not a reason to leave it alone)."""
+    r = rule_by_code(finding.code or "")
+    if r is None or r.fixer is None:
+        return False
+    try:
+        return not isinstance(r.fixer(finding, doc), str)
+    except Exception:  # a fixer's bug: offer nothing rather than fail the menu
+        return False
 
 
 def plan_fix_all(session: EditSession, findings: Iterable[Finding], code: str) -> FixAllPlan:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.core.editing.edits import EditRejected
-from inspector.core.editing.fix_all import FixAllPlan, fixable
+from inspector.core.editing.fix_all import FixAllPlan, determines, fixable
 from inspector.core.editing.session import parse_element
 from inspector.core.editing.table_edits import SetFieldResult, editable_columns, field_spec
 from inspector.core.errors import Cancelled, InspectorError
@@ -383,6 +383,11 @@ class BulkCommands(QObject):
         if not fixable(code):
             return 0
         return sum(1 for f in self.findings() if f.code == code)
+
+    def determines(self, finding: Finding) -> bool:
+        """Whether the file determines this finding's fix."""
+        session = self.editor.session
+        return session is not None and determines(finding, session.doc)
 
     def fix_all(self, code: str) -> bool:
         if not self._ready():

@@ -262,11 +262,14 @@ class TabEditing(QObject):
         )
 
     def fix_all_text(self, finding: Finding | None) -> str | None:
-        """The "Fix all N like this…" text for a finding, None when its rule has no fix."""
+        """The "Fix all N like this…" text for a finding (N: the rule's findings), None when
+        its rule has no fix or the file does not determine this finding's."""
         if finding is None or finding.code is None:
             return None
         n = self.bulk.fix_all_count(finding.code)
-        return f"Fix All {n:,} Like This…" if n else None
+        if not n or not self.bulk.determines(finding):
+            return None  # no fix, or none the file determines for this one
+        return f"Fix All {n:,} Like This…"
 
     def fix_all_like(self, finding: Finding) -> bool:
         return self.bulk.fix_all(finding.code or "")
