@@ -26,7 +26,7 @@ from inspector.core.findings import Finding
 from inspector.core.reading.source import SegmentStore, read_bytes
 from inspector.core.validation.pyx12 import chunked
 from inspector.core.validation.pyx12.driver import SUPPORTED_GUIDES, CallbackFailed, Run
-from inspector.core.validation.pyx12.feed import Feed, Window
+from inspector.core.validation.pyx12.feed import Feed, Window, handed_over
 from inspector.core.validation.pyx12.results import ack_from_tree, own_finding, replay
 from inspector.core.validation.pyx12.speedups import accelerated
 
@@ -217,8 +217,8 @@ def _split_run(
     ran as the whole run does).
     """
     n = workers if workers is not None else chunked.workers_available()
-    found: list[Finding] = []
-    if Feed(store, found.append).prepare() is None:
+    probe = Feed(store, lambda finding: None)  # each part reports the ISA's problems itself
+    if probe.prepare() is None:
         return None
     pieces = chunked.plan(
         store,
@@ -228,14 +228,14 @@ def _split_run(
     )
     if pieces is None:
         return None
-    feed_total = len(store) - chunked.unterminated(store)
+    feed_total = probe.total
+    findings: list[Finding] = []
 
     def hand_on(finding: Finding) -> None:
         findings.append(finding)
         if on_finding is not None:
             on_finding(finding)
 
-    findings: list[Finding] = []
     calls: list[Any] = []
     done, guide, term = 0, None, None
     previous: chunked.PartResult | None = None
@@ -285,7 +285,7 @@ def _split_run(
         ack=text,
         ack_kind=kind,
         ack_unavailable=why,
-        encoding=Feed(store, found.append).encoding,
+        encoding=probe.encoding,
         parts=len(pieces),
     )
 
@@ -299,8 +299,7 @@ def _finish_unsplit(
     cancel: Callable[[], bool] | None,
 ) -> Pyx12Result:
     """The whole run in this process, handing on only what belongs to ``part`` and later."""
-    total = len(store) - chunked.unterminated(store)
-    whole = Window(((2, total),), 1, None, 3, 1, ())
+    whole = Window(((2, handed_over(store)),), 1, None, 3, 1, ())
     later = chunked.Part(part.index, replace(part.window, stop=None), 0)
     run = Run(None, whole)
 

@@ -45,7 +45,7 @@ import numpy as np
 from inspector.core.errors import Cancelled
 from inspector.core.findings import Finding
 from inspector.core.reading.source import SegmentStore, read_bytes
-from inspector.core.validation.pyx12.feed import Window
+from inspector.core.validation.pyx12.feed import Window, handed_over
 
 #: Below this many segments a file is checked in one piece (starting workers costs ~1 s).
 MIN_SEGMENTS = 20_000
@@ -85,7 +85,7 @@ def plan(
 
     ``parts`` (default ``workers * PARTS_PER_WORKER``) is how many parts to aim for.
     """
-    total = len(store) - unterminated(store)
+    total = handed_over(store)
     if workers < 2 or total < max(min_segments, 8):
         return None
     ids = store.ids
@@ -147,17 +147,13 @@ def plan(
             st_count=owner + 1,
             st_ids=tuple(st02[: owner + 1]),
         )
-        windows.append(Part(k, window, (end if stop is None else stop) - start))
+        windows.append(Part(k, window, end - start))
     return windows
 
 
-def unterminated(store: SegmentStore) -> int:
-    return int(bool(len(store)) and int(store.ends[-1]) == len(store.data))
-
-
 def _st02(store: SegmentStore, ordinal: int) -> str:
-    parts = store.decode(store.raw(ordinal)).split(store.delimiters.element)
-    return parts[2] if len(parts) > 2 else ""
+    elements = store.elements(ordinal)
+    return store.decode(elements[2]) if len(elements) > 2 else ""
 
 
 # -- what a part keeps ---------------------------------------------------------------------------

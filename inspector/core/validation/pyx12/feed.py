@@ -35,6 +35,17 @@ _BLANK_TEXT = BLANKS.decode("ascii")
 _LF, _CR = ord("\n"), ord("\r")
 
 
+def has_unterminated(store: SegmentStore) -> bool:
+    """Whether the store's last segment is text after the last terminator (pyx12 never sees
+    it)."""
+    return bool(len(store)) and int(store.ends[-1]) == len(store.data)
+
+
+def handed_over(store: SegmentStore) -> int:
+    """How many of the store's segments pyx12 reads (all but an unterminated last one)."""
+    return len(store) - has_unterminated(store)
+
+
 @dataclass(frozen=True)
 class Window:
     """The part of a file one worker checks (see :mod:`.chunked`).
@@ -87,9 +98,8 @@ class Feed:
             self.encoding = "ascii"
         else:
             self.encoding = "utf-8" if store.utf8 else "latin-1"
-        # an unterminated last segment is text after the last terminator: pyx12 never sees it
-        self.unterminated = bool(len(store)) and int(store.ends[-1]) == len(store.data)
-        self.total = len(store) - self.unterminated
+        self.unterminated = has_unterminated(store)
+        self.total = handed_over(store)
         self._bytes = np.frombuffer(store.data, dtype=np.uint8)
 
     # -- before pyx12 starts --------------------------------------------------------------------

@@ -121,14 +121,15 @@ _CHECKED_MAX = 30_000
 def _segment_is_valid_errors(self: Any, seg_data: Any) -> Any:
     # A pure function of the map node and the segment's text (it reads nothing else), and an
     # 834 repeats many segments word for word (dates, LX, category names, plan lines).
+    # The entry holds the node itself, so the node lives as long as its entry and its id() is
+    # never reused for another node while the entry stands.
     key = (id(self), seg_data.format())
     known = _CHECKED.get(key)
     if known is None:
-        known = _ORIGINAL_SEGMENT_CHECK(self, seg_data)
         if len(_CHECKED) >= _CHECKED_MAX:
             _CHECKED.clear()
-        _CHECKED[key] = known
-    return known
+        known = _CHECKED[key] = (self, _ORIGINAL_SEGMENT_CHECK(self, seg_data))
+    return known[1]
 
 
 _PATCHES: tuple[tuple[Any, str, Any], ...] = (
