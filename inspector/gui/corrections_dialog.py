@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.core.editing.corrections_list import CorrectionsResult, refused_rows
-from inspector.core.errors import InspectorError
 from inspector.core.records.frames import MEMBER_FIELDS, coverage_field
 from inspector.core.records.mask import Masker, MaskPolicy
 
@@ -109,31 +108,19 @@ class CorrectionsApplier(QObject):
 
     # -- the command ------------------------------------------------------------------------
     def apply_corrections(self, tab: DocumentTab) -> bool:
+        """Choose a list, then check it, preview it and write it off the GUI thread (the tab's
+        bulk steps: one undo step, progress while it runs); True if the check started."""
         editor = tab.editor
-        if editor is None:
+        if editor is None or tab.editing is None:
             self.failed.emit("Open an 834 file (and let it finish loading) to apply corrections.")
             return False
         path = self.choose_list(tab.path.parent)
         if path is None:
             return False
-        try:
-            result = editor.check_corrections(path)
-        except InspectorError as exc:
-            self.failed.emit(str(exc))
-            return False
         masker = Masker(MaskPolicy(), editor.doc.members)
-        if not self.confirm(result, masker):
-            return False
-        if not result.applied:
-            self.failed.emit(f"{path.name}: no row changes anything; nothing was applied.")
-            return False
-        problem = editor.apply_corrections(result)
-        if problem is not None:
-            self.failed.emit(f"{path.name}: {problem}")
-            return False
-        refused = f"; {len(result.refused):,} row(s) refused" if result.refused else ""
-        self.applied.emit(
-            f"Applied {len(result.applied):,} row(s) of {path.name} to {result.members:,} "
-            f"member(s){refused}. Undo takes them all back."
+        return tab.editing.bulk.apply_list(
+            path,
+            lambda result: self.confirm(result, masker),
+            on_failed=self.failed.emit,
+            on_applied=self.applied.emit,
         )
-        return True

@@ -81,8 +81,12 @@ def test_cancel_in_the_preview_changes_nothing(qtbot, window, demo_copy, tmp_pat
     listing = tmp_path / "fix.csv"
     _list(tab, listing)
     monkeypatch.setattr(CorrectionsApplier, "choose_list", lambda self, folder: listing)
-    monkeypatch.setattr(CorrectionsApplier, "confirm", lambda self, result, masker: False)
+    asked = []
+    monkeypatch.setattr(
+        CorrectionsApplier, "confirm", lambda self, result, masker: asked.append(1) and False
+    )
     window.actions_.apply_corrections.trigger()
+    qtbot.waitUntil(lambda: bool(asked) and not tab.editing.bulk.busy, timeout=REVALIDATE_MS)
     assert not tab.editor.session.can_undo and not tab.dirty
 
 
@@ -95,3 +99,26 @@ def test_an_unusable_list_is_a_plain_message(qtbot, window, demo_copy, tmp_path,
         window.actions_.apply_corrections.trigger()
     assert "fix.csv" in blocker.args[0] and "no column to find members" in blocker.args[0]
     assert not tab.editor.session.can_undo
+
+
+def test_the_list_is_checked_off_the_gui_thread(qtbot, window, demo_copy, tmp_path, monkeypatch):
+    import threading
+
+    from inspector.gui.editing.controller import DocumentEditor
+
+    tab = open_and_wait(qtbot, window, demo_copy)
+    listing = tmp_path / "fix.csv"
+    _list(tab, listing)
+    threads = []
+    check = DocumentEditor.check_corrections
+
+    def recording(self, path):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return check(self, path)
+
+    monkeypatch.setattr(DocumentEditor, "check_corrections", recording)
+    monkeypatch.setattr(CorrectionsApplier, "choose_list", lambda self, folder: listing)
+    monkeypatch.setattr(CorrectionsApplier, "confirm", lambda self, result, masker: False)
+    window.actions_.apply_corrections.trigger()
+    qtbot.waitUntil(lambda: bool(threads) and not tab.editing.bulk.busy, timeout=REVALIDATE_MS)
+    assert threads == [False]

@@ -358,9 +358,13 @@ def apply_checked(
     session: EditSession, result: CorrectionsResult, label: str | None = None
 ) -> CorrectionsResult:
     """Write a checked list (e.g. after a preview) as one undo step."""
-    text = label or f"corrections list {result.path.name} ({len(result.applied):,} rows)"
-    result.change = session.apply_plan(result.plan, text)
+    result.change = session.apply_plan(result.plan, label or corrections_label(result))
     return result
+
+
+def corrections_label(result: CorrectionsResult) -> str:
+    """The undo step's name for a checked list."""
+    return f"corrections list {result.path.name} ({len(result.applied):,} rows)"
 
 
 def _phi_kind(table: str, column: str) -> str | None:

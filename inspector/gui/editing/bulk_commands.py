@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector.core.editing.corrections_list import CorrectionsResult, corrections_label
 from inspector.core.editing.edits import EditRejected
 from inspector.core.editing.fix_all import FixAllPlan, determines, fixable
 from inspector.core.editing.session import parse_element
@@ -320,6 +322,7 @@ class BulkCommands(QObject):
         self.mask = mask
         self._job: tuple[QThread, BulkWorker, QProgressDialog] | None = None
         self._on_done: Callable[[Any], None] = lambda _result: None
+        self._on_failed: Callable[[str], None] | None = None
 
     @property
     def busy(self) -> bool:
@@ -428,7 +431,14 @@ class BulkCommands(QObject):
             return False
         return True
 
-    def _write(self, plan, label: str, message: str) -> None:
+    def _write(
+        self,
+        plan,
+        label: str,
+        message: str,
+        on_failed: Callable[[str], None] | None = None,
+        on_applied: Callable[[str], None] | None = None,
+    ) -> None:
         editor = self.editor
 
         def job(_progress, _cancelled):
@@ -436,12 +446,60 @@ class BulkCommands(QObject):
 
         def written(change) -> None:
             editor.bulk_written(change)
-            self.applied.emit(message)
+            (on_applied or self.applied.emit)(message)
 
-        self._run(job, "Writing the changes as one step…", written, cancellable=False)
+        self._run(
+            job,
+            "Writing the changes as one step…",
+            written,
+            cancellable=False,
+            on_failed=on_failed,
+        )
+
+    def apply_list(
+        self,
+        path: Path,
+        confirm: Callable[[CorrectionsResult], bool],
+        on_failed: Callable[[str], None],
+        on_applied: Callable[[str], None],
+    ) -> bool:
+        """Check a corrections list, ask ``confirm(result)``, then write its accepted rows as
+        one step: checking and writing run off the GUI thread, as for the other bulk steps."""
+        if not self._ready():
+            return False
+        editor = self.editor
+
+        def checked(result: CorrectionsResult) -> None:
+            if not confirm(result):
+                return
+            if not result.applied:
+                on_failed(f"{path.name}: no row changes anything; nothing was applied.")
+                return
+            refused = f"; {len(result.refused):,} row(s) refused" if result.refused else ""
+            self._write(
+                result.plan,
+                corrections_label(result),
+                f"Applied {len(result.applied):,} row(s) of {path.name} to "
+                f"{result.members:,} member(s){refused}. Undo takes them all back.",
+                on_failed=lambda why: on_failed(f"{path.name}: {why}"),
+                on_applied=on_applied,
+            )
+
+        return self._run(
+            lambda _progress, _cancelled: editor.check_corrections(path),
+            f"Checking {path.name}…",
+            checked,
+            cancellable=False,
+            on_failed=on_failed,
+        )
 
     def _run(
-        self, job, text: str, on_done: Callable[[Any], None], cancellable: bool = True
+        self,
+        job,
+        text: str,
+        on_done: Callable[[Any], None],
+        cancellable: bool = True,
+        on_failed: Callable[[str], None] | None = None,
     ) -> bool:
         progress = QProgressDialog(
             text, "Cancel" if cancellable else None, 0, 0, self.parent_widget
@@ -460,6 +518,7 @@ class BulkCommands(QObject):
         thread = start_in_thread(worker, "bulk-step")
         self._job = (thread, worker, progress)
         self._on_done = on_done
+        self._on_failed = on_failed
         self.busy_changed.emit(True)
         return True
 
@@ -488,8 +547,12 @@ class BulkCommands(QObject):
 
     @Slot(str)
     def _on_worker_failed(self, message: str) -> None:
+        on_failed = self._on_failed
         self._end()
-        self.failed.emit(f"Nothing was changed: {message}")
+        if on_failed is not None:  # the caller words it (e.g. naming its list)
+            on_failed(message)
+        else:
+            self.failed.emit(f"Nothing was changed: {message}")
 
     @Slot()
     def _on_worker_cancelled(self) -> None:

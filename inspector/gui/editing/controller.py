@@ -17,7 +17,6 @@ from PySide6.QtCore import QObject, Signal, Slot
 from inspector.core.editing.bulk import BulkPlan
 from inspector.core.editing.corrections_list import (
     CorrectionsResult,
-    apply_checked,
     check_corrections,
 )
 from inspector.core.editing.fix_all import FixAllPlan, plan_fix_all
@@ -179,23 +178,6 @@ class DocumentEditor(QObject):
         """Read and check a corrections list (nothing changes); raises InspectorError when the
         list itself cannot be used."""
         return check_corrections(self.session, path)
-
-    def apply_corrections(self, result: CorrectionsResult) -> str | None:
-        """Apply a checked list's accepted rows as one undo step; None, or why not."""
-        if self.recovery_pending:
-            return RECOVERY_FIRST
-        try:
-            apply_checked(self.session, result)
-        except EditRejected as exc:
-            return exc.reason
-        except Exception as exc:  # as for single edits: report, never lose the clerk's work
-            return (
-                f"the corrections could not be applied because of an unexpected problem "
-                f"({type(exc).__name__}: {exc}); nothing was changed"
-            )
-        if result.change is not None:
-            self._after(result.change)
-        return None
 
     # -- bulk steps: many rows at once, fix all like this ---------------------------------
     def plan_set_field(
