@@ -800,3 +800,78 @@ def test_an_irregular_reporting_category_area_is_read_segment_by_segment():
     assert (f.segment, f.element, f.value) == (at(doc, "REF*9X*12.5O"), "REF02", "12.5O")
     assert "PRE AMT 1" in f.message and "12.50 was probably meant" in f.message
     assert not of(found, "RULE-FFE-FINANCIAL-NO-DATE")
+
+
+# -- how the runner holds members (memory) ---------------------------------------------------
+def test_a_family_spread_through_the_transaction_is_checked_whole():
+    """Transaction rules run on complete families: a second spouse sent after other
+    families (same REF*0F) is still in the subscriber's family, and a family whose last
+    member comes at the very end is checked once."""
+    spouse = dict(ins="INS*N*01*021*28*A", dob="19820101")
+    doc, found = check(
+        sub("S1"),
+        dep("S1", name="DOE*ANN", ssn="234567891", **spouse),
+        sub("S2", name="ROE*RICK", ssn="123456780"),
+        dep("S2", name="ROE*RITA", ssn="234567892"),
+        dep("S1", name="DOE*BEA", ssn="234567893", **spouse),
+    )
+    f = one(found, "RULE-FAM-SPOUSE-TWICE")
+    assert f.segment == at(doc, "INS*N*01", 2)
+
+
+def test_transaction_rules_see_each_family_once_in_small_batches(monkeypatch):
+    """Every subscriber is in exactly one batch, with all its dependents, and a batch holds
+    only the families completed since the previous one (not the whole transaction)."""
+    from inspector.core.validation.rules import context
+
+    text = synthetic.generate_834(400, seed=3)
+    doc = load_store(read_bytes(text.encode("ascii")))
+    seen: list[int] = []
+    sizes: list[int] = []
+    deps: list[int] = []
+    real = context.TransactionView.complete
+
+    def spy(self, done, rest=False):
+        kept = real(self, done, rest)
+        seen.extend(s.index for s in self.subscribers)
+        sizes.append(len(self.subscribers))
+        deps.append(sum(len(v) for v in self.dependents.values()))
+        return kept
+
+    monkeypatch.setattr(context.TransactionView, "complete", spy)
+    run_rules(doc, today=TODAY)
+    subs = [k for k, v in enumerate(doc.structure.members.column("is_subscriber")) if v == "Y"]
+    assert sorted(seen) == subs and len(set(seen)) == len(seen)
+    assert sum(deps) == len(doc.structure.members) - len(subs)
+    assert max(sizes) <= 3, sizes
+
+
+def test_a_member_repeated_far_away_is_read_again_for_the_comparison():
+    """RULE-DUP-MEMBER keeps member numbers, not views: the first loop is read again when a
+    later one repeats its key (same findings as comparing the views)."""
+    others = [sub(f"S{k}", name=f"P{chr(55 + k)}*Q", ssn=f"12345{k:04d}") for k in range(10, 30)]
+    doc, found = check(sub("S1"), *others, sub("S1"))
+    f = one(found, "RULE-DUP-MEMBER")
+    assert f.segment == at(doc, "INS*Y", 22)
+    assert f.extra["first_segment"] == at(doc, "INS*Y", 1)
+
+
+def test_file_rules_get_only_members_that_share_a_key(monkeypatch):
+    """The identity rules are given the members that share an identity key (and those whose
+    own coverages overlap), read again; the others are not kept for them."""
+    from inspector.core.validation import rules as runner
+
+    got: list[list[int]] = []
+    real = runner._run_file_rules
+
+    def spy(ctx, views, reader, plan, emit, wanted):
+        got.append(list(wanted))
+        return real(ctx, views, reader, plan, emit, wanted)
+
+    monkeypatch.setattr(runner, "_run_file_rules", spy)
+    others = [sub(f"S{k}", name=f"P{chr(55 + k)}*Q", ssn=f"12345{k:04d}") for k in range(10, 20)]
+    first = sub("S9", name="SAME*SUE", ssn="345678901")
+    other = sub("S8", name="OTHER*TOM", ssn="345678901", dob="19700101")
+    _doc, found = check(first, *others, other)
+    assert got == [[0, 11]]
+    assert one(found, "RULE-ID-SSN-SHARED").member_pos == 12

@@ -32,6 +32,7 @@ from inspector.core.validation.rules import ids as _ids  # noqa: F401
 from inspector.core.validation.rules import maintenance as _maintenance  # noqa: F401
 from inspector.core.validation.rules import money as _money  # noqa: F401
 from inspector.core.validation.rules.base import (
+    GROUP_LIMIT,
     PARAM_DEFAULTS,
     PROFILES,
     RULES,
@@ -139,8 +140,12 @@ class _Plan:
         # INS01=Y members get the rules for all members and for subscribers; others the rest
         self.subscriber = [(r, f) for r, f in member if r.applies_to != "dependents"]
         self.dependent = [(r, f) for r, f in member if r.applies_to != "subscribers"]
-        self.transaction = [(r, r.transaction) for r in rules if r.transaction is not None]
+        transaction = [(r, r.transaction) for r in rules if r.transaction is not None]
+        self.families = [(r, f) for r, f in transaction if not r.header]
+        self.header = [(r, f) for r, f in transaction if r.header]
         self.file = [(r, r.file) for r in rules if r.file is not None]
+        #: the file rules' member choices (one call per distinct function)
+        self.selectors = list(dict.fromkeys(r.select for r in rules if r.file and r.select))
         #: member fields that transaction and file rules need kept (see MemberView.release)
         self.keep = frozenset(u for r in rules if r.transaction or r.file for u in r.uses)
 
@@ -179,6 +184,44 @@ def _emitter(store, out: list[Finding], severities: dict[str, str] | None = None
     return emit
 
 
+class _Chosen:
+    """The members file rules look at, chosen while the members are read (see ``select`` in
+    :func:`~.base.rule`): member numbers by identity key, so that no member view has to be
+    kept for the file rules until the file has been read."""
+
+    def __init__(self, plan: _Plan, ctx: RuleContext) -> None:
+        self.selectors = plan.selectors
+        self.ctx = ctx
+        #: key -> the first member (number) with it, or a list once a second one shares it
+        self.groups: dict[tuple, int | list[int]] = {}
+        self.alone: list[int] = []
+
+    def note(self, m: MemberView) -> None:
+        groups = self.groups
+        for select in self.selectors:
+            keys, alone = select(m, self.ctx)
+            if alone:
+                self.alone.append(m.index)
+            for k in keys:
+                g = groups.get(k)
+                if g is None:
+                    groups[k] = m.index
+                elif type(g) is list:
+                    if len(g) < GROUP_LIMIT and g[-1] != m.index:
+                        g.append(m.index)
+                elif g != m.index:
+                    groups[k] = [g, m.index]  # type: ignore[list-item]
+
+    def members(self) -> list[int]:
+        """The chosen member numbers, in file order."""
+        found = set(self.alone)
+        for g in self.groups.values():
+            if type(g) is list:
+                found.update(g)
+        self.groups = {}
+        return sorted(found)
+
+
 def _run(
     doc,
     profiles: tuple[Any, ...],
@@ -204,53 +247,142 @@ def _run(
         if progress is not None:
             progress(index, total)
 
-    kept: list[TransactionView] = []
+    chosen = _Chosen(plan, ctx) if plan.file else None
+    views: list[TransactionView] = []
     for tx in doc.structure.transactions:
         tv = TransactionView(ctx, tx)
-        _run_transaction(tv, reader, plan, emit, tick)
-        if plan.file:
-            kept.append(tv)
+        _run_transaction(tv, reader, plan, emit, tick, chosen)
+        if chosen is not None:
+            views.append(tv)
         else:
             tv.clear()  # break the member <-> transaction cycles so that memory is freed at once
-    if plan.file:
-        fv = FileView(ctx, kept)
-        for r, check in plan.file:
-            found = check(fv)
-            if found:
-                for p in found:
-                    emit(r, p, None)
-        for tv in kept:
-            tv.clear()
+    if chosen is not None:
+        _run_file_rules(ctx, views, reader, plan, emit, chosen.members())
     if progress is not None:
         progress(total, total)
     return out
 
 
-def _run_transaction(
-    tv: TransactionView, reader: MemberReader, plan: _Plan, emit: Emit, tick: Callable[[int], None]
+def _reread(reader: MemberReader, tv: TransactionView, plan: _Plan, index: int) -> MemberView:
+    """Member ``index`` read again and released as the runner released it after its member
+    rules (transaction and file rules see the same fields)."""
+    m = reader.read(tv, index)
+    m.release(plan.keep, reader.share)
+    return m
+
+
+def _run_file_rules(
+    ctx: RuleContext,
+    views: list[TransactionView],
+    reader: MemberReader,
+    plan: _Plan,
+    emit: Emit,
+    wanted: list[int],
 ) -> None:
-    """Member rules on each member as it is read, then the transaction rules."""
+    """The file rules on the members they chose, read again (file order, by transaction)."""
+    k = 0
+    for tv in views:
+        tx = tv.tx
+        stop = tx.first_member + tx.member_count
+        members = []
+        while k < len(wanted) and wanted[k] < stop:
+            members.append(_reread(reader, tv, plan, wanted[k]))
+            k += 1
+        tv.members = members
+    fv = FileView(ctx, views)
+    for r, check in plan.file:
+        found = check(fv)
+        if found:
+            for p in found:
+                emit(r, p, None)
+    for tv in views:
+        tv.clear()
+
+
+def _run_transaction(
+    tv: TransactionView,
+    reader: MemberReader,
+    plan: _Plan,
+    emit: Emit,
+    tick: Callable[[int], None],
+    chosen: _Chosen | None,
+) -> None:
+    """Member rules on each member as it is read; the transaction rules on each batch of
+    complete families (see :func:`~.base.rule`), then once on the header."""
     tx = tv.tx
+    first, stop = tx.first_member, tx.first_member + tx.member_count
+    tv.first_ins = int(reader.first[first]) if tx.member_count else None
+    tv.reread = lambda index: _reread(reader, tv, plan, index)
+    families = plan.families
+    last_of = _last_of(reader.sub_id, first, stop) if families else {}
+    done: list[str] = []  # REF*0F values whose last member has been read since the last batch
     prev: MemberView | None = None
     head: MemberView | None = None
-    for index in range(tx.first_member, tx.first_member + tx.member_count):
+    for index in range(first, stop):
         if not index & 4095 and index:
             tick(index)
+            if len(reader.share) > SHARE_LIMIT:
+                reader.share.clear()
         m = reader.read(tv, index)
         m.prev, m.head = prev, head
         if m.is_sub:
             if head is not None:
                 head.forget_address()
             head = m
+            if families and (done or tv.subscribers):
+                # every family before this subscriber is closed: run the complete ones
+                _run_families(tv, families, emit, done)
+                done = []
         for r, fn in plan.subscriber if m.is_sub else plan.dependent:
             found = fn(m)
             if found:
                 for p in found:
                     emit(r, p, m)
-        m.release(plan.keep, reader.share)  # transaction rules need only the summary fields
-        tv.add(m)
+        m.release(plan.keep, reader.share)  # later rules need only the summary fields
+        if chosen is not None:
+            chosen.note(m)
+        if families:
+            tv.add(m)
+            if m.sub_id and last_of.get(m.sub_id) == index:
+                done.append(m.sub_id)
         prev = m
-    for r, check in plan.transaction:
+    if families:
+        _run_families(tv, families, emit, done, rest=True)
+    _run_checks(tv, plan.header, emit)
+
+
+def _last_of(sub_ids: Any, first: int, stop: int) -> dict[str, int]:
+    """REF*0F value -> the last member (number) of ``first..stop-1`` that carries it: the
+    families of that id are complete once that member has been read."""
+    found: dict[str, int] = {}
+    for index, sid in enumerate(sub_ids[first:stop], first):
+        if sid:
+            found[sid] = index
+    return found
+
+
+#: Values :attr:`MemberReader.share` holds before it is emptied (checked every 4,096 members):
+#: it makes equal values of the members held at one time one object; held members are few
+#: once their families are complete, and a share of every value of a large file would itself
+#: be tens of MB.
+SHARE_LIMIT = 20_000
+
+
+def _run_families(
+    tv: TransactionView,
+    families: list,
+    emit: Emit,
+    done: list[str],
+    rest: bool = False,
+) -> None:
+    """The transaction rules on the families that ``done`` completes (``rest``: all held)."""
+    kept = tv.complete(done, rest)
+    _run_checks(tv, families, emit)
+    tv.resume(kept)
+
+
+def _run_checks(tv: TransactionView, checks: list, emit: Emit) -> None:
+    for r, check in checks:
         found = check(tv)
         if found:
             for p in found:

@@ -48,6 +48,11 @@ class Problem(NamedTuple):
     extra: dict | None = None
 
 
+#: How a file rule chooses members: (member view, rule context) -> (identity keys of the
+#: member, whether the rule needs the member even when it shares no key).
+Selector = Callable[["MemberView", Any], "tuple[list[tuple], bool]"]
+
+
 @dataclass
 class Rule:
     """One registered business rule (one code; member, transaction and/or file functions).
@@ -76,12 +81,22 @@ class Rule:
     elements: tuple[str, ...] = ()
     params: dict[str, Any] = field(default_factory=dict)
     fixer: Fixer | None = None
+    #: transaction function that reads only the transaction's header and scratch space (run
+    #: once per transaction, when its members are no longer held; see :func:`rule`)
+    header: bool = False
+    #: file function's choice of members (see :func:`rule`)
+    select: Selector | None = None
 
     @property
     def autofix(self) -> bool:
         """True when the rule has a fixer: the file determines the correction of a finding."""
         return self.fixer is not None
 
+
+#: Members of one identity key that file rules compare (a file where thousands of members
+#: share a placeholder SSN must not become quadratic, nor keep them all; the first few
+#: already show the problem).
+GROUP_LIMIT = 12
 
 RULES: list[Rule] = []
 _BY_CODE: dict[str, Rule] = {}
@@ -107,8 +122,21 @@ def rule(
     fix: str = "",
     elements: tuple[str, ...] = (),
     params: dict[str, Any] | None = None,
+    header: bool = False,
+    select: Selector | None = None,
 ) -> Callable:
     """Register a rule function. ``scope`` is ``"member"``, ``"transaction"`` or ``"file"``.
+
+    A transaction function is called once per batch of *complete families* (so that a large
+    transaction's members need not all be kept): the view holds subscribers whose REF*0F no
+    later member of the transaction carries, with every dependent of that id and the
+    dependents the family rules placed in their families; every subscriber and dependent of
+    the transaction is in exactly one batch. With ``header=True`` it is called once per
+    transaction instead, after the last batch, and must read only the transaction's header
+    and scratch space (no members). A file function needs ``select``: a function (member,
+    rule context) -> (identity keys, alone) run on every member after release; the function
+    then sees the members that share a key with another member (the first few per key, in
+    file order) and those for which ``alone`` is true, read again and released.
 
     The same code may be registered once per scope with identical metadata (the explanation
     fields may be given on any one of the registrations); ``also`` lists other severities the
@@ -145,6 +173,12 @@ def rule(
             r.applies_to = applies_to
         else:
             r.uses = tuple(sorted(set(r.uses) | set(uses)))
+        if scope == "transaction":
+            r.header = header
+        if scope == "file":
+            if select is None:
+                raise ValueError(f"rule {code}: a file function needs select=")
+            r.select = select
         r.source = source or r.source
         r.fix = fix or r.fix
         r.elements = tuple(elements) or r.elements

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from inspector.core.records.structure import M, Transaction
@@ -13,19 +13,28 @@ if TYPE_CHECKING:
 
 
 class TransactionView:
-    """One ST/SE 834 transaction. Member rules see it while its members are being read
-    (``members`` holds those read so far); transaction rules see it complete."""
+    """One ST/SE 834 transaction. Member rules see it while its members are being read;
+    transaction rules see it holding a batch of complete families (``subscribers``,
+    ``dependents``, see :meth:`complete`); file rules see ``members``, the members they chose
+    (see ``select`` in :func:`~.base.rule`). No view holds every member of a large
+    transaction: members are dropped once their family has been checked."""
 
     def __init__(self, ctx: RuleContext, tx: Transaction) -> None:
         self.ctx = ctx
         self.tx = tx
-        self.members: list[MemberView] = []  # in file order
+        self.members: list[MemberView] = []  # for file rules: the chosen members, file order
         self.subscribers: list[MemberView] = []  # INS01=Y members
         self.dependents: dict[str, list[MemberView]] = {}  # other members by REF*0F value
         #: dependents placed in a subscriber's family although their REF*0F differs
         self.adopted: dict[MemberView, list[MemberView]] = {}
-        #: Working space for rules that keep state across the members of the transaction.
+        #: Working space for rules that keep state across the members of the transaction
+        #: (hold member numbers or small values here, not member views: see :meth:`earlier`).
         self.scratch: dict[str, Any] = {}
+        #: Ordinal of the first member's INS (None: no member); set by the runner.
+        self.first_ins: int | None = None
+        #: Re-reads member ``index`` as the runner released it (see :meth:`earlier`).
+        self.reread: Callable[[int], MemberView] | None = None
+        self._earlier: dict[int, MemberView] = {}
         self._families: dict[MemberView, list[MemberView]] = {}
         self._same_id: dict[tuple, list[MemberView]] = {}  # see family()
         self._distinct: list[MemberView] | None = None  # see distinct_subscribers()
@@ -95,9 +104,23 @@ class TransactionView:
             self._distinct = found
         return iter(found)
 
+    def earlier(self, index: int) -> MemberView:
+        """Member ``index`` (0-based, read earlier in this transaction) as transaction rules
+        see it (released). Member rules that look back keep member numbers, not views, so
+        that a large file's members are not all kept alive; the few they compare with are
+        read again (a small cache serves repeats)."""
+        found = self._earlier.get(index)
+        if found is None:
+            if self.reread is None:
+                raise RuntimeError("members cannot be read again outside a rules run")
+            if len(self._earlier) >= 256:
+                self._earlier.clear()
+            found = self._earlier[index] = self.reread(index)
+        return found
+
     def add(self, m: MemberView) -> None:
-        """Record a member once its member rules have run (called by the runner)."""
-        self.members.append(m)
+        """Record a member once its member rules have run (called by the runner; the member
+        is kept until its family is complete, see :meth:`complete`)."""
         if m.is_sub:
             self.subscribers.append(m)
         else:
@@ -111,11 +134,36 @@ class TransactionView:
             if head and head.sub_id != m.sub_id:  # type: ignore[union-attr]
                 self.adopted.setdefault(head, []).append(m)  # type: ignore[arg-type]
 
+    def complete(self, done: Iterable[str], rest: bool = False) -> tuple:
+        """Make the view hold only complete families, for the transaction rules: the
+        subscribers whose REF*0F is in ``done`` (no member with that id follows), with their
+        dependents, and the subscribers without REF*0F; with ``rest`` every member held.
+        Returns what is left over, for :meth:`resume` once the rules have run."""
+        subscribers, dependents, adopted = self.subscribers, self.dependents, self.adopted
+        if rest:
+            kept: tuple = ([], {}, {})
+        else:
+            done = set(done)
+            part = [s for s in subscribers if not s.sub_id or s.sub_id in done]
+            left = [s for s in subscribers if s.sub_id and s.sub_id not in done]
+            self.subscribers = part
+            self.dependents = {k: dependents.pop(k) for k in done if k in dependents}
+            self.adopted = {s: adopted.pop(s) for s in part if s in adopted}
+            kept = (left, dependents, adopted)
+        self._families, self._same_id, self._distinct = {}, {}, None
+        return kept
+
+    def resume(self, kept: tuple) -> None:
+        """Hold the members :meth:`complete` left over (the complete families are dropped)."""
+        self.subscribers, self.dependents, self.adopted = kept
+        self._families, self._same_id, self._distinct = {}, {}, None
+
     def clear(self) -> None:
         """Forget the members (breaks the member <-> transaction reference cycles)."""
         self.members, self.subscribers = [], []
         self.dependents, self.adopted, self.scratch, self._families = {}, {}, {}, {}
         self._same_id, self._distinct = {}, None
+        self._earlier, self.reread = {}, None
 
     @property
     def full_file(self) -> bool:

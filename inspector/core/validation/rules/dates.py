@@ -121,6 +121,7 @@ def date_invalid(m: MemberView):
     severity="error",
     title="Dates (DTP03, DMG02, INS12, BGN03) must be real calendar dates",
     scope="transaction",
+    header=True,
 )
 def header_date_invalid(t: TransactionView):
     bgn, o = t.bgn, t.bgn_segment
@@ -136,7 +137,7 @@ def header_date_invalid(t: TransactionView):
     if o:  # header DTPs (file effective dates) sit between BGN and the first member
         store, loop_of = t.ctx.store, t.ctx.structure.loop_of
         ids = store.ids
-        stop = t.members[0].ins_o if t.members else (t.tx.se or len(ids) + 1)
+        stop = t.first_ins or t.tx.se or len(ids) + 1
         header = [
             (k, store.elements(k))
             for k in range(o + 1, stop)

@@ -703,19 +703,29 @@ def bgn_action_member(m: MemberView):
         bad = m.maintenance not in _AUDIT
     else:
         return None
-    if bad:
-        m.tx.scratch.setdefault("bgn-bad", []).append(m)
+    if bad:  # the first member, the positions of the first 100, how many
+        found = m.tx.scratch.get("bgn-bad")
+        if found is None:
+            m.tx.scratch["bgn-bad"] = found = [m, [], 0]
+        if len(found[1]) < 100:
+            found[1].append(m.pos)
+        found[2] += 1
     return None
 
 
-@rule("RULE-BGN-ACTION-MISMATCH", severity="warning", scope="transaction", title=_BGN_TITLE)
+@rule(
+    "RULE-BGN-ACTION-MISMATCH",
+    severity="warning",
+    scope="transaction",
+    title=_BGN_TITLE,
+    header=True,
+)
 def bgn_action_mismatch(t: TransactionView):
     action, o = t.action, t.bgn_segment
-    bad: list[MemberView] = t.scratch.get("bgn-bad", [])
+    first, positions, bad = t.scratch.get("bgn-bad", (None, [], 0))
     if not o or not bad:
         return
-    first = bad[0]
-    count = f"{len(bad)} member(s)" if len(bad) > 1 else "1 member"
+    count = f"{bad} member(s)" if bad > 1 else "1 member"
     if action == "2":
         msg = (
             f"BGN08 is 2 (change file) but {count} use maintenance type 030 (audit or compare), "
@@ -732,9 +742,7 @@ def bgn_action_mismatch(t: TransactionView):
             f"A full file sends every member with {what}=030; for adds and terminations use "
             "BGN08=2 (change)."
         )
-    yield Problem(
-        o, "BGN08", action, msg, extra={"members": [m.pos for m in bad[:100]], "count": len(bad)}
-    )
+    yield Problem(o, "BGN08", action, msg, extra={"members": positions, "count": bad})
 
 
 @rule(

@@ -189,7 +189,7 @@ def premium_collect(m: MemberView):
     if found:
         shares, totals = found.get("PRE AMT 1"), found.get("PRE AMT TOT") if m.is_sub else None
         if shares or totals:
-            m.tx.scratch.setdefault("premiums", {})[m] = (shares, totals)
+            m.tx.scratch.setdefault("premiums", {})[m.index] = (shares, totals)
     return None
 
 
@@ -197,9 +197,9 @@ def premium_collect(m: MemberView):
     "RULE-FFE-PREMIUM-SUM", severity="error", profile="ffe", scope="transaction", title=_SUM_TITLE
 )
 def premium_sum(t: TransactionView):
-    premiums: dict[MemberView, tuple] = t.scratch.get("premiums", {})
+    premiums: dict[int, tuple] = t.scratch.get("premiums", {})  # by member number
     for s in t.distinct_subscribers():
-        tots = premiums.get(s, (None, None))[1]
+        tots = premiums.get(s.index, (None, None))[1]
         if not tots:
             continue
         family = [s, *t.family(s)]
@@ -208,7 +208,7 @@ def premium_sum(t: TransactionView):
         complete = t.full_file or all(m.maintenance == "021" for m in family)
         for c, tot in tots:
             # a member without PRE AMT 1 for that date: the sum cannot be checked
-            picked = [pick(premiums.get(m, (None,))[0], c.date) for m in family]
+            picked = [pick(premiums.get(m.index, (None,))[0], c.date) for m in family]
             shares = [x for x in picked if x is not None]
             if len(shares) < len(picked):
                 continue

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from inspector.core.records.dates import show_date
-from inspector.core.validation.rules.base import Problem, is_date, rule
+from inspector.core.validation.rules.base import GROUP_LIMIT, Problem, is_date, rule
 from inspector.core.validation.rules.context import FileView
 from inspector.core.validation.rules.ids import (
     PERSON_ID_QUALIFIERS,
@@ -44,9 +44,6 @@ from inspector.core.validation.rules.views import Coverage, MemberView
 
 #: Member fields the file rules read after release.
 _USES = ("coverage_dates", "dmg", "mdates", "refs")
-#: Members of one identity group compared pairwise (a file where thousands of members share
-#: a placeholder SSN must not become quadratic; the first few already show the problem).
-_GROUP_LIMIT = 12
 _OPEN = "99991231"
 
 
@@ -93,6 +90,24 @@ def _keys(m: MemberView, member_ids: bool) -> list[tuple]:
     return keys
 
 
+def _choose(m: MemberView, ctx) -> tuple[list[tuple], bool]:
+    """The members the rules of this module look at (see ``select`` in :func:`~.base.rule`):
+    those sharing an identity key, and those whose own loops overlap (RULE-ID-COVERAGE-OVERLAP
+    compares a member's coverages of one line)."""
+    exchange = "exchange" in ctx.profiles
+    alone = _overlaps_itself(m, exchange)
+    return _keys(m, exchange), alone
+
+
+def _overlaps_itself(m: MemberView, one_plan: bool) -> bool:
+    """Two coverages of one line of the member overlap (see :func:`_overlaps`)."""
+    return (
+        len(m.coverages) > 1
+        and m.maintenance != "030"
+        and next(_overlaps(m, m, one_plan), None) is not None
+    )
+
+
 #: Key kinds that say "the same person" (the others: an id that must not be shared).
 _PERSON_KEYS = frozenset(("ssn", "name", "family-name", "id"))
 
@@ -112,7 +127,7 @@ def _index(fv: FileView) -> dict[tuple, list[MemberView]]:
                 if g is None:
                     groups[k] = m
                 elif type(g) is list:
-                    if len(g) < _GROUP_LIMIT:
+                    if len(g) < GROUP_LIMIT:
                         g.append(m)
                 else:
                     groups[k] = [g, m]  # type: ignore[list-item]
@@ -258,6 +273,7 @@ def _audit_beside_change(a: MemberView, b: MemberView) -> bool:
     title="The same member is added (INS03=021) twice with conflicting data",
     scope="file",
     uses=_USES,
+    select=_choose,
     source="TR3 005010X220A1, 2000 INS03 (021 addition): one addition per member and "
     "enrollment; common practice: a repeated addition with other data cannot both be applied",
     fix="Keep one addition with the correct birth date, gender, relationship and plan, and "
@@ -291,6 +307,7 @@ def added_twice_conflict(fv: FileView):
     "or plan, or added in two ST sets)",
     scope="file",
     uses=_USES,
+    select=_choose,
     source="common practice: a person has one enrollment per insurance line with one payer "
     "(duplicate enrollments were the exchanges' most reported 834 defect); matched on SSN "
     "(NM108=34), else last + first name + birth date",
@@ -358,6 +375,7 @@ def _why_twice(a: MemberView, b: MemberView, shared: set[str]) -> str | None:
     title="Two coverage periods of the same insurance line overlap for one person",
     scope="file",
     uses=_USES,
+    select=_choose,
     source="TR3 005010X220A1, 2300 DTP*348/349 (benefit begin, last covered day): one "
     "coverage per line at a time; common practice: a plan change ends the old coverage "
     "(349) the day before the new one begins (348)",
@@ -368,7 +386,7 @@ def _why_twice(a: MemberView, b: MemberView, shared: set[str]) -> str | None:
 def coverage_overlap(fv: FileView):
     one_plan = "exchange" in fv.ctx.profiles  # one QHP per line and person at a time
     for m in fv.members:
-        if len(m.coverages) > 1 and m.maintenance != "030":
+        if _overlaps_itself(m, one_plan):
             for ca, ra, cb, rb in _overlaps(m, m, one_plan):
                 yield _overlap_problem(m, ca, ra, cb, rb, "this member's")
     for a, b, how in _pairs(fv):
@@ -404,6 +422,7 @@ def _overlap_problem(
     title="One SSN is carried by different people (other name and birth date)",
     scope="file",
     uses=_USES,
+    select=_choose,
     source="TR3 005010X220A1, 2100A NM108/NM109 (34 = the member's own Social Security "
     "number); common practice: dependents sent with the subscriber's SSN",
     fix="Send each person's own SSN in NM109, or leave NM108/NM109 out when it is not known.",
@@ -446,6 +465,7 @@ def _ref(m: MemberView, q: str) -> tuple[int, str] | None:
     title="Two different subscribers (INS01=Y) have the same subscriber id (REF*0F)",
     scope="file",
     uses=_USES,
+    select=_choose,
     source="TR3 005010X220A1, 2000 REF*0F (subscriber identifier): the subscriber's own "
     "number, repeated on its dependents only",
     fix="Give each subscriber their own REF*0F, and use it on that subscriber's dependents.",
@@ -478,6 +498,7 @@ def subscriber_id_shared(fv: FileView):
     title="One exchange member id (REF*17) is used for different people",
     scope="file",
     uses=_USES,
+    select=_choose,
     source="CMS FFE Enrollment Companion Guide for 834, 2000 REF*17 (exchange-assigned "
     "member id, one per person); outside exchanges REF*17 is a client reporting category "
     "that many members share, hence exchange profiles only",

@@ -299,25 +299,24 @@ _KEY_TEXT = {
 )
 def duplicate_member(m: MemberView):
     # Looks back only, so it runs per member (while the member is at hand) with the keys seen
-    # so far in the transaction kept in the transaction's scratch space.
-    seen: dict[tuple, tuple[MemberView, _Ids | None]] = m.tx.scratch.setdefault("dup-keys", {})
+    # so far in the transaction kept in the transaction's scratch space: key -> number of the
+    # first member with it (the member itself is read again only when a key repeats).
+    seen: dict[tuple, int] = m.tx.scratch.setdefault("dup-keys", {})
     keys = _keys(m)
     if not keys:
         return
     ids = person_ids(m)
     hit = None
     for k in keys:
-        earlier = seen.get(k)
-        if (
-            earlier is not None
-            and same_person(earlier[0], earlier[1], m, ids)
-            and not conflicting_adds(earlier[0], m)
-        ):
-            hit = (k, earlier[0])
+        index = seen.get(k)
+        if index is None:
+            continue
+        earlier = m.tx.earlier(index)
+        if same_person(earlier, person_ids(earlier), m, ids) and not conflicting_adds(earlier, m):
+            hit = (k, earlier)
             break
-    entry = (m, ids)  # one tuple for all the member's keys (kept for the whole transaction)
     for k in keys:
-        seen.setdefault(k, entry)
+        seen.setdefault(k, m.index)
     if hit is not None:
         k, first = hit
         t = m.tx
