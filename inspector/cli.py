@@ -271,10 +271,10 @@ def _user_profiles_dir() -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-def _load(path: Path):
+def _load(path: Path, frames: bool = True):
     from inspector.core.records.document import load
 
-    return load(path)
+    return load(path, frames=frames)
 
 
 def _unreadable(exc: InspectorError) -> int:
@@ -283,10 +283,11 @@ def _unreadable(exc: InspectorError) -> int:
 
 
 def _documents(paths: Sequence[Path], failed: list[int]):
-    """Load each file in turn; an unreadable one is reported and noted in ``failed``."""
+    """Load each file in turn; an unreadable one is reported and noted in ``failed`` (the
+    tables are built only if used: see :class:`~inspector.core.records.document.Document`)."""
     for path in paths:
         try:
-            yield path, _load(path)
+            yield path, _load(path, frames=False)
         except InspectorError as exc:
             failed.append(_unreadable(exc))
 
@@ -580,8 +581,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             reports.append(
                 {
                     "file": str(path),
-                    "members": len(doc.members),
-                    "coverages": len(doc.coverage),
+                    "members": len(doc.structure.members),
+                    "coverages": len(doc.structure.coverages),
                     "findings": [f.to_dict() for f in findings],
                 }
             )
@@ -595,7 +596,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             errors = sum(1 for f in findings if f.severity == "error")
             warnings = sum(1 for f in findings if f.severity == "warning")
             print(
-                f"{path}: {len(doc.members):,} members, {errors} error(s), {warnings} warning(s)",
+                f"{path}: {len(doc.structure.members):,} members, {errors} error(s), "
+                f"{warnings} warning(s)",
                 file=sys.stderr,
             )
         if args.ack:

@@ -3,28 +3,63 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from inspector.core.errors import Cancelled
 from inspector.core.findings import Finding, sort_key
 from inspector.core.progress import CancelCheck, Progress, gc_paused
 from inspector.core.reading.source import SegmentStore, read_file
-from inspector.core.records.frames import coverage_frame, member_frame
 from inspector.core.records.structure import Structure, build_structure
 
+if TYPE_CHECKING:
+    import pandas as pd
 
-@dataclass
+
 class Document:
-    """Everything the tables and the reader-level checks need about one file."""
+    """Everything the tables and the reader-level checks need about one file.
 
-    path: Path
-    store: SegmentStore
-    structure: Structure
-    members: pd.DataFrame
-    coverage: pd.DataFrame
+    ``members`` and ``coverage`` (the tables, pandas) are built when first asked for unless
+    given: a command that only checks the file (``validate``, ``summary``) never imports pandas
+    (about 40 MB of memory)."""
+
+    def __init__(
+        self,
+        path: Path,
+        store: SegmentStore,
+        structure: Structure,
+        members: pd.DataFrame | None = None,
+        coverage: pd.DataFrame | None = None,
+    ) -> None:
+        self.path = path
+        self.store = store
+        self.structure = structure
+        self._members = members
+        self._coverage = coverage
+
+    @property
+    def members(self) -> pd.DataFrame:
+        if self._members is None:
+            from inspector.core.records.frames import member_frame
+
+            self._members = member_frame(self.structure)
+        return self._members
+
+    @members.setter
+    def members(self, frame: pd.DataFrame) -> None:
+        self._members = frame
+
+    @property
+    def coverage(self) -> pd.DataFrame:
+        if self._coverage is None:
+            from inspector.core.records.frames import coverage_frame
+
+            self._coverage = coverage_frame(self.structure)
+        return self._coverage
+
+    @coverage.setter
+    def coverage(self, frame: pd.DataFrame) -> None:
+        self._coverage = frame
 
     @property
     def problems(self) -> list[Finding]:
@@ -82,30 +117,35 @@ class Document:
 
 
 def load(
-    path: str | Path, progress: Progress | None = None, cancel: CancelCheck | None = None
+    path: str | Path,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+    *,
+    frames: bool = True,
 ) -> Document:
     """Read, structure and tabulate a file. Raises NotAn834Error or Cancelled.
 
     ``progress(done, total)`` is called with segment counts; ``cancel()`` is polled between
-    batches of segments.
+    batches of segments. ``frames=False`` leaves the tables to be built when first used.
     """
     path = Path(path)
     store = read_file(path)
     if cancel is not None and cancel():
         raise Cancelled()
-    return load_store(store, progress, cancel)
+    return load_store(store, progress, cancel, frames=frames)
 
 
 def load_store(
-    store: SegmentStore, progress: Progress | None = None, cancel: CancelCheck | None = None
+    store: SegmentStore,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+    *,
+    frames: bool = True,
 ) -> Document:
-    """Structure and tabulate an already-read store."""
+    """Structure and tabulate an already-read store (``frames``: see :func:`load`)."""
     with gc_paused():
         structure = build_structure(store, progress, cancel)
-        return Document(
-            store.path or Path("<input>"),
-            store,
-            structure,
-            member_frame(structure),
-            coverage_frame(structure),
-        )
+        doc = Document(store.path or Path("<input>"), store, structure)
+        if frames:
+            doc.members, doc.coverage  # noqa: B018 - built now, in the caller's thread
+        return doc
