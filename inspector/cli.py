@@ -408,7 +408,7 @@ def _summary_text(s: dict) -> str:
 def _positive(text: str) -> int:
     """argparse type: a whole number of at least 1."""
     try:
-        value = int(text)
+        value = int(text) if text.isascii() else 0  # int('١٢') is 12: digits are 0-9 only
     except ValueError:
         value = 0
     if value < 1:

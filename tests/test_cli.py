@@ -184,3 +184,13 @@ def test_json_is_written_in_pieces_exactly_as_json_dumps(capsys):
     value = [{"file": "x", "findings": [{"code": f"C{k}", "member": None} for k in range(5000)]}]
     _print_json(value)  # many more than one batch of pieces
     assert capsys.readouterr().out == json.dumps(value, indent=2) + "\n"
+
+
+def test_a_whole_number_argument_is_ascii_digits():
+    import argparse
+
+    from inspector.cli import _positive
+
+    assert _positive("12") == 12 and _positive(" 3 ") == 3
+    with pytest.raises(argparse.ArgumentTypeError):
+        _positive("١٢")  # int() would read Arabic-Indic digits as 12

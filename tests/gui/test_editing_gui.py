@@ -437,3 +437,12 @@ def test_undo_and_redo_texts_follow_the_session(qtbot, window, demo_copy):
         redo.trigger()
     assert (undo.text(), redo.text()) == ("Undo Birth date (DMG02)", "Redo Gender (DMG03)")
     assert tab.edit_count == 1 and tab.history.model.rowCount() == 1
+
+
+def test_a_typed_date_is_stored_as_ccyymmdd_only_in_digits_0_to_9():
+    from inspector.gui.editing.delegates import stored_date
+
+    assert stored_date(" 1981-02-28 ") == "19810228"
+    assert stored_date("1981-02-3") == "1981-02-3"
+    # isdigit() took Arabic-Indic digits: the core is handed what was typed and says why not
+    assert stored_date("١٩٨١-٠٢-٢٨") == "١٩٨١-٠٢-٢٨"

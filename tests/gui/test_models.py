@@ -238,3 +238,25 @@ def test_element_spans():
     assert element_span("DMG*D8*19810231*F", "*", 2) == (7, 15)
     assert element_span("NM1*IL*1*DOE", "*", 3) == (9, 12)
     assert element_span("NM1*IL", "*", 5) == (6, 6)  # missing: marked at the end
+
+
+def test_search_spells_a_date_other_ways_only_in_digits_0_to_9(qapp):
+    # \d matched Arabic-Indic digits: "١٩٨١-٠٢-٢٨" was also found as ٠٢/٢٨/١٩٨١
+    import pandas as pd
+
+    from inspector.gui.models.row_order_model import RowOrderModel
+
+    class Dates(RowOrderModel):
+        frame = pd.DataFrame({"birth_date": ["1981-02-28", "١٩٨١-٠٢-٢٨"]})
+
+        def source_count(self) -> int:
+            return 2
+
+        def search_frame(self):
+            return self.frame
+
+        def search_kinds(self):
+            return {"birth_date": "date"}
+
+    hay = Dates()._row_haystack().tolist()
+    assert hay == ["1981-02-28 19810228 02/28/1981", "١٩٨١-٠٢-٢٨  "]

@@ -31,6 +31,7 @@ from inspector.core.editing.edits import Change, Edit, EditRejected
 from inspector.core.editing.session import EditSession
 from inspector.core.editing.table_edits import edit_for_cell, field_spec, shown_values
 from inspector.core.errors import InspectorError
+from inspector.core.records.charset import has_foreign_digit
 from inspector.core.records.columns import ISSUES_LABEL, ISSUES_MACHINE_NAME
 from inspector.core.records.frames import COVERAGE_FIELDS, MEMBER_FIELDS, coverage_field
 
@@ -427,6 +428,8 @@ class _KeyIndex:
                 found = self.by_sub.get(sub, [])
                 what = "subscriber ID"
         elif ssn:
+            if has_foreign_digit(ssn):  # ١٢٣٤٥٦٧٨٩ would find a file SSN written the same way
+                return None, "the SSN holds a character that looks like a digit but is not 0-9"
             found = self.by_ssn.get("".join(ch for ch in ssn if ch.isdigit()), [])
             what = "SSN"
         else:

@@ -69,7 +69,7 @@ AMOUNTS: tuple[tuple[str, str], ...] = (
     ("OTH PAY AMT 1", "Other payment 1"),
     ("OTH PAY AMT 2", "Other payment 2"),
 )
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")  # ASCII digits (\d is Unicode)
 NO_PLAN = "(no plan)"
 
 

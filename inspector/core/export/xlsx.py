@@ -81,7 +81,8 @@ def xlsx_available() -> bool:
 
 
 def _date(value: str) -> dt.date | None:
-    if len(value) != 10 or value[4] != "-" or value[7] != "-":
+    # int() reads other digits too (int('١٩٨١') is 1981): such a value stays text
+    if len(value) != 10 or value[4] != "-" or value[7] != "-" or not value.isascii():
         return None
     try:
         return dt.date(int(value[:4]), int(value[5:7]), int(value[8:]))

@@ -230,6 +230,9 @@ def qty_findings(st: Transaction) -> list[Finding]:
         return []
     sent, ordinal = total
     try:
+        # float() also reads digits other than 0-9 (float('١٢') is 12.0): a number is ASCII
+        if not sent.isascii():
+            raise ValueError(sent)
         expected = float(sent)
     except ValueError:
         message = f"QTY*TO value '{sent}' is not a number."

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from inspector.core.findings import Finding
+from inspector.core.records.charset import is_digits
 from inspector.core.records.dates import show_date
 from inspector.core.records.frames import COVERAGE_FIELDS, MEMBER_FIELDS, FieldSpec
 
@@ -156,7 +157,7 @@ def _fast_ssn(v: str) -> str | None:
 
 
 def _fast_date(v: str) -> str | None:
-    return f"{v[:4]}-**-**" if len(v) == 10 and v[4] == "-" and v[:4].isdigit() else None
+    return f"{v[:4]}-**-**" if len(v) == 10 and v[4] == "-" and is_digits(v[:4]) else None
 
 
 #: The usual shapes of a column's values, masked as :func:`mask_value` would, without its

@@ -23,22 +23,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector.core.records.charset import is_digits
 from inspector.core.records.codes import AMOUNT_INPUT_PATTERN
 from inspector.core.records.dates import show_date
 from inspector.gui.models.roles import EDIT_HINT_ROLE, EditHint
 
 _EDIT = Qt.ItemDataRole.EditRole
-DATE_PATTERN = r"\d{0,4}-?\d{0,2}-?\d{0,2}"
+DATE_PATTERN = r"[0-9]{0,4}-?[0-9]{0,2}-?[0-9]{0,2}"  # ASCII digits (records/charset.py)
 NOT_VALID = " (not a valid code)"
 #: ``19810231`` → ``1981-02-31`` (anything else unchanged): the core's display of a date.
 shown_date = show_date
 
 
 def stored_date(text: str) -> str:
-    """``1981-02-28`` → ``19810228`` (the file's form); other text unchanged but trimmed."""
+    """``1981-02-28`` → ``19810228`` (the file's form); other text unchanged but trimmed (also
+    digits other than 0-9, ``١٩٨١-٠٢-٢٨``: the core then refuses the value and says why)."""
     text = text.strip()
     digits = text.replace("-", "")
-    return digits if len(digits) == 8 and digits.isdigit() else text
+    return digits if len(digits) == 8 and is_digits(digits) else text
 
 
 def make_editor(hint: EditHint, current: str, parent: QWidget) -> QWidget:

@@ -218,7 +218,8 @@ class RowOrderModel(QAbstractTableModel):
                 column.astype(str) if column.dtype.kind in "iuf" else column.fillna("").astype(str)
             )
             if kinds.get(name) == "date":  # CCYY-MM-DD: also as CCYYMMDD and MM/DD/CCYY
-                parts = text.str.extract(r"^(\d{4})-(\d{2})-(\d{2})", expand=True).fillna("")
+                iso = r"^([0-9]{4})-([0-9]{2})-([0-9]{2})"  # [0-9]: \d is Unicode (charset.py)
+                parts = text.str.extract(iso, expand=True).fillna("")
                 has = parts[0] != ""
                 digits = (parts[0] + parts[1] + parts[2]).where(has, "")
                 us = (parts[1] + "/" + parts[2] + "/" + parts[0]).where(has, "")

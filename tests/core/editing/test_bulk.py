@@ -435,3 +435,14 @@ def test_recheck_members_finds_what_single_rechecks_find(session):
         return (f.code, f.segment, f.member_pos, f.severity)
 
     assert together and sorted(map(key, together)) == sorted(map(key, one_by_one))
+
+
+def test_a_list_ssn_in_other_digits_is_refused_as_such(session, tmp_path):
+    # isdigit() keeps Arabic-Indic digits: the key would find a file SSN written the same way
+    _, _, ssn = _ids(session, 6)
+    arabic = ssn.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    path = tmp_path / "fix.csv"
+    _write_csv(path, [["SSN", "Birth date"], [ssn, "1982-06-19"], [arabic, "1982-06-19"]])
+    result = check_corrections(session, path)
+    assert [r.line for r in result.applied] == [2]
+    assert "not 0-9" in result.refused[0].reason and result.refused[0].line == 3

@@ -349,3 +349,20 @@ def test_cli_bad_input_exit_2_with_a_message(capsys, pair_files, tmp_path, argv,
     values = {"new": str(new), "bad": str(tmp_path / "bad.834"), "csv": str(tmp_path / "t.csv")}
     code, _out, err = _run(capsys, *[a.format(**values) for a in argv])
     assert code == 2 and says in err and "Traceback" not in err
+
+
+def test_dates_and_ssns_are_ascii_digits():
+    # \d matches Arabic-Indic digits: ١٩٨١٠٢٢٨ became the date "١٩٨١-٠٢-٢٨" and ٢١٦٧٧١٠٩٤ an SSN
+    # key (the SSN of a file written in 0-9 is never equal to it)
+    import numpy as np
+
+    from inspector.core.export.compare.match import ssn_keys
+    from inspector.core.export.compare.roster import Roster
+
+    assert _norm("19810228", "birth_date") == "1981-02-28"
+    assert _norm("2/28/1981", "birth_date") == "1981-02-28"
+    for value in ("١٩٨١٠٢٢٨", "٢/٢٨/١٩٨١", "١٩٨١-٠٢-٢٨ 00:00:00"):
+        assert _norm(value, "birth_date") == value
+    ssns = np.array(["216-77-1094", "٢١٦-٧٧-١٠٩٤", "٢١٦٧٧١٠٩٤"], dtype=object)
+    roster = Roster(Path("x.csv"), "table", {"ssn": ssns}, {}, np.arange(3), pd.DataFrame())
+    assert ssn_keys(roster).tolist() == ["216771094", "", ""]

@@ -216,3 +216,14 @@ def test_the_tally_counts_batches_as_one_and_ranks_like_findings_by_rule():
         b.members_with_errors,
         b.members_with_warnings,
     )
+
+
+def test_dates_in_other_digits_are_no_dates():
+    # \d matched Arabic-Indic digits: an end ٢٠٢٧-٠١-٣١ before its begin ٢٠٢٧-٠٢-٠١ made a cancel
+    members = _members(
+        [
+            ("024 Cancellation or termination", "٢٠٢٧-٠٢-٠١", "٢٠٢٧-٠١-٣١"),
+            ("024 Cancellation or termination", "2027-02-01", "2027-01-31"),
+        ]
+    )
+    assert _keys(classify_actions(members, _coverage([]))) == ["terms", "cancels"]

@@ -383,3 +383,14 @@ def test_control_characters_and_huge_cells_do_not_stop_the_xlsx(tmp_path):
     out = tmp_path / "out"
     assert main(["export", str(source), "--out", str(out), "--format", "xlsx", "--no-pyx12"]) == 1
     assert (out / "ctl.xlsx").exists()
+
+
+def test_a_date_in_other_digits_stays_text_in_the_xlsx():
+    # int('١٩٨١') is 1981: without the ASCII check the cell became the real date 1981-02-28
+    from inspector.core.export.tables import DATE
+    from inspector.core.export.xlsx import _converters
+
+    (to_cell,) = _converters([DATE])
+    assert to_cell("1981-02-28") == (dt.date(1981, 2, 28), to_cell("1981-02-28")[1])
+    value, number_format = to_cell("١٩٨١-٠٢-٢٨")
+    assert value == "١٩٨١-٠٢-٢٨" and number_format is None

@@ -254,3 +254,16 @@ def test_cost_per_cell_is_small(doc, tmp_path: Path):
     masker.frame(members, MEMBER_FIELDS.get)
     elapsed = time.perf_counter() - start
     assert elapsed < 2.0
+
+
+def test_a_birth_date_column_in_other_digits_hides_the_year_too():
+    # the column's fast path kept a year of Arabic-Indic digits that mask_value hides
+    import numpy as np
+
+    from inspector.core.records.frames import MEMBER_FIELDS as FIELDS
+
+    values = np.array(["1981-02-28", "١٩٨١-٠٢-٢٨"], dtype=object)
+    masked = Masker(BASIC).column(FIELDS["birth_date"], values)
+    assert masked is not None
+    assert masked.tolist() == ["1981-**-**", mask_value("date", "١٩٨١-٠٢-٢٨")]
+    assert masked[1] == "****-**-**"

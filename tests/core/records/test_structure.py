@@ -144,3 +144,23 @@ def test_missing_trailers_at_the_end_and_stray_trailers():
         10,
         "GE",
     )
+
+
+def test_a_qty_total_of_digits_other_than_0_to_9_is_not_a_number():
+    # float() reads Arabic-Indic digits (float('١') is 1.0) and skips a no-break space: QTY02
+    # holds a number only when it is ASCII
+    from inspector.core.records.envelope import Transaction, qty_findings
+
+    arabic = Transaction(5, "0001", "834", "", qty={"TO": ("١", 5)}, member_count=1)
+    assert [f.code for f in qty_findings(arabic)] == ["ENV-QTY-VALUE"]
+    assert not qty_findings(Transaction(5, "0001", "834", "", qty={"TO": ("1", 5)}, member_count=1))
+    assert not qty_findings(
+        Transaction(5, "0001", "834", "", qty={"TO": (" 1 ", 5)}, member_count=1)
+    )  # ASCII as before
+    segments = ["ST*834*0001*005010X220A1", "BGN*00*REF*20250101*1200****2", "QTY*TO*\xa01"]
+    text = "~".join(
+        [ISA[:-1], "GS*BE*S*R*20250101*1200*1*X*005010X220A1", *segments, *MEMBER, "SE*7*0001"]
+    )
+    latin1 = text + "~GE*1*1~IEA*1*000000001~"
+    doc = load_store(read_bytes(latin1.encode("latin-1"), "t.834"))
+    assert _codes(doc)["ENV-QTY-VALUE"][3:] == ("QTY02", "\xa01")

@@ -385,3 +385,15 @@ def test_the_rules_check_process_applies_a_profile(tmp_path):
     found = [f for m in sent if m[0] == "findings" for f in m[1]]
     assert one(found, "RULE-SSN-FORMAT").severity == "info"
     assert sent[-1] == ("done", True)
+
+
+def test_profile_years_and_ids_are_ascii_digits():
+    # \d would take Arabic-Indic digits: a plan year ٢٠٢٥ would then never equal a file's 2025
+    from inspector.core.validation.profiles import check_param
+
+    assert check_param("plan_year", "2025", "") == "2025"
+    assert check_param("issuer_hios_ids", ["12345"], ()) == ("12345",)
+    with pytest.raises(ValueError, match="not a year"):
+        check_param("plan_year", "٢٠٢٥", "")
+    with pytest.raises(ValueError, match="HIOS"):
+        check_param("issuer_hios_ids", ["١٢٣٤٥"], ())

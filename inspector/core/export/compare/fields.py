@@ -98,13 +98,14 @@ def _id(s: pd.Series) -> pd.Series:
 
 
 def _date(s: pd.Series) -> pd.Series:
+    # [0-9], not \d: \d matches every Unicode digit (١٩٨١٠٢٢٨ is no date; records/charset.py)
     s = s.str.strip()
     out = s.copy()
-    eight = s.str.fullmatch(r"\d{8}")
+    eight = s.str.fullmatch(r"[0-9]{8}")
     out[eight] = s[eight].str.slice(0, 4) + "-" + s[eight].str.slice(4, 6) + "-" + s[eight].str[6:]
-    stamp = s.str.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]00:00:00")  # an Excel date read as text
+    stamp = s.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]00:00:00")  # an Excel date read as text
     out[stamp] = s[stamp].str.slice(0, 10)
-    us = s.str.extract(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+    us = s.str.extract(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
     ok = us[0].notna()
     out[ok] = us.loc[ok, 2] + "-" + us.loc[ok, 0].str.zfill(2) + "-" + us.loc[ok, 1].str.zfill(2)
     return out
@@ -147,6 +148,6 @@ def date_number(values: np.ndarray) -> np.ndarray:
     codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
     digits = pd.Series(np.asarray(uniques, dtype=object), dtype=object).fillna("").astype(str)
     digits = digits.str.replace("-", "", regex=False)
-    number = pd.to_numeric(digits.where(digits.str.fullmatch(r"\d{8}"), None), errors="coerce")
+    number = pd.to_numeric(digits.where(digits.str.fullmatch(r"[0-9]{8}"), None), errors="coerce")
     table = np.append(number.to_numpy(dtype=float), np.nan)  # index -1: missing
     return table[codes]

@@ -46,7 +46,7 @@ def id_keys(r: Roster, with_member_id: bool) -> pd.Series:
 
 def ssn_keys(r: Roster) -> pd.Series:
     ssn = pd.Series(_column(r, "ssn"), dtype=object).str.replace("-", "", regex=False)
-    ok = ssn.str.fullmatch(r"\d{9}") & ~ssn.isin(PLACEHOLDER_SSNS)
+    ok = ssn.str.fullmatch(r"[0-9]{9}") & ~ssn.isin(PLACEHOLDER_SSNS)  # [0-9]: \d is Unicode
     return ssn.where(ok, "")
 
 

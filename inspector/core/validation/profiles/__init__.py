@@ -486,8 +486,11 @@ def _each(pattern: str, what: str):
 
 
 #: Checks of a parameter's value beyond its type (by name; a name no rule declares is unused).
+#: Digits are [0-9]: ``\d`` would take Arabic-Indic and other digits (records/charset.py).
 _VALUES: dict[str, Any] = {
-    "plan_year": lambda v: None if re.fullmatch(r"(\d{4})?", v) else f"{v!r} is not a year (CCYY)",
+    "plan_year": lambda v: (
+        None if re.fullmatch(r"([0-9]{4})?", v) else f"{v!r} is not a year (CCYY)"
+    ),
     "file_kind": lambda v: (
         None
         if v in ("", "full", "change")
@@ -495,7 +498,7 @@ _VALUES: dict[str, Any] = {
     ),
     "dependent_age_limit": lambda v: None if 0 < v <= 120 else f"{v} is not an age",
     "allowed_states": _each(r"[A-Z]{2}", 'a 2-letter state code in capitals (e.g. "CA")'),
-    "issuer_hios_ids": _each(r"\d{5}", "a 5-digit HIOS issuer id"),
+    "issuer_hios_ids": _each(r"[0-9]{5}", "a 5-digit HIOS issuer id"),
     "first_of_month_reasons": _each(r"[0-9A-Z]{2}", "a 2-character INS04 reason code"),
 }
 
