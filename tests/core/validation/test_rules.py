@@ -875,3 +875,17 @@ def test_file_rules_get_only_members_that_share_a_key(monkeypatch):
     _doc, found = check(first, *others, other)
     assert got == [[0, 11]]
     assert one(found, "RULE-ID-SSN-SHARED").member_pos == 12
+
+
+def test_a_repeated_member_is_found_when_the_file_rules_are_switched_off(tmp_path):
+    """RULE-DUP-MEMBER reads the first loop again in full, whatever other rules keep."""
+    from inspector.core.validation.profiles import load_profile
+
+    path = tmp_path / "no-identity.toml"
+    off = "\n".join(f'"{r.code}" = "off"' for r in RULES if r.file is not None)
+    path.write_text(f'name = "no-identity"\n[rules]\n{off}\n', encoding="utf-8")
+    profile = load_profile(str(path))
+    others = [sub(f"S{k}", name=f"P{chr(55 + k)}*Q", ssn=f"12345{k:04d}") for k in range(10, 14)]
+    doc, found = check(sub("S1"), *others, sub("S1"), profiles=(profile,))
+    assert not [f for f in found if f.code.startswith("RULE-ID-")]
+    assert one(found, "RULE-DUP-MEMBER").segment == at(doc, "INS*Y", 6)

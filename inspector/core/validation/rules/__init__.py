@@ -312,7 +312,7 @@ def _run_transaction(
     tx = tv.tx
     first, stop = tx.first_member, tx.first_member + tx.member_count
     tv.first_ins = int(reader.first[first]) if tx.member_count else None
-    tv.reread = lambda index: _reread(reader, tv, plan, index)
+    tv.reread = lambda index: reader.read(tv, index)  # as member rules saw it
     families = plan.families
     last_of = _last_of(reader.sub_id, first, stop) if families else {}
     done: list[str] = []  # REF*0F values whose last member has been read since the last batch

@@ -32,7 +32,7 @@ class TransactionView:
         self.scratch: dict[str, Any] = {}
         #: Ordinal of the first member's INS (None: no member); set by the runner.
         self.first_ins: int | None = None
-        #: Re-reads member ``index`` as the runner released it (see :meth:`earlier`).
+        #: Reads member ``index`` again, as member rules see it (see :meth:`earlier`).
         self.reread: Callable[[int], MemberView] | None = None
         self._earlier: dict[int, MemberView] = {}
         self._families: dict[MemberView, list[MemberView]] = {}
@@ -105,8 +105,8 @@ class TransactionView:
         return iter(found)
 
     def earlier(self, index: int) -> MemberView:
-        """Member ``index`` (0-based, read earlier in this transaction) as transaction rules
-        see it (released). Member rules that look back keep member numbers, not views, so
+        """Member ``index`` (0-based, read earlier in this transaction) as member rules see
+        it (not released). Member rules that look back keep member numbers, not views, so
         that a large file's members are not all kept alive; the few they compare with are
         read again (a small cache serves repeats)."""
         found = self._earlier.get(index)
