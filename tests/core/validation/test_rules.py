@@ -832,11 +832,10 @@ def test_transaction_rules_see_each_family_once_in_small_batches(monkeypatch):
     real = context.TransactionView.complete
 
     def spy(self, done, rest=False):
-        kept = real(self, done, rest)
+        real(self, done, rest)
         seen.extend(s.index for s in self.subscribers)
         sizes.append(len(self.subscribers))
         deps.append(sum(len(v) for v in self.dependents.values()))
-        return kept
 
     monkeypatch.setattr(context.TransactionView, "complete", spy)
     run_rules(doc, today=TODAY)
@@ -889,3 +888,32 @@ def test_a_repeated_member_is_found_when_the_file_rules_are_switched_off(tmp_pat
     doc, found = check(sub("S1"), *others, sub("S1"), profiles=(profile,))
     assert not [f for f in found if f.code.startswith("RULE-ID-")]
     assert one(found, "RULE-DUP-MEMBER").segment == at(doc, "INS*Y", 6)
+
+
+def test_members_held_as_numbers_give_the_same_findings(monkeypatch):
+    """Past HELD_VIEWS held members a transaction holds member numbers and reads the
+    members again for their family's checks: the findings are the same (every defect, a
+    file with two transactions, under the exchange profiles too)."""
+    from inspector.core.validation.rules import context
+
+    text = synthetic.generate_834(400, seed=7, defects=synthetic.DEFECTS, transactions=2)
+    doc = load_store(read_bytes(text.encode("ascii")))
+    profiles = ("ffe", "exchange")
+
+    def run():
+        return [
+            (f.code, f.segment, f.message, f.member_pos) for f in run_rules(doc, profiles, TODAY)
+        ]
+
+    held = run()
+    monkeypatch.setattr(context, "HELD_VIEWS", 1)
+    reread: list[int] = []
+    real = context.TransactionView._spill
+
+    def spill(self):
+        reread.append(1)
+        real(self)
+
+    monkeypatch.setattr(context.TransactionView, "_spill", spill)
+    assert run() == held
+    assert len(reread) > 100 and len(held) > 30

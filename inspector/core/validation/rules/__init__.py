@@ -267,7 +267,7 @@ def _reread(reader: MemberReader, tv: TransactionView, plan: _Plan, index: int) 
     """Member ``index`` read again and released as the runner released it after its member
     rules (transaction and file rules see the same fields)."""
     m = reader.read(tv, index)
-    m.release(plan.keep, reader.share)
+    m.release(plan.keep)
     return m
 
 
@@ -313,6 +313,7 @@ def _run_transaction(
     first, stop = tx.first_member, tx.first_member + tx.member_count
     tv.first_ins = int(reader.first[first]) if tx.member_count else None
     tv.reread = lambda index: reader.read(tv, index)  # as member rules saw it
+    tv.reread_released = lambda index: _reread(reader, tv, plan, index)
     families = plan.families
     last_of = _last_of(reader.sub_id, first, stop) if families else {}
     done: list[str] = []  # REF*0F values whose last member has been read since the last batch
@@ -321,15 +322,13 @@ def _run_transaction(
     for index in range(first, stop):
         if not index & 4095 and index:
             tick(index)
-            if len(reader.share) > SHARE_LIMIT:
-                reader.share.clear()
         m = reader.read(tv, index)
         m.prev, m.head = prev, head
         if m.is_sub:
             if head is not None:
                 head.forget_address()
             head = m
-            if families and (done or tv.subscribers):
+            if families and (done or tv.waiting):
                 # every family before this subscriber is closed: run the complete ones
                 _run_families(tv, families, emit, done)
                 done = []
@@ -338,7 +337,7 @@ def _run_transaction(
             if found:
                 for p in found:
                     emit(r, p, m)
-        m.release(plan.keep, reader.share)  # later rules need only the summary fields
+        m.release(plan.keep)  # later rules need only the summary fields
         if chosen is not None:
             chosen.note(m)
         if families:
@@ -361,13 +360,6 @@ def _last_of(sub_ids: Any, first: int, stop: int) -> dict[str, int]:
     return found
 
 
-#: Values :attr:`MemberReader.share` holds before it is emptied (checked every 4,096 members):
-#: it makes equal values of the members held at one time one object; held members are few
-#: once their families are complete, and a share of every value of a large file would itself
-#: be tens of MB.
-SHARE_LIMIT = 20_000
-
-
 def _run_families(
     tv: TransactionView,
     families: list,
@@ -376,9 +368,9 @@ def _run_families(
     rest: bool = False,
 ) -> None:
     """The transaction rules on the families that ``done`` completes (``rest``: all held)."""
-    kept = tv.complete(done, rest)
+    tv.complete(done, rest)
     _run_checks(tv, families, emit)
-    tv.resume(kept)
+    tv.resume()
 
 
 def _run_checks(tv: TransactionView, checks: list, emit: Emit) -> None:

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Union
 
 from inspector.core.records.structure import M, Transaction
 from inspector.core.validation.rules.base import PARAM_DEFAULTS, is_date
 
 if TYPE_CHECKING:
     from inspector.core.validation.rules.views import MemberView
+
+
+#: Member views a transaction holds for its transaction rules before it holds member numbers
+#: instead (read again when their families are checked): families are usually complete at
+#: the next subscriber, so only a file that repeats REF*0F values far apart spills.
+HELD_VIEWS = 4096
+
+#: A held member: its view, or its member number once spilled.
+Held = Union["MemberView", int]
 
 
 class TransactionView:
@@ -23,10 +32,20 @@ class TransactionView:
         self.ctx = ctx
         self.tx = tx
         self.members: list[MemberView] = []  # for file rules: the chosen members, file order
-        self.subscribers: list[MemberView] = []  # INS01=Y members
+        # the batch transaction rules see (see complete()):
+        self.subscribers: list[MemberView] = []  # INS01=Y members, file order
         self.dependents: dict[str, list[MemberView]] = {}  # other members by REF*0F value
         #: dependents placed in a subscriber's family although their REF*0F differs
         self.adopted: dict[MemberView, list[MemberView]] = {}
+        # the members held until their families are complete (see add()): views, or member
+        # numbers once more than HELD_VIEWS views wait (read again when the batch is made)
+        self._waiting: dict[str, list[Held]] = {}  # subscribers by REF*0F
+        self._no_id: list[Held] = []  # subscribers without REF*0F
+        self._dependents: dict[str, list[Held]] = {}
+        self._adopted: dict[int, list[Held]] = {}  # by the subscriber's member number
+        self._views = 0  # views held
+        #: Reads member ``index`` again, released as the runner releases members.
+        self.reread_released: Callable[[int], MemberView] | None = None
         #: Working space for rules that keep state across the members of the transaction
         #: (hold member numbers or small values here, not member views: see :meth:`earlier`).
         self.scratch: dict[str, Any] = {}
@@ -119,56 +138,103 @@ class TransactionView:
         return found
 
     def add(self, m: MemberView) -> None:
-        """Record a member once its member rules have run (called by the runner; the member
-        is kept until its family is complete, see :meth:`complete`)."""
+        """Hold a member once its member rules have run (called by the runner) until its
+        family is complete (see :meth:`complete`)."""
         if m.is_sub:
-            self.subscribers.append(m)
+            if m.sub_id:
+                waiting = self._waiting.get(m.sub_id)
+                if waiting is None:
+                    self._waiting[m.sub_id] = [m]
+                else:
+                    waiting.append(m)
+            else:
+                self._no_id.append(m)
         else:
             if m.sub_id:
-                dependents = self.dependents.get(m.sub_id)
+                dependents = self._dependents.get(m.sub_id)
                 if dependents is None:
-                    self.dependents[m.sub_id] = [m]
+                    self._dependents[m.sub_id] = [m]
                 else:
                     dependents.append(m)
             head = m.family
             if head and head.sub_id != m.sub_id:  # type: ignore[union-attr]
-                self.adopted.setdefault(head, []).append(m)  # type: ignore[arg-type]
+                self._adopted.setdefault(head.index, []).append(m)  # type: ignore[union-attr]
+        self._views += 1
+        if self._views > HELD_VIEWS:
+            self._spill()
 
-    def complete(self, done: Iterable[str], rest: bool = False) -> tuple:
-        """Make the view hold only complete families, for the transaction rules: the
-        subscribers whose REF*0F is in ``done`` (no member with that id follows), with their
+    def _spill(self) -> None:
+        """Hold member numbers instead of views (a file where one REF*0F recurs to its end
+        would otherwise keep every member's view until then)."""
+        groups = (*self._waiting.values(), self._no_id, *self._dependents.values())
+        for group in (*groups, *self._adopted.values()):
+            group[:] = [x if type(x) is int else x.index for x in group]  # type: ignore[union-attr]
+        self._views = 0
+
+    @property
+    def waiting(self) -> bool:
+        """A subscriber without REF*0F is held (its family is complete at the next one)."""
+        return bool(self._no_id)
+
+    def complete(self, done: Iterable[str], rest: bool = False) -> None:
+        """Make the view hold a batch of complete families, for the transaction rules: the
+        subscribers whose REF*0F is in ``done`` (no member with that id follows) with their
         dependents, and the subscribers without REF*0F; with ``rest`` every member held.
-        Returns what is left over, for :meth:`resume` once the rules have run."""
-        subscribers, dependents, adopted = self.subscribers, self.dependents, self.adopted
+        The members of the batch are no longer held once :meth:`resume` is called."""
         if rest:
-            kept: tuple = ([], {}, {})
+            part = [s for group in self._waiting.values() for s in group] + self._no_id
+            dependents, self._dependents = self._dependents, {}
+            self._waiting = {}
         else:
-            done = set(done)
-            part = [s for s in subscribers if not s.sub_id or s.sub_id in done]
-            left = [s for s in subscribers if s.sub_id and s.sub_id not in done]
-            self.subscribers = part
-            self.dependents = {k: dependents.pop(k) for k in done if k in dependents}
-            self.adopted = {s: adopted.pop(s) for s in part if s in adopted}
-            kept = (left, dependents, adopted)
+            waiting, held = self._waiting, self._dependents
+            part = [s for k in done if k in waiting for s in waiting.pop(k)] + self._no_id
+            dependents = {k: held.pop(k) for k in done if k in held}
+        self._no_id = []
+        views: dict[int, MemberView] = {}  # members read again for this batch, by number
+        subscribers = [self._view(x, views) for x in part]
+        subscribers.sort(key=_index)
+        self.subscribers = subscribers
+        self.dependents = {k: [self._view(x, views) for x in g] for k, g in dependents.items()}
+        adopted = self._adopted
+        self.adopted = {
+            s: [self._view(x, views) for x in adopted.pop(s.index)]
+            for s in subscribers
+            if s.index in adopted
+        }
+        taken = len(part) + sum(len(g) for g in dependents.values()) - len(views)
+        self._views = max(0, self._views - taken)
         self._families, self._same_id, self._distinct = {}, {}, None
-        return kept
 
-    def resume(self, kept: tuple) -> None:
-        """Hold the members :meth:`complete` left over (the complete families are dropped)."""
-        self.subscribers, self.dependents, self.adopted = kept
+    def _view(self, held: Held, views: dict[int, MemberView]) -> MemberView:
+        if type(held) is not int:
+            return held  # type: ignore[return-value]
+        found = views.get(held)
+        if found is None:
+            assert self.reread_released is not None
+            found = views[held] = self.reread_released(held)
+        return found
+
+    def resume(self) -> None:
+        """Drop the batch :meth:`complete` made (its members are no longer held)."""
+        self.subscribers, self.dependents, self.adopted = [], {}, {}
         self._families, self._same_id, self._distinct = {}, {}, None
 
     def clear(self) -> None:
         """Forget the members (breaks the member <-> transaction reference cycles)."""
         self.members, self.subscribers = [], []
         self.dependents, self.adopted, self.scratch, self._families = {}, {}, {}, {}
+        self._waiting, self._no_id, self._dependents, self._adopted = {}, [], {}, {}
         self._same_id, self._distinct = {}, None
-        self._earlier, self.reread = {}, None
+        self._earlier, self.reread, self.reread_released = {}, None, None
 
     @property
     def full_file(self) -> bool:
         """BGN08 4 (verify) or RX (replace): every current member should be listed."""
         return self.action in ("4", "RX")
+
+
+def _index(m: MemberView) -> int:
+    return m.index
 
 
 def member_columns(structure: Any, names: Iterable[str]) -> dict[str, Any]:

@@ -5,9 +5,9 @@ know: the segment store gives the member's segments (:meth:`SegmentStore.raw_spa
 per member) and their segment ids, the structure gives the member's span and 2100A segments (its
 member table) and the loop of every segment. Which segments a rule looks at is a table over
 (loop, segment id), computed for the whole file at once; only those segments are split, each
-once. All rules together therefore stay linear in the size of the file (about two seconds for
-50,000 members). Once the member rules have run, :meth:`MemberView.release` drops what
-transaction rules do not need, so that a large file does not keep every element string alive.
+once. All rules together therefore stay linear in the size of the file. Once the member rules
+have run, :meth:`MemberView.release` drops what transaction rules do not need: members wait for
+their family to be complete (a file where many members share one REF*0F keeps many).
 """
 
 from __future__ import annotations
@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 #: 2000 REF qualifiers kept by :meth:`MemberView.release` with ``"refs"``: the subscriber
 #: number and the person identifiers.
 _ID_REFS = frozenset(("0F", "17", "23", "4A", "ABB", "F6", "Q4"))
-#: 2000 REF qualifiers whose values a family shares (subscriber number, policy, group)
-_FAMILY_REFS = frozenset(("0F", "1L", "38", "ZZ"))
 
 
 class Category:
@@ -170,22 +168,19 @@ class MemberView:
         self.n4_o = 0  # ordinal of the 2100A N4 (0: none)
         self.birth = self.birth_ok = ""  # DMG02 as sent; DMG02 if a real date
 
-    def release(
-        self, keep: frozenset[str] | set[str] = frozenset(), share: dict[Any, Any] | None = None
-    ) -> None:
-        """Drop what transaction rules do not use, once the member rules have run.
+    def release(self, keep: frozenset[str] | set[str] = frozenset()) -> None:
+        """Drop what transaction and file rules do not use, once the member rules have run.
 
-        A 50,000-member file would otherwise keep hundreds of MB of element strings alive until
-        the end of the transaction. Kept: pos, index, first/last, ins_o, is_sub, rel,
-        maintenance, sub_id, nm1 (name and SSN)/nm1_o, birth/birth_ok, coverages (HD01/HD03/HD05, ordinal,
-        policies) and ``policies``; a subscriber's n3/n4 until the next subscriber (see
-        :meth:`forget_address`); categories and money only if ``"categories"`` is in ``keep``
-        (transaction rules declare this with ``uses=``); likewise ``"refs"`` keeps the 2000 REFs,
-        ``"dmg"`` the DMG, ``"ins"`` the INS elements, ``"mdates"`` the 2000 dates and
-        ``"coverage_dates"`` the 2300 dates. Everything else becomes ``None``. ``share``
-        (value -> one string object for it, see :class:`MemberReader`) makes the kept name
-        strings of members with the same name one object, and the ``policies`` of a family
-        one frozenset.
+        Members wait for their family to be complete (see :meth:`~.context.TransactionView.
+        complete`), a file where many members share one REF*0F keeps many of them, and a kept
+        view should not hold every element string. Kept: pos, index, first/last, ins_o,
+        is_sub, rel, maintenance, sub_id, nm1 (name and SSN)/nm1_o, birth/birth_ok, coverages
+        (HD01/HD03/HD05, ordinal, policies) and ``policies``; a subscriber's n3/n4 until the
+        next subscriber (see :meth:`forget_address`); categories and money only if
+        ``"categories"`` is in ``keep`` (transaction rules declare this with ``uses=``);
+        likewise ``"refs"`` keeps the 2000 REFs, ``"dmg"`` the DMG, ``"ins"`` the INS
+        elements, ``"mdates"`` the 2000 dates and ``"coverage_dates"`` the 2300 dates.
+        Everything else becomes ``None``.
         """
         self.odd_dtps = self.names = None  # type: ignore[assignment]
         self.phones = None  # type: ignore[assignment]
@@ -210,12 +205,7 @@ class MemberView:
         self._cache = None
         nm1 = self.nm1
         if len(nm1) > 5:  # keep NM103/NM104 (name) and NM108/NM109 (SSN) at their places
-            if share is not None:
-                kept = [share.setdefault(v, v) for v in nm1[3:5]]
-                self.nm1 = ["", "", "", *kept, "", "", "", *(intern(v) for v in nm1[8:9])]
-                self.nm1 += nm1[9:10]
-            else:
-                self.nm1 = ["", "", "", *nm1[3:5], "", "", "", *nm1[8:10]]
+            self.nm1 = ["", "", "", *nm1[3:5], "", "", "", *nm1[8:10]]
         if not self.is_sub:
             self.n3 = self.n4 = None
         keep_dates = "coverage_dates" in keep
@@ -225,9 +215,6 @@ class MemberView:
             elif len(c.dates) > 2 or (c.dates and not ("348" in c.dates or "349" in c.dates)):
                 c.dates = {q: c.dates[q] for q in ("348", "349") if q in c.dates}
             c.policies = tuple(c.policies)  # type: ignore[assignment]
-        if share is not None:  # a set per member was 10 MB of a 50,000-member file
-            policies = frozenset(self.policies)
-            self._policies = share.setdefault(policies, policies)
         if "categories" not in keep:
             self.categories = self.money = None  # type: ignore[assignment]
 
@@ -343,14 +330,10 @@ _DISPATCH: dict[str, dict[str, str]] = {
 class _Handlers:
     """What each kind of segment contributes to a member; methods are :data:`Handler` s."""
 
-    __slots__ = ("same", "sep")
+    __slots__ = ("sep",)
 
-    def __init__(self, sep: str, share: dict[Any, Any]) -> None:
+    def __init__(self, sep: str) -> None:
         self.sep = sep  # the file's element separator
-        #: One string object per value for what members keep after release and often repeat
-        #: (dates, qualifiers, plan and policy ids, amounts): a split makes a new object for
-        #: every occurrence, and 50,000 released members kept tens of MB of equal strings.
-        self.same = share.setdefault  # same(v, v): the one object for v
 
     def by_name(self) -> dict[str, Handler]:
         return {
@@ -366,29 +349,19 @@ class _Handlers:
     def member_date(self, m: MemberView, o: int, text: str) -> None:
         els = self.odd_date(m, o, text)
         if len(els) > 3 and els[1] not in m.mdates:
-            same = self.same
-            m.mdates[intern(els[1])] = (
-                o,
-                same(els[2], els[2]),
-                same(els[3], els[3]),
-            )
+            m.mdates[intern(els[1])] = (o, els[2], els[3])
 
     def coverage_date(self, m: MemberView, o: int, text: str) -> None:
         els = self.odd_date(m, o, text)
         dates = m.coverages[-1].dates  # a 2300 segment always follows its HD
         if len(els) > 3 and els[1] not in dates:
-            same = self.same
-            dates[intern(els[1])] = (
-                o,
-                same(els[2], els[2]),
-                same(els[3], els[3]),
-            )
+            dates[intern(els[1])] = (o, els[2], els[3])
 
     def category_date(self, m: MemberView, o: int, text: str) -> None:
         els = self.odd_date(m, o, text)
         cat = m._category
         if cat is not None and not cat.dtp and len(els) > 3 and els[1] == "007":
-            cat.date, cat.dtp = self.same(els[3], els[3]), o
+            cat.date, cat.dtp = els[3], o
 
     def name(self, m: MemberView, o: int, text: str) -> None:
         m.names.append((o, text.split(self.sep)))
@@ -400,25 +373,21 @@ class _Handlers:
         els = text.split(self.sep)
         if len(els) > 2:
             value = els[2]
-            if els[1] in _FAMILY_REFS:  # the others (person ids) differ from member to member
-                value = self.same(value, value)
             m.refs.append((intern(els[1]), value, o))
             if els[1] == "1L":
                 m.policy_refs = (*m.policy_refs, value)
 
     def coverage(self, m: MemberView, o: int, text: str) -> None:
-        c = Coverage(o, text.split(self.sep))
-        c.plan = self.same(c.plan, c.plan)
-        m.coverages.append(c)
+        m.coverages.append(Coverage(o, text.split(self.sep)))
 
     def coverage_ref(self, m: MemberView, o: int, text: str) -> None:
         els = text.split(self.sep)
         if len(els) > 2:
             if els[1] == "1L":
-                m.coverages[-1].policies.append(self.same(els[2], els[2]))
+                m.coverages[-1].policies.append(els[2])
             elif els[1] == "CE":
                 c = m.coverages[-1]
-                value = self.same(els[2], els[2])
+                value = els[2]
                 c.plan_ids = (*c.plan_ids, value)
                 if not c.contract_o:  # the first REF*CE, where the plan-id rules point
                     c.contract, c.contract_o = value, o
@@ -433,12 +402,7 @@ class _Handlers:
         if cat is not None and not cat.ref:
             els = text.split(self.sep)
             if len(els) > 2:
-                same = self.same
-                cat.qualifier, cat.value, cat.ref = (
-                    intern(els[1]),
-                    same(els[2], els[2]),
-                    o,
-                )
+                cat.qualifier, cat.value, cat.ref = intern(els[1]), els[2], o
 
     def end_category(self, m: MemberView, o: int, text: str) -> None:
         m._category = None
@@ -469,10 +433,7 @@ class MemberReader:
         store = doc.store
         self.store = store
         self.sep = store.delimiters.element
-        #: see _Handlers.share (and MemberView.release); lives as long as the reader (one run
-        #: of the rules)
-        self.share: dict[Any, Any] = {}
-        by_name = _Handlers(self.sep, self.share).by_name()
+        by_name = _Handlers(self.sep).by_name()
         names = list(by_name)
         self.handlers: list[Handler | None] = [None, *by_name.values()]
         self.codes = _dispatch_codes(store, doc.structure.loops, names)
@@ -526,7 +487,7 @@ class MemberReader:
             m.dmg_o = o
             m.dmg = texts[o - first].split(sep)
             birth = m.dmg[2] if len(m.dmg) > 2 else ""
-            m.birth = birth = self.share.setdefault(birth, birth)
+            m.birth = birth
             m.birth_ok = birth if birth and is_date(birth) else ""
         o = self.n3[index]
         if o:
