@@ -177,7 +177,7 @@ def trailer_findings(trailer: Trailer, opened: Any, els: list[str], ordinal: int
     found = []
     f = els + [""] * (3 - len(els))
     n = trailer.count(opened, ordinal)
-    if f[1].strip() != str(n):
+    if f[1].strip(" ") != str(n):  # ASCII blanks only: str.strip() also drops a no-break space
         message = (
             f"{seg}01 says the {trailer.unit} has {f[1] or 'no'} {trailer.contents}, but it has "
             f"{n}{trailer.count_note}. Set {seg}01 to {n}."
@@ -186,7 +186,7 @@ def trailer_findings(trailer: Trailer, opened: Any, els: list[str], ordinal: int
             envelope_finding(f"ENV-{seg}01-COUNT", message, ordinal, seg, f"{seg}01", f[1])
         )
     said, control = (
-        (f[2].strip(), opened.control.strip()) if trailer.strip else (f[2], opened.control)
+        (f[2].strip(" "), opened.control.strip(" ")) if trailer.strip else (f[2], opened.control)
     )
     if said != control:
         message = (

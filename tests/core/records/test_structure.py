@@ -164,3 +164,19 @@ def test_a_qty_total_of_digits_other_than_0_to_9_is_not_a_number():
     latin1 = text + "~GE*1*1~IEA*1*000000001~"
     doc = load_store(read_bytes(latin1.encode("latin-1"), "t.834"))
     assert _codes(doc)["ENV-QTY-VALUE"][3:] == ("QTY02", "\xa01")
+
+
+def test_a_trailer_count_padded_with_a_no_break_space_is_not_the_count():
+    # str.strip() drops U+00A0 too: SE*\xa07 passed as 7; ASCII blanks are still tolerated
+    segments = ["ST*834*0001*005010X220A1", "BGN*00*REF*20250101*1200****2"]
+
+    def doc_with(se01: str):
+        trailer = [f"SE*{se01}*0001", "GE*1*1", "IEA*1*000000001"]
+        gs = "GS*BE*S*R*20250101*1200*1*X*005010X220A1"
+        text = "~".join([ISA[:-1], gs, *segments, *MEMBER, *trailer])
+        return load_store(read_bytes((text + "~").encode("latin-1"), "t.834"))
+
+    count = len(segments) + len(MEMBER) + 1
+    assert "ENV-SE01-COUNT" not in _codes(doc_with(str(count)))
+    assert "ENV-SE01-COUNT" not in _codes(doc_with(f" {count}"))
+    assert _codes(doc_with(f"\xa0{count}"))["ENV-SE01-COUNT"][3:] == ("SE01", f"\xa0{count}")
