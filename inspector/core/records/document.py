@@ -40,9 +40,7 @@ class Document:
     @property
     def members(self) -> pd.DataFrame:
         if self._members is None:
-            from inspector.core.records.frames import member_frame
-
-            self._members = member_frame(self.structure)
+            self._members = _frame("member_frame", self.structure)
         return self._members
 
     @members.setter
@@ -52,9 +50,7 @@ class Document:
     @property
     def coverage(self) -> pd.DataFrame:
         if self._coverage is None:
-            from inspector.core.records.frames import coverage_frame
-
-            self._coverage = coverage_frame(self.structure)
+            self._coverage = _frame("coverage_frame", self.structure)
         return self._coverage
 
     @coverage.setter
@@ -114,6 +110,13 @@ class Document:
             "maintenance_types": dict(sorted(mt.items())),
             "other_transaction_sets": st.other_transactions,
         }
+
+
+def _frame(builder: str, structure: Structure) -> pd.DataFrame:
+    """A table built by :mod:`~inspector.core.records.frames` (imports pandas on first use)."""
+    from inspector.core.records import frames
+
+    return getattr(frames, builder)(structure)
 
 
 def load(

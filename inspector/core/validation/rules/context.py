@@ -142,20 +142,12 @@ class TransactionView:
         family is complete (see :meth:`complete`)."""
         if m.is_sub:
             if m.sub_id:
-                waiting = self._waiting.get(m.sub_id)
-                if waiting is None:
-                    self._waiting[m.sub_id] = [m]
-                else:
-                    waiting.append(m)
+                self._waiting.setdefault(m.sub_id, []).append(m)
             else:
                 self._no_id.append(m)
         else:
             if m.sub_id:
-                dependents = self._dependents.get(m.sub_id)
-                if dependents is None:
-                    self._dependents[m.sub_id] = [m]
-                else:
-                    dependents.append(m)
+                self._dependents.setdefault(m.sub_id, []).append(m)
             head = m.family
             if head and head.sub_id != m.sub_id:  # type: ignore[union-attr]
                 self._adopted.setdefault(head.index, []).append(m)  # type: ignore[union-attr]
