@@ -305,13 +305,13 @@ def duplicate_member(m: MemberView):
     keys = _keys(m)
     if not keys:
         return
-    ids = person_ids(m)
     hit = None
     for k in keys:
         index = seen.get(k)
         if index is None:
             continue
         earlier = m.tx.earlier(index)
+        ids = person_ids(m)
         if same_person(earlier, person_ids(earlier), m, ids) and not conflicting_adds(earlier, m):
             hit = (k, earlier)
             break
