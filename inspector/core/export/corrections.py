@@ -23,7 +23,7 @@ from inspector.core.editing.session import EditSession
 from inspector.core.errors import InspectorError
 from inspector.core.export.tables import (
     findings_frame,
-    problem_sheets,
+    iter_problem_sheets,
     write_csv,
     write_sheet_csv,
 )
@@ -413,9 +413,11 @@ def export_all(
             )
         )
     elif table_format == "csv":
-        for sheet in problem_sheets(doc, found, mask=mask, problems_only=problems_only):
+        # one sheet at a time: each is dropped once written, before the next is built
+        for sheet in iter_problem_sheets(doc, found, mask=mask, problems_only=problems_only):
             path = out_dir / f"{sheet.name.lower()}.csv"
             result.written.append(write_sheet_csv(sheet, path, machine_names))
+            del sheet
     if corrections or (corrections is None and session.corrected_segments()):
         result.written.append(
             write_corrections_csv(session, out_dir / "corrections.csv", found, mask=mask)

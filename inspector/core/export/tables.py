@@ -19,7 +19,7 @@ the column names scripts use (``last_name``, ``issues`` last).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,13 +82,23 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: Rows neutralised and written at a time: a large table is never copied whole (50,000
+#: members x 53 columns are 20 MiB of cell pointers per copy).
+CSV_CHUNK_ROWS = 10_000
+
+
 def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
     """Write a DataFrame as a spreadsheet-safe CSV (UTF-8 with BOM, CRLF), user-only and
-    atomically (:func:`inspector.core.files.private_file`; raises its ``OutputError``)."""
+    atomically (:func:`inspector.core.files.private_file`; raises its ``OutputError``).
+
+    The rows are neutralised (:func:`safe_frame`) and written :data:`CSV_CHUNK_ROWS` at a
+    time; the bytes are those of the whole frame written at once (pandas formats each cell on
+    its own and writes in chunks too)."""
     path = Path(path)
-    frame = safe_frame(df)
     with private_file(path, "w", encoding=CSV_ENCODING, newline="") as fh:
-        frame.to_csv(fh, index=False, lineterminator=CSV_LINE_END)
+        for start in range(0, max(len(df), 1), CSV_CHUNK_ROWS):
+            part = safe_frame(df.iloc[start : start + CSV_CHUNK_ROWS])
+            part.to_csv(fh, index=False, header=start == 0, lineterminator=CSV_LINE_END)
     return path
 
 
@@ -110,25 +120,27 @@ FINDING_COLUMNS = [
 
 def findings_frame(findings: Iterable[Finding], lines=None) -> pd.DataFrame:
     """Findings as a table; ``lines(ordinal)`` adds the physical line of each segment."""
-    rows = []
+    # Built column by column: a dict per finding (12 keys) would hold several times the
+    # findings' own size until the frame exists.
+    cols: dict[str, list] = {c: [] for c in FINDING_COLUMNS}
+    (severity, code, segment, line, segment_id, element, value, loop, subscriber_id,
+     member_pos, source, message) = (cols[c].append for c in FINDING_COLUMNS)  # fmt: skip
     for f in findings:
-        rows.append(
-            {
-                "severity": f.severity,
-                "code": f.code,
-                "segment": f.segment,
-                "line": lines(f.segment) if (lines is not None and f.segment) else None,
-                "segment_id": f.segment_id,
-                "element": f.element,
-                "value": f.value,
-                "loop": f.loop,
-                "subscriber_id": f.subscriber_id,
-                "member_pos": f.member_pos,
-                "source": f.source,
-                "message": f.message,
-            }
-        )
-    df = pd.DataFrame(rows, columns=FINDING_COLUMNS)
+        severity(f.severity)
+        code(f.code)
+        segment(f.segment)
+        line(lines(f.segment) if (lines is not None and f.segment) else None)
+        segment_id(f.segment_id)
+        element(f.element)
+        value(f.value)
+        loop(f.loop)
+        subscriber_id(f.subscriber_id)
+        member_pos(f.member_pos)
+        source(f.source)
+        message(f.message)
+    # (no findings: object columns, as rows would give, not the float64 of empty lists)
+    df = pd.DataFrame(cols if cols["code"] else [], columns=FINDING_COLUMNS)
+    del cols
     for col in ("segment", "line", "member_pos"):
         df[col] = df[col].astype("Int64")
     return df
@@ -292,7 +304,10 @@ def _table_sheet(
     picked = _select(df, rows)
     shown = display_columns(df)
     order = screen_order(shown, first_columns)
-    frame = df.iloc[picked][shown].reset_index(drop=True)
+    # The shown columns only (not every column of the table first), and all rows without a
+    # copy (copy-on-write: the masker and the issues column below do not change them in place).
+    frame = df[shown] if rows is None else df[shown].iloc[picked]
+    frame = frame.reset_index(drop=True)
     if masker is not None:
         frame = masker.frame(frame, field_of)
     severity = np.full(len(picked), CLEAN_ROW, dtype=np.int8)
@@ -400,22 +415,42 @@ def problem_sheets(
 ) -> list[Sheet]:
     """Members, coverage (both with their issues) and findings (with names and ids);
     ``problems_only``: the members with an error or a warning, their coverage and findings."""
+    return list(iter_problem_sheets(doc, findings, mask=mask, problems_only=problems_only))
+
+
+def iter_problem_sheets(
+    doc: Document,
+    findings: Iterable[Finding],
+    *,
+    mask: MaskPolicy | None = None,
+    problems_only: bool = False,
+) -> Iterator[Sheet]:
+    """The sheets of :func:`problem_sheets`, each built when the previous one has been taken:
+    a caller that writes and drops each one never holds the three at once."""
     found = list(findings)
     members = member_sheet(doc, found, mask=mask)
-    coverage = coverage_sheet(doc, found, mask=mask)
-    listed = findings_sheet(found, doc, mask=mask)
+    positions: set[int] | None = None
     if problems_only:
         keep = members.severity <= WARNING_ROW  # an error or a warning
         positions = set(doc.members["member_pos"].to_numpy()[keep].tolist())
         members = members.rows(keep)
+    yield members
+    del members
+    coverage = coverage_sheet(doc, found, mask=mask)
+    if positions is not None:
         coverage = coverage.rows(doc.coverage["member_pos"].isin(positions).to_numpy())
+    yield coverage
+    del coverage
+    listed = findings_sheet(found, doc, mask=mask)
+    if positions is not None:
         listed = listed.rows(np.array([f.member_pos in positions for f in found], dtype=bool))
-    return [members, coverage, listed]
+    yield listed
 
 
 def write_sheet_csv(sheet: Sheet, path: str | Path, machine_names: bool = False) -> Path:
     """Write a sheet as a spreadsheet-safe CSV (headers as on screen, or machine names)."""
-    return write_csv(sheet.table(machine_names), path)
+    frame = sheet.frame[sheet.columns(machine_names)]  # copy-on-write: no copy is made here
+    return write_csv(frame.set_axis(sheet.headers(machine_names), axis=1), path)
 
 
 def problem_members(findings: Iterable[Finding]) -> int:

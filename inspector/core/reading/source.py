@@ -100,6 +100,32 @@ class SegmentIds(Sequence):
         return np.flatnonzero(self.code_array() == code) + 1
 
 
+#: Bytes (and segments) looked at a time by :func:`_line_numbers`.
+_LINE_BLOCK = 1 << 18
+
+
+def _line_numbers(data: bytes, starts: np.ndarray) -> np.ndarray:
+    """1-based physical line (int32) of each segment start: lines end at LF, or at CR in a
+    file without LF. Worked out a block at a time, and with 4-byte offsets for a file under
+    2 GiB: a byte mask of the whole file and 8-byte arrays per segment (about 2.5 times the
+    file in all) would be freed at once but stay in the process's heap."""
+    newline = b"\n" if b"\n" in data else b"\r"
+    arr = np.frombuffer(data, dtype=np.uint8)
+    offset = np.int32 if len(data) < 2**31 else np.int64
+    breaks = np.empty(data.count(newline), dtype=offset)  # offset of each line end
+    found = 0
+    for a in range(0, len(arr), _LINE_BLOCK):
+        hits = np.flatnonzero(arr[a : a + _LINE_BLOCK] == newline[0])
+        breaks[found : found + len(hits)] = hits + a
+        found += len(hits)
+    lines = np.empty(len(starts), dtype=np.int32)
+    for a in range(0, len(starts), _LINE_BLOCK):
+        block = starts[a : a + _LINE_BLOCK].astype(offset)
+        lines[a : a + _LINE_BLOCK] = np.searchsorted(breaks, block, "right")
+    lines += 1
+    return lines
+
+
 class SegmentStore:
     """All segments of one file, addressable by 1-based ordinal (ISA = 1).
 
@@ -250,10 +276,7 @@ class SegmentStore:
     def lines(self) -> np.ndarray:
         """1-based physical line number of each segment (int32), computed on first use."""
         if self._lines is None:
-            arr = np.frombuffer(self.data, dtype=np.uint8)
-            newline = 10 if b"\n" in self.data else 13
-            breaks = np.flatnonzero(arr == newline)
-            self._lines = (np.searchsorted(breaks, self.starts, side="right") + 1).astype(np.int32)
+            self._lines = _line_numbers(self.data, self.starts)
         return self._lines
 
     def ordinal_at_offset(self, offset: int) -> int:

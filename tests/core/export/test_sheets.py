@@ -104,6 +104,23 @@ def test_csv_keeps_numbers_unquoted_and_quotes_formulas(tmp_path):
     assert "\r\n-35.21\r\n" in raw and "\r\n+5\r\n" in raw and "\r\n1.5E-3\r\n" in raw
 
 
+def test_csv_written_in_chunks_is_the_csv_written_at_once(tmp_path, monkeypatch, demo):
+    from inspector.core.export import tables
+
+    doc, findings = demo
+    sheets = tables.problem_sheets(doc, findings)
+    whole = [
+        tables.write_sheet_csv(s, tmp_path / f"whole-{s.name}.csv").read_bytes() for s in sheets
+    ]
+    monkeypatch.setattr(tables, "CSV_CHUNK_ROWS", 3)  # several chunks, a short last one
+    parts = [
+        tables.write_sheet_csv(s, tmp_path / f"parts-{s.name}.csv").read_bytes() for s in sheets
+    ]
+    assert parts == whole and all(len(s) > 3 for s in sheets)
+    empty = tables.findings_sheet([], doc)
+    assert tables.write_sheet_csv(empty, tmp_path / "empty.csv").read_bytes().count(b"\r\n") == 1
+
+
 # -- CSV tables -----------------------------------------------------------------------------
 def test_members_csv_has_screen_titles_and_the_issues_of_each_member(exported, demo):
     doc, _ = demo

@@ -144,3 +144,26 @@ def test_empty_segment_and_missing_final_terminator():
     assert codes["X12-EMPTY-SEGMENT"].segment == 3
     assert "X12-NO-FINAL-TERMINATOR" in codes
     assert store.raw(len(store)) == "IEA*1*000000001"
+
+
+def test_line_numbers_block_by_block(sample, monkeypatch):
+    import numpy as np
+
+    from inspector.core.reading import source
+
+    def at_once(data: bytes, starts: np.ndarray) -> np.ndarray:
+        breaks = np.flatnonzero(np.frombuffer(data, np.uint8) == (10 if b"\n" in data else 13))
+        return (np.searchsorted(breaks, starts, side="right") + 1).astype(np.int32)
+
+    monkeypatch.setattr(source, "_LINE_BLOCK", 5)
+    for name in (
+        "linuxforhealth-x12__hist_demo_mixed-newlines.834",
+        "hccinfhir__sample_834_01.txt",
+    ):
+        store = load(sample(name)).store
+        lines = source._line_numbers(store.data, store.starts)
+        assert lines.dtype == np.int32
+        assert np.array_equal(lines, at_once(store.data, store.starts))
+    for data in (b"", b"A~\rB~\r", b"A~\r\nB~\r\nC~"):
+        starts = np.arange(0, len(data), 3)
+        assert np.array_equal(source._line_numbers(data, starts), at_once(data, starts))
