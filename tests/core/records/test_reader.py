@@ -164,6 +164,11 @@ def test_line_numbers_block_by_block(sample, monkeypatch):
         lines = source._line_numbers(store.data, store.starts)
         assert lines.dtype == np.int32
         assert np.array_equal(lines, at_once(store.data, store.starts))
+        some = [len(store), 1, 3, 3, 2]  # any order, repeats: counted without store.lines
+        assert store.lines_of(some) == [int(lines[o - 1]) for o in some]
+        assert store._lines is None and store.lines_of([]) == []
+        with pytest.raises(IndexError):
+            store.lines_of([len(store) + 1])
     for data in (b"", b"A~\rB~\r", b"A~\r\nB~\r\nC~"):
         starts = np.arange(0, len(data), 3)
         assert np.array_equal(source._line_numbers(data, starts), at_once(data, starts))
