@@ -584,32 +584,51 @@ def _repetition(
     return None
 
 
+#: Bytes searched for terminators at a time (the search's temporary arrays stay this small).
+_SCAN_BLOCK = 1 << 23
+
+
+def _terminators(arr: np.ndarray, pos: int, terminator: int, dtype: type) -> np.ndarray:
+    """Offsets (``dtype``) of every ``terminator`` byte at or after ``pos``, found block by
+    block: one search over the whole file made a boolean array the size of the file and an
+    8-byte offset per segment at once."""
+    pieces: list[np.ndarray] = []
+    for a in range(pos, len(arr), _SCAN_BLOCK):
+        hits: np.ndarray = np.flatnonzero(arr[a : a + _SCAN_BLOCK] == terminator).astype(dtype)
+        hits += a
+        pieces.append(hits)
+    return np.concatenate(pieces) if pieces else np.zeros(0, dtype=dtype)
+
+
 def _split(data: bytes, pos: int, terminator: int) -> tuple[np.ndarray, np.ndarray, bool]:
     """Vectorised segment split: returns start/end offsets and whether the tail is unterminated."""
     arr = np.frombuffer(data, dtype=np.uint8)
     n = len(data)
-    found = np.flatnonzero(arr[pos:] == terminator)
+    # 4-byte offsets when they fit: they halve the memory of the two largest arrays
+    dtype = np.int32 if n < 2**31 - 1 else np.int64
+    found = _terminators(arr, pos, terminator, dtype)
     # Where each piece ends (its terminator; the tail ends at the end of the data). Skipping
     # whitespace never passes it: with a whitespace terminator (a line break) a run of 50,000
     # empty segments used to be rescanned once per segment (quadratic: 86 s for 53 kB).
     # ``ends`` is a view of it: no second copy of the largest array (peak RSS on 50k members).
-    limit = np.empty(found.shape[0] + 1, dtype=np.int64)
-    np.add(found, pos, out=limit[:-1])
+    limit = np.empty(found.shape[0] + 1, dtype=dtype)
+    limit[:-1] = found
     limit[-1] = n
     del found
     ends = limit[:-1]
-    starts = np.empty(ends.shape[0] + 1, dtype=np.int64)
+    starts = np.empty(ends.shape[0] + 1, dtype=dtype)
     starts[0] = pos
     starts[1:] = ends + 1
     # Skip whitespace after each terminator; usually one or two passes (LF or CRLF).
     for _ in range(64):
-        idx = np.flatnonzero(starts < limit)
-        if idx.size == 0:
+        live = starts < limit
+        if not live.any():
             break
-        ws = _WS_TABLE[arr[starts[idx]]]
+        ws = np.zeros(live.shape[0], dtype=bool)
+        ws[live] = _WS_TABLE[arr[starts[live]]]
         if not ws.any():
             break
-        starts[idx[ws]] += 1
+        starts[ws] += 1
     else:  # pathological indentation: fall back to a search per segment (within the segment)
         for k in range(starts.shape[0]):
             s, stop = int(starts[k]), int(limit[k])
@@ -620,7 +639,7 @@ def _split(data: bytes, pos: int, terminator: int) -> tuple[np.ndarray, np.ndarr
     tail_start = int(starts[-1])
     unterminated = tail_start < n
     if unterminated:
-        ends = np.append(ends, n)
+        ends = np.append(ends, n).astype(dtype, copy=False)
     else:
         starts = starts[:-1]
     # A start that ran past its own terminator means the piece was whitespace only; keep it as an
@@ -628,9 +647,6 @@ def _split(data: bytes, pos: int, terminator: int) -> tuple[np.ndarray, np.ndarr
     over = starts > ends
     if over.any():
         starts[over] = ends[over]
-    if n < 2**31 - 1:  # 4-byte offsets halve the memory of the two largest arrays
-        starts = starts.astype(np.int32)
-        ends = ends.astype(np.int32)
     return starts, ends, unterminated
 
 
