@@ -90,7 +90,7 @@ def write_findings_csv(
 ) -> Path:
     if mask is not None:
         findings = mask_findings(findings, Masker(mask, doc.members if doc else None))
-    return write_csv(findings_frame(findings, doc.store.line if doc is not None else None), path)
+    return write_csv(findings_frame(findings, store=doc.store if doc is not None else None), path)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -118,10 +118,10 @@ FINDING_COLUMNS = [
 ]
 
 
-def findings_frame(findings: Iterable[Finding], lines=None, store=None) -> pd.DataFrame:
-    """Findings as a table; ``lines(ordinal)`` adds the physical line of each segment, or
-    ``store`` (the document's segment store: the same lines, counted in one pass over the
-    bytes instead of a line number per segment of the file)."""
+def findings_frame(findings: Iterable[Finding], store=None) -> pd.DataFrame:
+    """Findings as a table; ``store`` (the document's segment store) adds the physical line
+    of each finding's segment, counted in one pass over the bytes (no line number for every
+    segment of the file)."""
     # Built column by column: a dict per finding (12 keys) would hold several times the
     # findings' own size until the frame exists.
     cols: dict[str, list] = {c: [] for c in FINDING_COLUMNS}
@@ -131,7 +131,7 @@ def findings_frame(findings: Iterable[Finding], lines=None, store=None) -> pd.Da
         severity(f.severity)
         code(f.code)
         segment(f.segment)
-        line(lines(f.segment) if (lines is not None and f.segment) else None)
+        line(None)
         segment_id(f.segment_id)
         element(f.element)
         value(f.value)
