@@ -43,6 +43,8 @@ def _per_cell(model, rows: range, columns: range, repeat: int) -> float:
         for i in index:
             data(i, role)
 
+    if not index:  # e.g. no findings in a clean --file
+        return float("nan")
     return _best(run, repeat) / len(index)
 
 
@@ -114,8 +116,9 @@ def run(path: Path, repeat: int) -> None:
         print(f"data() {what:<16} off {off:6.2f} us   on {on:6.2f} us")
     print(f"  ({len(found.findings):,} findings; a message is masked once, then cached)")
     mask = ViewMask(policy, p.doc.members)
-    first = _best(lambda: [mask.masker.finding(f) for f in found.findings], 1)
-    print(f"mask a finding       {first / len(found.findings) * 1e6:8.1f} us  (first time)")
+    if found.findings:
+        first = _best(lambda: [mask.masker.finding(f) for f in found.findings], 1)
+        print(f"mask a finding       {first / len(found.findings) * 1e6:8.1f} us  (first time)")
     with tempfile.TemporaryDirectory() as tmp:
         plain = _best(lambda: write_members_csv(p.doc, Path(tmp) / "a.csv"), repeat)
         masked = _best(lambda: write_members_csv(p.doc, Path(tmp) / "b.csv", mask=policy), repeat)
