@@ -222,9 +222,8 @@ class Exporter(QObject):
         worker.done.connect(self._on_job_done)
         worker.failed.connect(self.export_failed)
         self.exported.emit(busy)  # the status line says what is being written meanwhile
-        thread = start_in_thread(worker, "export")
+        thread = start_in_thread(worker, "export", self._on_job_thread_finished)
         self._jobs.append((thread, worker))
-        thread.finished.connect(self._on_job_thread_finished)
         return True
 
     def _on_job_done(self, message: str) -> None:

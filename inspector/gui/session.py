@@ -149,10 +149,9 @@ class DocumentSession(QObject):
     # -- threads ----------------------------------------------------------------------------
     def _run(self, worker: QObject, name: str) -> None:
         gc_guard.hold()
-        thread = start_in_thread(worker, name)
+        thread = start_in_thread(worker, name, self._on_thread_finished)
         self._threads.append(thread)
         self._workers.append(worker)
-        thread.finished.connect(self._on_thread_finished)
 
     @Slot()
     def _on_thread_finished(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
@@ -104,15 +105,21 @@ class JobWorker(CancellableWorker):
             self.finished.emit()
 
 
-def start_in_thread(worker: QObject, name: str) -> QThread:
+def start_in_thread(
+    worker: QObject, name: str, on_finished: Callable[[], None] | None = None
+) -> QThread:
     """Move ``worker`` to a new thread and run it; the thread quits when the worker finishes.
 
-    The caller keeps references to both until ``thread.finished``.
+    ``on_finished`` (a slot) is connected to ``thread.finished`` before the thread starts: a
+    worker that fails at once may end before the caller could connect it afterwards, and the
+    signal would be lost. The caller keeps references to both until ``thread.finished``.
     """
     thread = QThread()
     thread.setObjectName(name)
     worker.moveToThread(thread)
     thread.started.connect(worker.run)
+    if on_finished is not None:
+        thread.finished.connect(on_finished)
     # Direct: quit() is thread-safe, and the thread must be able to end while the GUI thread
     # waits for it on quit (a queued call would only run after the wait).
     worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)

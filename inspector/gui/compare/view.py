@@ -137,8 +137,7 @@ class CompareView(QWidget):
         worker.failed.connect(self._on_worker_failed)
         worker.cancelled.connect(self._on_worker_cancelled)
         self._set_busy(True)
-        self._thread = start_in_thread(worker, "compare")
-        self._thread.finished.connect(self._on_thread_finished)
+        self._thread = start_in_thread(worker, "compare", self._on_thread_finished)
 
     @Slot()
     def cancel(self) -> None:
