@@ -81,7 +81,7 @@ class DocumentSession(QObject):
     def start(self) -> None:
         worker = LoadWorker(self.path, self.journal_dir)
         worker.progressed.connect(self._on_load_worker_progressed)
-        worker.loaded.connect(self._on_load_worker_loaded)
+        worker.done.connect(self._on_load_worker_loaded)
         worker.failed.connect(self._on_load_worker_failed)
         worker.cancelled.connect(self._on_load_worker_cancelled)
         self._load_worker = worker

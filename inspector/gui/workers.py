@@ -28,81 +28,98 @@ class CancellableWorker(QObject):
         self._cancel.set()
 
 
-class LoadWorker(CancellableWorker):
-    """Reads and tabulates one file."""
+class Worker(CancellableWorker):
+    """One job off the GUI thread, its outcome told by exactly one of ``done``, ``failed`` or
+    ``cancelled``, then ``finished``.
+
+    Subclasses implement :meth:`work` and say in :meth:`explain` what a clerk reads when it
+    fails: an :class:`InspectorError` already names the file and the problem; anything else
+    (a bug, the operating system) is still a sentence, never a traceback.
+    """
 
     progressed = Signal(int, int)
-    loaded = Signal(object)  # PreparedDocument
+    done = Signal(object)
     failed = Signal(str)
     cancelled = Signal()
     finished = Signal()
+
+    def work(self) -> object:
+        raise NotImplementedError
+
+    def explain(self, exc: Exception) -> str:
+        if isinstance(exc, InspectorError):
+            return str(exc)
+        if isinstance(exc, MemoryError):
+            return "not enough memory"
+        return f"an unexpected problem ({type(exc).__name__}: {exc})"
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            self.done.emit(self.work())
+        except Cancelled:
+            self.cancelled.emit()
+        except Exception as exc:  # MemoryError too: reported, not raised into Qt
+            self.failed.emit(self.explain(exc))
+        finally:
+            self.finished.emit()
+
+
+class LoadWorker(Worker):
+    """Reads and tabulates one file; ``done`` carries the PreparedDocument."""
 
     def __init__(self, path: Path, journal_dir: Path | None = None) -> None:
         super().__init__()
         self.path = path
         self.journal_dir = journal_dir
 
-    @Slot()
-    def run(self) -> None:
-        try:
-            prepared = prepare(
-                self.path, self.progressed.emit, self._cancel.is_set, self.journal_dir
-            )
-            if self._cancel.is_set():
-                raise Cancelled()
-            self.loaded.emit(prepared)
-        except Cancelled:
-            self.cancelled.emit()
-        except InspectorError as exc:
-            self.failed.emit(str(exc))
-        except MemoryError:
-            self.failed.emit(
+    def work(self) -> object:
+        prepared = prepare(self.path, self.progressed.emit, self._cancel.is_set, self.journal_dir)
+        if self._cancel.is_set():
+            raise Cancelled()
+        return prepared
+
+    def explain(self, exc: Exception) -> str:
+        if isinstance(exc, InspectorError):
+            return str(exc)
+        if isinstance(exc, MemoryError):
+            return (
                 f"{self.path.name}: the file is too large to open on this computer "
                 "(not enough memory)."
             )
-        except Exception as exc:  # a bug or an OS problem: still a message, not a traceback
-            self.failed.emit(
-                f"{self.path.name}: the file could not be opened because of an "
-                f"unexpected problem ({type(exc).__name__}: {exc})."
-            )
-        finally:
-            self.finished.emit()
+        return (
+            f"{self.path.name}: the file could not be opened because of an "
+            f"unexpected problem ({type(exc).__name__}: {exc})."
+        )
 
 
-class JobWorker(CancellableWorker):
+class JobWorker(Worker):
     """Runs one function off the GUI thread (an export, a report) and reports its result.
 
     ``job()`` returns what ``done`` carries; an :class:`InspectorError` or an ``OSError``
     (disk full, no permission) becomes ``failed`` with a message naming the problem.
     """
 
-    done = Signal(object)
-    failed = Signal(str)
-    finished = Signal()
-
     def __init__(self, job, describe: str) -> None:
         super().__init__()
         self.job = job
         self.describe = describe  # what is being done, for messages ("the worklist")
 
-    @Slot()
-    def run(self) -> None:
-        try:
-            self.done.emit(self.job())
-        except InspectorError as exc:  # OutputError too: its message names the path
-            self.failed.emit(f"{self.describe} was not written: {exc}")
-        except OSError as exc:
+    def work(self) -> object:
+        return self.job()
+
+    def explain(self, exc: Exception) -> str:
+        if isinstance(exc, InspectorError):  # OutputError too: its message names the path
+            return f"{self.describe} was not written: {exc}"
+        if isinstance(exc, OSError):
             where = f" ({exc.filename})" if exc.filename else ""
-            self.failed.emit(f"{self.describe} was not written: {exc.strerror or exc}{where}")
-        except MemoryError:
-            self.failed.emit(f"{self.describe} was not written: not enough memory.")
-        except Exception as exc:  # a bug: still a message, not a traceback
-            self.failed.emit(
-                f"{self.describe} was not written because of an unexpected problem "
-                f"({type(exc).__name__}: {exc})."
-            )
-        finally:
-            self.finished.emit()
+            return f"{self.describe} was not written: {exc.strerror or exc}{where}"
+        if isinstance(exc, MemoryError):
+            return f"{self.describe} was not written: not enough memory."
+        return (
+            f"{self.describe} was not written because of an unexpected problem "
+            f"({type(exc).__name__}: {exc})."
+        )
 
 
 def start_in_thread(

@@ -15,7 +15,10 @@ import pytest
 import inspector.gui.compare.view as compare_view
 import inspector.gui.export_actions as export_actions
 import inspector.gui.session as session
+from inspector.core.editing.edits import EditRejected
+from inspector.core.errors import Cancelled
 from inspector.gui.compare import CompareView
+from inspector.gui.editing.bulk_commands import BulkWorker
 from inspector.gui.workers import JobWorker, start_in_thread, wait_for_thread
 from tests.gui.conftest import LOAD_TIMEOUT_MS, open_and_wait
 
@@ -78,3 +81,75 @@ def test_several_quick_jobs_are_all_reported(qtbot, count):
     ]
     qtbot.waitUntil(lambda: sorted(ended) == list(range(count)), timeout=5000)
     assert all(t.isFinished() for t in threads)
+
+
+def _outcome(qtbot, worker) -> tuple[str, object]:
+    """Run ``worker`` on a thread; which signal told the outcome, and with what."""
+    told: list[tuple[str, object]] = []
+    worker.done.connect(lambda value: told.append(("done", value)))
+    worker.failed.connect(lambda message: told.append(("failed", message)))
+    worker.cancelled.connect(lambda: told.append(("cancelled", None)))
+    ended: list[bool] = []
+    thread = start_in_thread(worker, "outcome", lambda: ended.append(True))
+    qtbot.waitUntil(lambda: bool(ended), timeout=10_000)
+    assert wait_for_thread(thread, 10)  # a QThread must end before it is destroyed
+    assert len(told) == 1
+    return told[0]
+
+
+def _raises(exc: BaseException):
+    def job(*_args):
+        raise exc
+
+    return job
+
+
+@pytest.mark.parametrize(
+    ("make", "exc", "expected"),
+    [
+        (
+            lambda job: JobWorker(job, "The worklist"),
+            MemoryError(),
+            "The worklist was not written: not enough memory.",
+        ),
+        (
+            lambda job: JobWorker(job, "The worklist"),
+            KeyError("x"),
+            "The worklist was not written because of an unexpected problem (KeyError: 'x').",
+        ),
+        (
+            lambda job: JobWorker(job, "The worklist"),
+            PermissionError(13, "Permission denied", "w.csv"),
+            "The worklist was not written: Permission denied (w.csv)",
+        ),
+        (lambda job: BulkWorker(job), MemoryError(), "not enough memory; nothing was changed"),
+        (
+            lambda job: BulkWorker(job),
+            ValueError("bad"),
+            "an unexpected problem (ValueError: bad); nothing was changed",
+        ),
+        (lambda job: BulkWorker(job), EditRejected("not a date"), "not a date"),
+    ],
+)
+def test_a_failing_job_is_one_plain_sentence(qtbot, make, exc, expected):
+    assert _outcome(qtbot, make(_raises(exc))) == ("failed", expected)
+
+
+def test_a_cancelled_job_and_a_finished_one(qtbot):
+    assert _outcome(qtbot, BulkWorker(_raises(Cancelled()))) == ("cancelled", None)
+    assert _outcome(qtbot, BulkWorker(lambda progress, cancelled: 7)) == ("done", 7)
+
+
+def test_load_and_compare_failures_name_what_failed(qtbot, tmp_path, monkeypatch):
+    import inspector.gui.compare.worker as compare_worker
+    import inspector.gui.workers as workers
+
+    monkeypatch.setattr(workers, "prepare", _raises(MemoryError()))
+    kind, message = _outcome(qtbot, workers.LoadWorker(tmp_path / "big.834"))
+    assert kind == "failed" and message.startswith("big.834: the file is too large to open")
+    monkeypatch.setattr(compare_worker, "load", _raises(RuntimeError("boom")))
+    worker = compare_worker.CompareWorker(tmp_path / "a.834", tmp_path / "b.834")
+    assert _outcome(qtbot, worker) == (
+        "failed",
+        "The comparison stopped because of an unexpected problem (RuntimeError: boom).",
+    )

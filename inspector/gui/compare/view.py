@@ -133,7 +133,7 @@ class CompareView(QWidget):
         self.progress.setValue(0)
         self._worker = worker = CompareWorker(Path(old), Path(new), mapping)
         worker.progressed.connect(self._on_worker_progressed)
-        worker.compared.connect(self._on_worker_compared)
+        worker.done.connect(self._on_worker_compared)
         worker.failed.connect(self._on_worker_failed)
         worker.cancelled.connect(self._on_worker_cancelled)
         self._set_busy(True)

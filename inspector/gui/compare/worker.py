@@ -7,23 +7,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal, Slot
-
 from inspector.core.errors import Cancelled, InspectorError
 from inspector.core.export.compare import Roster, compare, from_document, open_roster
 from inspector.core.export.compare.roster import TABLE_SUFFIXES
 from inspector.core.records.document import load
-from inspector.gui.workers import CancellableWorker
+from inspector.gui.workers import Worker
 
 TOTAL = 1000
 
 
-class CompareWorker(CancellableWorker):
-    progressed = Signal(int, int)
-    compared = Signal(object)  # CompareResult
-    failed = Signal(str)
-    cancelled = Signal()
-    finished = Signal()
+class CompareWorker(Worker):
+    """``done`` carries the CompareResult."""
 
     def __init__(self, old: Path, new: Path, mapping: dict[str, str] | None = None) -> None:
         super().__init__()
@@ -45,29 +39,22 @@ class CompareWorker(CancellableWorker):
             raise Cancelled()
         return roster
 
-    @Slot()
-    def run(self) -> None:
-        try:
-            old = self._side(self.old, self.mapping, 0, 450)
-            new = self._side(self.new, None, 450, 450)
-            result = compare(
-                old,
-                new,
-                progress=lambda d, t: self.progressed.emit(900 + (100 * d) // max(t, 1), TOTAL),
-                cancel=self._cancel.is_set,
-            )
-            self.compared.emit(result)
-        except Cancelled:
-            self.cancelled.emit()
-        except InspectorError as exc:
-            self.failed.emit(str(exc))
-        except MemoryError:
-            self.failed.emit(
-                "The files are too large to compare on this computer (not enough memory)."
-            )
-        except Exception as exc:  # a bug or an OS problem: still a message, not a traceback
-            self.failed.emit(
-                f"The comparison stopped because of an unexpected problem ({type(exc).__name__}: {exc})."
-            )
-        finally:
-            self.finished.emit()
+    def work(self) -> object:
+        old = self._side(self.old, self.mapping, 0, 450)
+        new = self._side(self.new, None, 450, 450)
+        return compare(
+            old,
+            new,
+            progress=lambda d, t: self.progressed.emit(900 + (100 * d) // max(t, 1), TOTAL),
+            cancel=self._cancel.is_set,
+        )
+
+    def explain(self, exc: Exception) -> str:
+        if isinstance(exc, InspectorError):
+            return str(exc)
+        if isinstance(exc, MemoryError):
+            return "The files are too large to compare on this computer (not enough memory)."
+        return (
+            "The comparison stopped because of an unexpected problem "
+            f"({type(exc).__name__}: {exc})."
+        )

@@ -10,7 +10,6 @@ previews) are methods tests replace.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,7 @@ from inspector.core.editing.edits import EditRejected
 from inspector.core.editing.fix_all import FixAllPlan, determines, fixable
 from inspector.core.editing.session import parse_element
 from inspector.core.editing.table_edits import SetFieldResult, editable_columns, field_spec
-from inspector.core.errors import Cancelled, InspectorError
+from inspector.core.errors import InspectorError
 from inspector.core.findings import Finding
 from inspector.core.records.codes import decode
 from inspector.core.records.dates import show_date
@@ -42,7 +41,7 @@ from inspector.gui.editing.controller import RECOVERY_FIRST, DocumentEditor
 from inspector.gui.editing.delegates import editor_value, make_editor
 from inspector.gui.models.masking import ViewMask
 from inspector.gui.models.roles import EditHint
-from inspector.gui.workers import start_in_thread, wait_for_thread
+from inspector.gui.workers import Worker, start_in_thread, wait_for_thread
 
 MAX_SHOWN = 500  # rows listed in a preview (the counts say how many in all)
 _NOUN = {"members": "member", "coverage": "coverage"}
@@ -262,41 +261,24 @@ def fix_all_preview(
 
 
 # -- running off the GUI thread -------------------------------------------------------------------
-class BulkWorker(QObject):
+class BulkWorker(Worker):
     """Runs ``job(progress, cancelled)`` on a thread; reports by signals only."""
-
-    progressed = Signal(int, int)
-    done = Signal(object)
-    failed = Signal(str)
-    cancelled = Signal()
-    finished = Signal()
 
     def __init__(self, job: Callable[[Callable[[int, int], None], Callable[[], bool]], Any]):
         super().__init__()
         self.job = job
-        self._cancel = threading.Event()
 
-    def cancel(self) -> None:
-        self._cancel.set()
+    def work(self) -> object:
+        return self.job(self.progressed.emit, self._cancel.is_set)
 
-    @Slot()
-    def run(self) -> None:
-        try:
-            self.done.emit(self.job(self.progressed.emit, self._cancel.is_set))
-        except Cancelled:
-            self.cancelled.emit()
-        except EditRejected as exc:
-            self.failed.emit(exc.reason)
-        except InspectorError as exc:
-            self.failed.emit(str(exc))
-        except MemoryError:
-            self.failed.emit("not enough memory; nothing was changed")
-        except Exception as exc:  # a bug: a message, never a traceback; nothing was changed
-            self.failed.emit(
-                f"an unexpected problem ({type(exc).__name__}: {exc}); nothing was changed"
-            )
-        finally:
-            self.finished.emit()
+    def explain(self, exc: Exception) -> str:
+        if isinstance(exc, EditRejected):
+            return exc.reason
+        if isinstance(exc, MemoryError):
+            return "not enough memory; nothing was changed"
+        if isinstance(exc, InspectorError):
+            return str(exc)
+        return f"an unexpected problem ({type(exc).__name__}: {exc}); nothing was changed"
 
 
 class BulkCommands(QObject):
