@@ -92,6 +92,12 @@ def _dtp_problems(dtps) -> Iterator[Problem]:
     elements=("DTP03", "DMG02", "INS12", "BGN03"),
 )
 def date_invalid(m: MemberView):
+    if not m.odd_dtps and not (m.birth and not m.birth_ok) and len(m.ins) <= 12:
+        return None  # every date is a real D8 date (checked while the member was read)
+    return list(_date_invalid(m))
+
+
+def _date_invalid(m: MemberView):
     if m.odd_dtps:
         yield from _dtp_problems(m.odd_dtps)
     if m.birth and not is_date(m.birth):
@@ -278,13 +284,15 @@ def birth_future(m: MemberView):
             if m.tx.file_date_is_today
             else f"the file's creation date {show_date(ref)}"
         )
-        yield Problem(
-            m.dmg_o,
-            "DMG02",
-            b,
-            f"The birth date {show_date(b)} is after {when}. "
-            "Check the date of birth (a typo in the year is common).",
-        )
+        return [
+            Problem(
+                m.dmg_o,
+                "DMG02",
+                b,
+                f"The birth date {show_date(b)} is after {when}. "
+                "Check the date of birth (a typo in the year is common).",
+            )
+        ]
 
 
 @rule(
@@ -300,13 +308,15 @@ def birth_too_old(m: MemberView):
     b = m.birth_ok
     if b and b < m.tx.oldest_birth:
         ref = m.tx.file_date
-        yield Problem(
-            m.dmg_o,
-            "DMG02",
-            b,
-            f"The birth date {show_date(b)} makes this member "
-            f"more than 120 years old on {show_date(ref)}. Check the year of birth.",
-        )
+        return [
+            Problem(
+                m.dmg_o,
+                "DMG02",
+                b,
+                f"The birth date {show_date(b)} makes this member "
+                f"more than 120 years old on {show_date(ref)}. Check the year of birth.",
+            )
+        ]
 
 
 # -- dates across loops -----------------------------------------------------------------------------
@@ -489,8 +499,11 @@ def _outside_plan_year(m: MemberView):
     elements=("DTP03",),
 )
 def coverage_before_eligibility(m: MemberView):
-    if "356" not in m.mdates:
-        return None
+    elig = m.mdates.get("356")
+    if elig is None or not any(
+        (d := c.dates.get("348")) is not None and d[2] < elig[2] for c in m.coverages
+    ):
+        return None  # the common case: no coverage begins before the eligibility
     return list(_coverage_before_eligibility(m))
 
 

@@ -159,15 +159,17 @@ def _us_postal(m: MemberView) -> tuple[str, str, _Zip] | None:
 def zip_format(m: MemberView):
     found = _us_postal(m)
     if found is None or found[2].format_hint is None:
-        return
+        return None
     zipc, state, verdict = found
     hint = verdict.format_hint
-    yield Problem(
-        m.n4_o,
-        "N403",
-        zipc,
-        f"The ZIP code '{m.tx.ctx.decode(zipc)}' of this {state} address is not 5 or 9 digits: {hint}.",
-    )
+    return [
+        Problem(
+            m.n4_o,
+            "N403",
+            zipc,
+            f"The ZIP code '{m.tx.ctx.decode(zipc)}' of this {state} address is not 5 or 9 digits: {hint}.",
+        )
+    ]
 
 
 _ZIP_DRESSED = re.compile(r"([0-9]{5})(?:[- ]?([0-9]{4}))?\Z")
@@ -195,13 +197,15 @@ def fix_zip_format(f: Finding, doc: Document) -> tuple[FixEdit, ...] | str:
 def zip_zero(m: MemberView):
     found = _us_postal(m)
     if found is not None and found[2].zero:
-        yield Problem(
-            m.n4_o,
-            "N403",
-            found[0],
-            f"The ZIP code {found[0]} is a placeholder: no ZIP Code is 00000. Send the "
-            "member's real ZIP Code.",
-        )
+        return [
+            Problem(
+                m.n4_o,
+                "N403",
+                found[0],
+                f"The ZIP code {found[0]} is a placeholder: no ZIP Code is 00000. Send the "
+                "member's real ZIP Code.",
+            )
+        ]
 
 
 @rule(
@@ -215,17 +219,19 @@ def zip_zero(m: MemberView):
 def zip_state(m: MemberView):
     found = _us_postal(m)
     if found is None or found[2].other_states is None:
-        return
+        return None
     zipc, state, verdict = found
     states = verdict.other_states or frozenset()
-    yield Problem(
-        m.n4_o,
-        "N403",
-        zipc,
-        f"ZIP code {zipc} is in {'/'.join(sorted(states))} (prefix {zipc[:3]}), but the "
-        f"address says state {state}. Correct the state or the ZIP Code (a few ZIP Codes "
-        "at state lines also serve the neighbouring state; confirm the address).",
-    )
+    return [
+        Problem(
+            m.n4_o,
+            "N403",
+            zipc,
+            f"ZIP code {zipc} is in {'/'.join(sorted(states))} (prefix {zipc[:3]}), but the "
+            f"address says state {state}. Correct the state or the ZIP Code (a few ZIP Codes "
+            "at state lines also serve the neighbouring state; confirm the address).",
+        )
+    ]
 
 
 # -- phone numbers --------------------------------------------------------------------------
@@ -270,7 +276,11 @@ def _ten_digits(number: str) -> str | None:
 )
 def phone_format(m: MemberView):
     if not m.phones:
-        return
+        return None
+    return list(_phone_format(m))
+
+
+def _phone_format(m: MemberView):
     for o, el, q, number in _phones(m):
         if _ten_digits(number) is not None:
             continue
@@ -316,7 +326,11 @@ def _nanp_problem(ten: str) -> str | None:
 )
 def phone_number(m: MemberView):
     if not m.phones:
-        return
+        return None
+    return list(_phone_number(m))
+
+
+def _phone_number(m: MemberView):
     for o, el, q, number in _phones(m):
         ten = _ten_digits(number)
         if ten is None:
@@ -405,10 +419,12 @@ def name_characters(m: MemberView):
 )
 def add_no_demographics(m: MemberView):
     if m.maintenance == "021" and not m.dmg_o and m.nm1_o:
-        yield Problem(
-            m.nm1_o,
-            None,
-            None,
-            "This member is added (INS03=021) but has no DMG segment, so the receiver gets no "
-            "birth date or gender. Add DMG*D8*CCYYMMDD*F|M|U to loop 2100A.",
-        )
+        return [
+            Problem(
+                m.nm1_o,
+                None,
+                None,
+                "This member is added (INS03=021) but has no DMG segment, so the receiver gets no "
+                "birth date or gender. Add DMG*D8*CCYYMMDD*F|M|U to loop 2100A.",
+            )
+        ]

@@ -58,14 +58,16 @@ def subscriber_not_self(m: MemberView):
     rel = m.rel
     if m.is_sub and rel != "18":
         meaning = RELATIONSHIP.get(rel, "unknown code")
-        yield Problem(
-            m.ins_o,
-            "INS02",
-            rel,
-            f"This member is the subscriber (INS01=Y) but its "
-            f"relationship INS02 is {rel or 'empty'} ({meaning}) instead of 18 (self). "
-            "Set INS02 to 18, or INS01 to N if this person is a dependent.",
-        )
+        return [
+            Problem(
+                m.ins_o,
+                "INS02",
+                rel,
+                f"This member is the subscriber (INS01=Y) but its "
+                f"relationship INS02 is {rel or 'empty'} ({meaning}) instead of 18 (self). "
+                "Set INS02 to 18, or INS01 to N if this person is a dependent.",
+            )
+        ]
 
 
 @rule(
@@ -80,15 +82,17 @@ def subscriber_not_self(m: MemberView):
 )
 def dependent_is_self(m: MemberView):
     if m.ins_el(1) == "N" and m.rel == "18":
-        yield Problem(
-            m.ins_o,
-            "INS02",
-            "18",
-            "This member is a dependent (INS01=N) but its "
-            "relationship INS02 is 18 (self), which only the subscriber can have. Set "
-            "INS01 to Y if this is the subscriber, or INS02 to the relationship to the "
-            "subscriber (01 spouse, 19 child, ...).",
-        )
+        return [
+            Problem(
+                m.ins_o,
+                "INS02",
+                "18",
+                "This member is a dependent (INS01=N) but its "
+                "relationship INS02 is 18 (self), which only the subscriber can have. Set "
+                "INS01 to Y if this is the subscriber, or INS02 to the relationship to the "
+                "subscriber (01 spouse, 19 child, ...).",
+            )
+        ]
 
 
 def _ref0f(m: MemberView) -> int:
@@ -171,7 +175,7 @@ def dependent_without_subscriber(m: MemberView):
         or m.sub_id in m.tx.ctx.subscriber_ids
         or belongs_elsewhere(m) is not None
     ):
-        return
+        return None
     if _full_file(m):
         why = (
             "This is a full file (BGN08 4 or RX, or an audit record INS03=030): it lists every "
@@ -184,14 +188,16 @@ def dependent_without_subscriber(m: MemberView):
             "(REF*0F) is in this file."
         )
     else:
-        return  # a change file may send a dependent of an enrollment sent earlier alone
-    yield Problem(
-        _ref0f(m),
-        "REF02",
-        _ref0f_value(m),
-        f"{why} Check the dependent's REF*0F, which must repeat the subscriber's own REF*0F "
-        "value, or add the subscriber's loop (INS*Y).",
-    )
+        return None  # a change file may send a dependent of an enrollment sent earlier alone
+    return [
+        Problem(
+            _ref0f(m),
+            "REF02",
+            _ref0f_value(m),
+            f"{why} Check the dependent's REF*0F, which must repeat the subscriber's own REF*0F "
+            "value, or add the subscriber's loop (INS*Y).",
+        )
+    ]
 
 
 @rule(
@@ -213,17 +219,19 @@ def dependent_ref0f_differs(m: MemberView):
             if m.sub_id in m.tx.ctx.subscriber_ids
             else "no subscriber in this file"
         )
-        yield Problem(
-            _ref0f(m),
-            "REF02",
-            _ref0f_value(m),
-            f"This dependent follows the family of "
-            f"subscriber {head.sub_id} ({head.label()}) and shares its "
-            f"{'address' if m.address else 'last name'}, but its REF*0F is {m.sub_id}, "
-            f"which belongs to {elsewhere}. A dependent's REF*0F must be its "
-            f"subscriber's id: probably {head.sub_id}.",
-            extra={"expected": head.sub_id},
-        )
+        return [
+            Problem(
+                _ref0f(m),
+                "REF02",
+                _ref0f_value(m),
+                f"This dependent follows the family of "
+                f"subscriber {head.sub_id} ({head.label()}) and shares its "
+                f"{'address' if m.address else 'last name'}, but its REF*0F is {m.sub_id}, "
+                f"which belongs to {elsewhere}. A dependent's REF*0F must be its "
+                f"subscriber's id: probably {head.sub_id}.",
+                extra={"expected": head.sub_id},
+            )
+        ]
 
 
 @rule(

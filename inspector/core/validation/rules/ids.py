@@ -70,17 +70,23 @@ def ssn_problems(m: MemberView) -> list[tuple[int, str, str, str]]:
 
 
 def _ssn_rule(code: str):
+    fix = (
+        "Correct the SSN, or if it is not known send NM108/NM109 empty or "
+        "use NM108=ZZ with the member id."
+    )
+
     def check(m: MemberView):
-        for o, v, c, reason in ssn_problems(m):
-            if c == code:
-                who = "member's" if o == m.nm1_o else "person's"
-                fix = (
-                    "Correct the SSN, or if it is not known send NM108/NM109 empty or "
-                    "use NM108=ZZ with the member id."
-                )
-                yield Problem(
-                    o, "NM109", v, f"The {who} SSN in NM109 ({v}) is not valid: {reason}. {fix}"
-                )
+        return [
+            Problem(
+                o,
+                "NM109",
+                v,
+                f"The {'member' if o == m.nm1_o else 'person'}'s SSN in NM109 ({v}) is not "
+                f"valid: {reason}. {fix}",
+            )
+            for o, v, c, reason in ssn_problems(m)
+            if c == code
+        ]
 
     return check
 
@@ -133,17 +139,18 @@ def _keys(m: MemberView) -> list[tuple]:
                 if v:
                     keys.append(("id", m.sub_id, q, v))
     nm1 = m.nm1
-    if (
-        len(nm1) > 9
-        and nm1[8] == "34"
-        and nm1[9]
-        and not any(o == m.nm1_o for o, *_ in ssn_problems(m))
-    ):
+    if len(nm1) > 9 and nm1[8] == "34" and nm1[9] and not _bad_ssn(m):
         keys.append(("ssn", nm1[9]))
     dob = m.birth_ok
     if dob and len(nm1) > 4 and nm1[3] and nm1[4]:
         keys.append(("name", name_key(nm1[3]), name_key(nm1[4]), dob))
     return keys
+
+
+def _bad_ssn(m: MemberView) -> bool:
+    """The member's own SSN (2100A NM109) is malformed or impossible."""
+    bad = ssn_problems(m)
+    return bool(bad) and any(o == m.nm1_o for o, *_ in bad)
 
 
 _Ids = tuple[tuple[str, str], ...]
@@ -298,13 +305,23 @@ _KEY_TEXT = {
     elements=("INS01",),
 )
 def duplicate_member(m: MemberView):
+    hit = _earlier_duplicate(m)
+    return None if hit is None else [_duplicate_problem(m, *hit)]
+
+
+def _earlier_duplicate(m: MemberView) -> tuple[tuple, MemberView] | None:
+    """(key, earlier member) of the first earlier member of the transaction that is the same
+    person as ``m`` by one of its identity keys; notes ``m``'s keys for the members after it."""
     # Looks back only, so it runs per member (while the member is at hand) with the keys seen
     # so far in the transaction kept in the transaction's scratch space: key -> number of the
     # first member with it (the member itself is read again only when a key repeats).
-    seen: dict[tuple, int] = m.tx.scratch.setdefault("dup-keys", {})
+    scratch = m.tx.scratch
+    seen: dict[tuple, int] | None = scratch.get("dup-keys")
+    if seen is None:
+        seen = scratch["dup-keys"] = {}
     keys = _keys(m)
     if not keys:
-        return
+        return None
     hit = None
     for k in keys:
         index = seen.get(k)
@@ -317,26 +334,28 @@ def duplicate_member(m: MemberView):
             break
     for k in keys:
         seen.setdefault(k, m.index)
-    if hit is not None:
-        k, first = hit
-        t = m.tx
-        if k[0] == "id":
-            how = f"same subscriber id {k[1]} and member id REF*{k[2]} {k[3]}"
-        elif k[0] == "ssn":
-            how = f"same SSN {k[1]}"
-        else:
-            name = t.ctx.decode(f"{k[2]} {k[1]}").title()
-            how = f"same name {name} and birth date {show_date(k[3])}"
-        yield Problem(
-            m.ins_o,
-            None,
-            None,
-            f"This member is already in transaction set {t.control}: {first.label()} at "
-            f"segment {first.ins_o} has the {how}. Remove the repeated member loop (from this INS "
-            "to the segment before the next INS), or merge the two if they carry different data.",
-            extra={
-                "first_member_pos": first.pos,
-                "first_segment": first.ins_o,
-                "match": _KEY_TEXT[k[0]],
-            },
-        )
+    return hit
+
+
+def _duplicate_problem(m: MemberView, k: tuple, first: MemberView) -> Problem:
+    t = m.tx
+    if k[0] == "id":
+        how = f"same subscriber id {k[1]} and member id REF*{k[2]} {k[3]}"
+    elif k[0] == "ssn":
+        how = f"same SSN {k[1]}"
+    else:
+        name = t.ctx.decode(f"{k[2]} {k[1]}").title()
+        how = f"same name {name} and birth date {show_date(k[3])}"
+    return Problem(
+        m.ins_o,
+        None,
+        None,
+        f"This member is already in transaction set {t.control}: {first.label()} at "
+        f"segment {first.ins_o} has the {how}. Remove the repeated member loop (from this INS "
+        "to the segment before the next INS), or merge the two if they carry different data.",
+        extra={
+            "first_member_pos": first.pos,
+            "first_segment": first.ins_o,
+            "match": _KEY_TEXT[k[0]],
+        },
+    )

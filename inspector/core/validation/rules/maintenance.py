@@ -84,7 +84,11 @@ def add_with_coverage_end(m: MemberView):
 )
 def term_with_coverage_add(m: MemberView):
     if m.maintenance != "024":
-        return
+        return None
+    return list(_term_with_coverage_add(m))
+
+
+def _term_with_coverage_add(m: MemberView):
     for c in m.coverages:
         if c.maintenance in ("021", "025"):
             yield Problem(

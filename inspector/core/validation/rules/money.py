@@ -142,14 +142,16 @@ def _not_number_hint(v: str) -> str:
     elements=("REF02",),
 )
 def amount_not_number(m: MemberView):
-    for c in money_info(m).not_numbers:
-        yield Problem(
+    return [
+        Problem(
             c.ref,
             "REF02",
             c.value,
             f"The {c.name} amount '{c.value}'{_when(c)} is "
             f"not a number: {_not_number_hint(c.value or '')}.",
         )
+        for c in money_info(m).not_numbers
+    ]
 
 
 @rule(
@@ -162,14 +164,16 @@ def amount_not_number(m: MemberView):
     elements=("REF02",),
 )
 def amount_decimals(m: MemberView):
-    for c, _x in money_info(m).long_decimals:
-        yield Problem(
+    return [
+        Problem(
             c.ref,
             "REF02",
             c.value,
             f"The {c.name} amount {c.value} has more than two "
             "decimal places; dollar amounts carry cents only. Round it to cents.",
         )
+        for c, _x in money_info(m).long_decimals
+    ]
 
 
 @rule(
@@ -182,8 +186,8 @@ def amount_decimals(m: MemberView):
     elements=("REF02",),
 )
 def amount_negative(m: MemberView):
-    for c, _x in money_info(m).negatives:
-        yield Problem(
+    return [
+        Problem(
             c.ref,
             "REF02",
             c.value,
@@ -191,6 +195,8 @@ def amount_negative(m: MemberView):
             "negative; premiums, credits and responsibility amounts are never below "
             "zero. Check the amount with the exchange.",
         )
+        for c, _x in money_info(m).negatives
+    ]
 
 
 @rule(
@@ -204,9 +210,13 @@ def amount_negative(m: MemberView):
 )
 def aptc_over_premium(m: MemberView):
     found = amounts_by_name(m)
-    tots = found.get("PRE AMT TOT")
-    if not tots:
-        return
+    if "PRE AMT TOT" not in found or "APTC AMT" not in found:
+        return None
+    return list(_aptc_over_premium(found))
+
+
+def _aptc_over_premium(found: dict[str, list[tuple[Category, float]]]):
+    tots = found["PRE AMT TOT"]
     for c, aptc in found.get("APTC AMT", ()):
         tot = pick(tots, c.date)
         if tot is not None and aptc > tot[1] + 0.005:
@@ -235,11 +245,14 @@ def aptc_over_premium(m: MemberView):
 def tot_res_mismatch(m: MemberView):
     info = money_info(m)
     found = info.by_name
-    tots = found.get("PRE AMT TOT")
-    res = found.get("TOT RES AMT")
-    if not tots or not res or info.not_numbers:
-        return  # (an amount that is not a number is reported already; no arithmetic on it)
-    for c, owed in res:
+    if "PRE AMT TOT" not in found or "TOT RES AMT" not in found or info.not_numbers:
+        return None  # (an amount that is not a number is reported already; no arithmetic on it)
+    return list(_tot_res_mismatch(found))
+
+
+def _tot_res_mismatch(found: dict[str, list[tuple[Category, float]]]):
+    tots = found["PRE AMT TOT"]
+    for c, owed in found["TOT RES AMT"]:
         tot = pick(tots, c.date, carry=False)
         if tot is None:
             continue
@@ -275,20 +288,22 @@ def aptc_without_premium(m: MemberView):
     found = amounts_by_name(m)
     aptc = found.get("APTC AMT")
     if not aptc or "PRE AMT TOT" in found or "PRE AMT 1" in found:
-        return  # (a total of 0.00 below the credit is RULE-APTC-OVER-PREMIUM)
+        return None  # (a total of 0.00 below the credit is RULE-APTC-OVER-PREMIUM)
     if money_info(m).not_numbers:
-        return  # a premium that is not a number is reported already
+        return None  # a premium that is not a number is reported already
     for c, x in aptc:
         if x > 0.005:
-            yield Problem(
-                c.ref,
-                "REF02",
-                c.value,
-                f"APTC AMT {money(x)}{_when(c)} is sent but the subscriber has no premium "
-                "(no PRE AMT TOT or PRE AMT 1). A tax credit reduces a premium: send the "
-                "total premium with it.",
-            )
-            return
+            return [
+                Problem(
+                    c.ref,
+                    "REF02",
+                    c.value,
+                    f"APTC AMT {money(x)}{_when(c)} is sent but the subscriber has no premium "
+                    "(no PRE AMT TOT or PRE AMT 1). A tax credit reduces a premium: send the "
+                    "total premium with it.",
+                )
+            ]
+    return None
 
 
 # -- fixes the file determines ("Fix all like this") -------------------------------------------
