@@ -132,6 +132,12 @@ def run_rules(
     return found
 
 
+#: Complete families the transaction rules are given at once: a batch costs some work of its
+#: own (made, checked, dropped), so batches of one family each cost more than the rules on them;
+#: the members of a batch are held until it is checked (released views, a few hundred).
+FAMILY_BATCH = 64
+
+
 class _Plan:
     """The active rules, sorted by what they are run on."""
 
@@ -328,8 +334,9 @@ def _run_transaction(
             if head is not None:
                 head.forget_address()
             head = m
-            if families and (done or tv.waiting):
-                # every family before this subscriber is closed: run the complete ones
+            if families and (tv.waiting or len(done) >= FAMILY_BATCH):
+                # every family before this subscriber is closed: run the complete ones (at
+                # once when a subscriber without REF*0F waits: its family is complete now)
                 _run_families(tv, families, emit, done)
                 done = []
         for r, fn in plan.subscriber if m.is_sub else plan.dependent:

@@ -767,7 +767,7 @@ def bgn_action_mismatch(t: TransactionView):
 )
 def subscriber_without_address(m: MemberView):
     if m.maintenance not in _ADDRESS_EXPECTED or (m.n3 is not None and m.n4 is not None):
-        return
+        return None
     missing = (
         "N3 (street) and N4 (city, state, ZIP)"
         if m.n3 is None and m.n4 is None
@@ -777,15 +777,17 @@ def subscriber_without_address(m: MemberView):
     )
     add = m.maintenance == "021"
     need = "A new enrollment needs" if add else "Send"
-    yield Problem(
-        m.nm1_o or m.ins_o,
-        None,
-        None,
-        f"The subscriber has no {missing} in the member name loop 2100A. {need} the "
-        "residential address: add the address segments after the NM1*IL (and PER) "
-        "segment.",
-        severity="error" if add else None,
-    )
+    return [
+        Problem(
+            m.nm1_o or m.ins_o,
+            None,
+            None,
+            f"The subscriber has no {missing} in the member name loop 2100A. {need} the "
+            "residential address: add the address segments after the NM1*IL (and PER) "
+            "segment.",
+            severity="error" if add else None,
+        )
+    ]
 
 
 @rule(
@@ -799,11 +801,13 @@ def subscriber_without_address(m: MemberView):
 )
 def add_without_coverage(m: MemberView):
     if m.maintenance == "021" and not m.coverages:
-        yield Problem(
-            m.ins_o,
-            "INS03",
-            "021",
-            "This member is an addition (INS03=021) but has "
-            "no coverage: there is no HD segment (loop 2300). Add the health coverage "
-            "the member enrols in (HD*021, DTP*348 and the plan references).",
-        )
+        return [
+            Problem(
+                m.ins_o,
+                "INS03",
+                "021",
+                "This member is an addition (INS03=021) but has "
+                "no coverage: there is no HD segment (loop 2300). Add the health coverage "
+                "the member enrols in (HD*021, DTP*348 and the plan references).",
+            )
+        ]

@@ -524,14 +524,16 @@ def state_not_allowed(m: MemberView):
     allowed = m.tx.ctx.params["allowed_states"]
     state = _home_state(m)
     if allowed and state and state not in allowed and m.maintenance != "024":
-        yield Problem(
-            m.n4_o,
-            "N402",
-            state,
-            f"The subscriber's address is in {state}, outside the states served "
-            f"({', '.join(allowed)}). Check the address or whether the enrollment belongs "
-            "to another issuer or exchange.",
-        )
+        return [
+            Problem(
+                m.n4_o,
+                "N402",
+                state,
+                f"The subscriber's address is in {state}, outside the states served "
+                f"({', '.join(allowed)}). Check the address or whether the enrollment belongs "
+                "to another issuer or exchange.",
+            )
+        ]
 
 
 @rule(

@@ -141,18 +141,20 @@ def audit_mixed(m: MemberView):
 )
 def reason_term_on_add(m: MemberView):
     if m.maintenance != "021" or m.ins_el(5) == "C":
-        return  # COBRA continuation enrollments cite the event that ended the job coverage
+        return None  # COBRA continuation enrollments cite the event that ended the job coverage
     reason = m.ins_el(4)
     name = TERMINATION_REASONS.get(reason)
     if name:
-        yield Problem(
-            m.ins_o,
-            "INS04",
-            reason,
-            f"The member is added (INS03=021) with maintenance reason {reason} "
-            f"({name.lower()}), which is a reason for ending coverage. Send the reason for the "
-            "enrollment (e.g. 28 initial enrollment) or, if the member is leaving, INS03=024.",
-        )
+        return [
+            Problem(
+                m.ins_o,
+                "INS04",
+                reason,
+                f"The member is added (INS03=021) with maintenance reason {reason} "
+                f"({name.lower()}), which is a reason for ending coverage. Send the reason for the "
+                "enrollment (e.g. 28 initial enrollment) or, if the member is leaving, INS03=024.",
+            )
+        ]
 
 
 @rule(
@@ -166,16 +168,18 @@ def reason_term_on_add(m: MemberView):
 )
 def reason_add_on_term(m: MemberView):
     if m.maintenance != "024":
-        return
+        return None
     reason = m.ins_el(4)
     name = ADDITION_REASONS.get(reason)
     if name:
-        yield Problem(
-            m.ins_o,
-            "INS04",
-            reason,
-            f"The member is terminated (INS03=024) with maintenance reason {reason} "
-            f"({name.lower()}), which is a reason for enrolling. Send the reason for the "
-            "termination (e.g. 07 termination of benefits) or, if the member is joining, "
-            "INS03=021.",
-        )
+        return [
+            Problem(
+                m.ins_o,
+                "INS04",
+                reason,
+                f"The member is terminated (INS03=024) with maintenance reason {reason} "
+                f"({name.lower()}), which is a reason for enrolling. Send the reason for the "
+                "termination (e.g. 07 termination of benefits) or, if the member is joining, "
+                "INS03=021.",
+            )
+        ]
