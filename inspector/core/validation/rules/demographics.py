@@ -388,8 +388,9 @@ def _name_problem(text: str) -> str | None:
 def name_characters(m: MemberView):
     nm1 = m.nm1
     if len(nm1) < 4 or nm1[2] == "2":
-        return
+        return None
     decode = m.tx.ctx.decode
+    found = []
     for k, el, what in _NAME_PARTS:
         raw = nm1[k] if len(nm1) > k else ""
         if not raw:
@@ -398,13 +399,16 @@ def name_characters(m: MemberView):
         text = raw if raw.isascii() else decode(raw)
         why = _name_problem(text)
         if why:
-            yield Problem(
-                m.nm1_o,
-                el,
-                raw,
-                f"The {what} '{text}' is not a plausible name: {why}. "
-                "Correct it (letters, spaces, apostrophes, hyphens and periods only).",
+            found.append(
+                Problem(
+                    m.nm1_o,
+                    el,
+                    raw,
+                    f"The {what} '{text}' is not a plausible name: {why}. "
+                    "Correct it (letters, spaces, apostrophes, hyphens and periods only).",
+                )
             )
+    return found
 
 
 @rule(
