@@ -10,7 +10,8 @@ Generates the synthetic file of ``--members`` members (once, in the temp folder,
 seconds, best of ``--repeat`` runs, every run listed, and the number of findings. ``--top N``
 profiles one more run with cProfile and lists the N rules costing most (the cumulative time of
 their functions, profiler overhead included: compare the rules with each other, not with the
-timed runs), and the time spent reading the members.
+timed runs; a function several rules share, such as one ``select=``, counts in each of
+them), and the time spent reading the members.
 
 ``--tree DIR`` (may be repeated) measures the same in another checkout too (e.g. an older
 commit in a git worktree): each checkout runs in its own process (cwd and ``sys.path`` of that
@@ -84,14 +85,21 @@ def _top_rules(doc, profile, top: int) -> None:
         row = stats.get((code.co_filename, code.co_firstlineno, code.co_name))
         return row[3] if row else 0.0
 
+    rules = active_rules((profile,))
+    uses: dict[object, int] = {}  # function -> rules it belongs to (a shared select=)
+    for r in rules:
+        for fn in {r.member, r.transaction, r.file, r.select} - {None}:
+            uses[fn] = uses.get(fn, 0) + 1
     costs = []
-    for r in active_rules((profile,)):
-        fns = (r.member, r.transaction, r.file, r.select)
-        costs.append((sum(cumulative(fn) for fn in fns if fn is not None), r.code))
+    for r in rules:
+        fns = {r.member, r.transaction, r.file, r.select} - {None}
+        shared = any(uses[fn] > 1 for fn in fns)
+        costs.append((sum(cumulative(fn) for fn in fns), r.code, shared))
     costs.sort(reverse=True)
     print(f"    profiled run: {total:.2f} s; reading members {cumulative(MemberReader.read):.2f} s")
-    for seconds, code in costs[:top]:
-        print(f"    {seconds:6.2f} s  {code}")
+    for seconds, code, shared in costs[:top]:
+        note = "  (includes a function shared with other rules)" if shared else ""
+        print(f"    {seconds:6.2f} s  {code}{note}")
 
 
 def main() -> int:
