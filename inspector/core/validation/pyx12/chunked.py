@@ -33,11 +33,13 @@ and require the same findings and the same 999.
 from __future__ import annotations
 
 import contextlib
+import mmap
 import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
+from multiprocessing import reduction
 from typing import Any
 
 import numpy as np
@@ -240,6 +242,57 @@ _worker_done: Any = None  # shared count of segments checked by all workers
 WORKER_NICENESS = 10
 
 
+class HandedBytes:
+    """The file's bytes for the workers, in an anonymous in-memory file (Linux ``memfd``).
+
+    Passed as a plain argument, the bytes are pickled once for each worker the pool starts (on
+    a 20 MiB file two 20 MiB pickles, whose memory the parent's allocator keeps afterwards: 20
+    MiB more for the rest of an export). Here the parent writes them to the in-memory file
+    with ``write()`` (never mapped, so they add nothing to its resident memory) and each
+    worker, when it starts, receives a duplicate of the file's descriptor (multiprocessing
+    passes descriptors to the processes it starts) and copies the bytes out.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self.size = len(data)
+        self.fd = os.memfd_create("inspector-834", os.MFD_CLOEXEC)
+        try:
+            with open(self.fd, "wb", closefd=False) as fh:
+                fh.write(data)
+        except BaseException:
+            os.close(self.fd)
+            raise
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, int]]:
+        # pickled only while the pool starts a worker: the descriptor goes to that process
+        return _handed_bytes, (reduction.DupFd(self.fd), self.size)
+
+
+def _handed_bytes(dup: Any, size: int) -> bytes:
+    """The bytes of a :class:`HandedBytes`, in the worker (its descriptor then closed)."""
+    fd = dup.detach()
+    try:
+        if size == 0:
+            return b""
+        with mmap.mmap(fd, size, access=mmap.ACCESS_READ) as view:
+            return bytes(view)
+    finally:
+        os.close(fd)
+
+
+def _handed(data: bytes) -> HandedBytes | None:
+    """The bytes as a :class:`HandedBytes`, or None where there is no ``memfd`` (not Linux)."""
+    if not hasattr(os, "memfd_create"):
+        return None
+    try:
+        return HandedBytes(data)
+    except OSError:
+        return None
+
+
 def _init_worker(data: bytes, done: Any) -> None:
     global _worker_store, _worker_done
     with contextlib.suppress(AttributeError, OSError):  # no os.nice on Windows
@@ -280,9 +333,13 @@ def run_parts(
     if ctx.get_start_method() == "forkserver":
         ctx.set_forkserver_preload(["inspector.core.validation.pyx12.chunked"])
     done = ctx.Value("q", 0)
+    handed = _handed(store.data)
     try:
-        pool = ctx.Pool(min(workers, len(parts)), _init_worker, (bytes(store.data), done))
+        data = bytes(store.data) if handed is None else handed
+        pool = ctx.Pool(min(workers, len(parts)), _init_worker, (data, done))
     except (OSError, RuntimeError) as exc:  # no processes here: the caller checks unsplit
+        if handed is not None:
+            handed.close()
         raise NoWorkers(str(exc)) from exc
     try:
         pending = pool.imap(_work, parts)
@@ -301,3 +358,5 @@ def run_parts(
     finally:
         pool.terminate()
         pool.join()
+        if handed is not None:
+            handed.close()
