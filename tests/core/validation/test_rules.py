@@ -822,13 +822,13 @@ def test_a_family_spread_through_the_transaction_is_checked_whole():
 @pytest.mark.parametrize("batch", [1, None])
 def test_transaction_rules_see_each_family_once_in_small_batches(monkeypatch, batch):
     """Every subscriber is in exactly one batch, with all its dependents, and a batch holds
-    only the families completed since the previous one once FAMILY_BATCH of them are (not
-    the whole transaction)."""
+    only the families completed since the previous one once they hold BATCH_MEMBERS members
+    (not the whole transaction)."""
     from inspector.core.validation import rules
     from inspector.core.validation.rules import context
 
     if batch is not None:
-        monkeypatch.setattr(rules, "FAMILY_BATCH", batch)
+        monkeypatch.setattr(rules, "BATCH_MEMBERS", batch)
     text = synthetic.generate_834(400, seed=3)
     doc = load_store(read_bytes(text.encode("ascii")))
     seen: list[int] = []
@@ -847,7 +847,8 @@ def test_transaction_rules_see_each_family_once_in_small_batches(monkeypatch, ba
     subs = [k for k, v in enumerate(doc.structure.members.column("is_subscriber")) if v == "Y"]
     assert sorted(seen) == subs and len(set(seen)) == len(seen)
     assert sum(deps) == len(doc.structure.members) - len(subs)
-    assert len(sizes) > 1 and max(sizes) <= rules.FAMILY_BATCH + 2, sizes
+    held = [s + d for s, d in zip(sizes, deps, strict=True)]
+    assert len(sizes) > 1 and max(held[:-1]) <= rules.BATCH_MEMBERS + 8, held
 
 
 def test_a_member_repeated_far_away_is_read_again_for_the_comparison():

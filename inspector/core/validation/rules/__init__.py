@@ -132,10 +132,12 @@ def run_rules(
     return found
 
 
-#: Complete families the transaction rules are given at once: a batch costs some work of its
-#: own (made, checked, dropped), so batches of one family each cost more than the rules on them;
-#: the members of a batch are held until it is checked (released views, a few hundred).
-FAMILY_BATCH = 64
+#: Members of complete families the transaction rules are given at once: a batch costs some
+#: work of its own (made, checked, dropped), so batches of one family each cost more than the
+#: rules on them; the members of a batch are held (as views, read again if they were spilled)
+#: until it is checked. Counted in members, not families: where one REF*0F holds thousands of
+#: members (a file repeating one family), a few such families at once would be many views.
+BATCH_MEMBERS = 192
 
 
 class _Plan:
@@ -323,6 +325,7 @@ def _run_transaction(
     families = plan.families
     last_of = _last_of(reader.sub_id, first, stop) if families else {}
     done: list[str] = []  # REF*0F values whose last member has been read since the last batch
+    held = 0  # members of the families in ``done``
     prev: MemberView | None = None
     head: MemberView | None = None
     for index in range(first, stop):
@@ -334,11 +337,11 @@ def _run_transaction(
             if head is not None:
                 head.forget_address()
             head = m
-            if families and (tv.waiting or len(done) >= FAMILY_BATCH):
+            if families and (tv.waiting or held >= BATCH_MEMBERS):
                 # every family before this subscriber is closed: run the complete ones (at
                 # once when a subscriber without REF*0F waits: its family is complete now)
                 _run_families(tv, families, emit, done)
-                done = []
+                done, held = [], 0
         for r, fn in plan.subscriber if m.is_sub else plan.dependent:
             found = fn(m)
             if found:
@@ -351,6 +354,7 @@ def _run_transaction(
             tv.add(m)
             if m.sub_id and last_of.get(m.sub_id) == index:
                 done.append(m.sub_id)
+                held += tv.held_of(m.sub_id)
         prev = m
     if families:
         _run_families(tv, families, emit, done, rest=True)

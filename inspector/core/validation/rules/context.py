@@ -163,6 +163,10 @@ class TransactionView:
             group[:] = [x if type(x) is int else x.index for x in group]  # type: ignore[union-attr]
         self._views = 0
 
+    def held_of(self, sub_id: str) -> int:
+        """Members held under one REF*0F (its subscribers and dependents)."""
+        return len(self._waiting.get(sub_id, ())) + len(self._dependents.get(sub_id, ()))
+
     @property
     def waiting(self) -> bool:
         """A subscriber without REF*0F is held (its family is complete at the next one)."""
