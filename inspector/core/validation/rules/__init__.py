@@ -200,8 +200,10 @@ class _Chosen:
     def __init__(self, plan: _Plan, ctx: RuleContext) -> None:
         self.selectors = plan.selectors
         self.ctx = ctx
-        #: key -> the first member (number) with it, or a list once a second one shares it
-        self.groups: dict[tuple, int | list[int]] = {}
+        #: key (its hash: no member's strings kept) -> the first member (number) with it, or a
+        #: list once a second one shares it; a hash shared by two keys only adds members (the
+        #: file rules compare the keys of the members read again)
+        self.groups: dict[int, int | list[int]] = {}
         self.alone: list[int] = []
 
     def note(self, m: MemberView) -> None:
@@ -210,7 +212,8 @@ class _Chosen:
             keys, alone = select(m, self.ctx)
             if alone:
                 self.alone.append(m.index)
-            for k in keys:
+            for key in keys:
+                k = hash(key)
                 g = groups.get(k)
                 if g is None:
                     groups[k] = m.index

@@ -315,8 +315,11 @@ def _earlier_duplicate(m: MemberView) -> tuple[tuple, MemberView] | None:
     # Looks back only, so it runs per member (while the member is at hand) with the keys seen
     # so far in the transaction kept in the transaction's scratch space: key -> number of the
     # first member with it (the member itself is read again only when a key repeats).
+    # The keys are kept as their hashes (a member's strings are not kept alive for the rest of
+    # the transaction); a hit is the same person only if same_person() says so, and two keys
+    # of one 64-bit hash are about as likely as 1 in 10^9 on a 150,000-key file.
     scratch = m.tx.scratch
-    seen: dict[tuple, int] | None = scratch.get("dup-keys")
+    seen: dict[int, int] | None = scratch.get("dup-keys")
     if seen is None:
         seen = scratch["dup-keys"] = {}
     keys = _keys(m)
@@ -324,7 +327,7 @@ def _earlier_duplicate(m: MemberView) -> tuple[tuple, MemberView] | None:
         return None
     hit = None
     for k in keys:
-        index = seen.get(k)
+        index = seen.get(hash(k))
         if index is None:
             continue
         earlier = m.tx.earlier(index)
@@ -333,7 +336,7 @@ def _earlier_duplicate(m: MemberView) -> tuple[tuple, MemberView] | None:
             hit = (k, earlier)
             break
     for k in keys:
-        seen.setdefault(k, m.index)
+        seen.setdefault(hash(k), m.index)
     return hit
 
 
