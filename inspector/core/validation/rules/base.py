@@ -3,7 +3,8 @@
 A rule is a short function decorated with :func:`rule`. It receives a
 :class:`~inspector.core.validation.rules.views.MemberView` (scope ``"member"``) or a
 :class:`~inspector.core.validation.rules.views.TransactionView` (scope ``"transaction"``) and
-yields :class:`Problem` tuples; the runner in :mod:`inspector.core.validation.rules` turns them
+yields :class:`Problem` tuples, or returns a list of them or None (a member rule that usually finds
+nothing is cheaper as a plain function: a generator costs its creation on every member); the runner in :mod:`inspector.core.validation.rules` turns them
 into :class:`~inspector.core.findings.Finding` objects carrying the rule's code and severity.
 """
 
