@@ -104,12 +104,17 @@ class SegmentIds(Sequence):
 _LINE_BLOCK = 1 << 18
 
 
+def _line_end(data: bytes) -> bytes:
+    """What ends a physical line of the file: LF, or CR in a file without LF."""
+    return b"\n" if b"\n" in data else b"\r"
+
+
 def _line_numbers(data: bytes, starts: np.ndarray) -> np.ndarray:
     """1-based physical line (int32) of each segment start: lines end at LF, or at CR in a
     file without LF. Worked out a block at a time, and with 4-byte offsets for a file under
     2 GiB: a byte mask of the whole file and 8-byte arrays per segment (about 2.5 times the
     file in all) would be freed at once but stay in the process's heap."""
-    newline = b"\n" if b"\n" in data else b"\r"
+    newline = _line_end(data)
     arr = np.frombuffer(data, dtype=np.uint8)
     offset = np.int32 if len(data) < 2**31 else np.int64
     breaks = np.empty(data.count(newline), dtype=offset)  # offset of each line end
@@ -250,7 +255,7 @@ class SegmentStore:
         wanted = [self._index(o) for o in ordinals]
         if self._lines is not None:
             return [int(self._lines[i]) for i in wanted]
-        newline = b"\n" if b"\n" in self.data else b"\r"
+        newline = _line_end(self.data)
         starts = self.starts[np.asarray(wanted, dtype=np.intp)].tolist()
         out = [0] * len(wanted)
         count = seen = 0  # line breaks in data[:seen]
