@@ -42,8 +42,8 @@ from inspector.core.records.envelope import outside_members
 from inspector.core.records.frames import (
     COVERAGE_FIELDS,
     MEMBER_FIELDS,
+    CategoryRows,
     FieldSpec,
-    category_segment_column,
     coverage_field,
     display_columns,
 )
@@ -260,7 +260,7 @@ def _row_findings(
     last: np.ndarray,
     findings: Iterable[Finding],
     positions: np.ndarray | None = None,
-    extra: dict[int, list[int]] | None = None,
+    extra: CategoryRows | None = None,
 ) -> dict[int, list[Finding]]:
     """Row -> the findings in it: by member position when given (``positions``: the member_pos
     of each row), else by the segment spans ``first..last`` (ascending), plus ``extra``
@@ -280,22 +280,11 @@ def _row_findings(
             i = int(np.searchsorted(first, f.segment, side="right")) - 1
             if 0 <= i < len(first) and f.segment <= last[i]:
                 rows = [i]
-            elif extra:
-                rows = extra.get(f.segment, [])
+            elif extra is not None:
+                rows = extra.rows(f.segment)
         for r in rows:
             by_row.setdefault(r, []).append(f)
     return by_row
-
-
-def _category_rows(coverage: pd.DataFrame) -> dict[int, list[int]]:
-    out: dict[int, list[int]] = {}
-    for column in display_columns(coverage):
-        seg = category_segment_column(str(column))
-        if seg in coverage.columns:
-            ordinals = coverage[seg].to_numpy()
-            for row in np.flatnonzero(ordinals).tolist():
-                out.setdefault(int(ordinals[row]), []).append(row)
-    return out
 
 
 def _table_sheet(
@@ -371,7 +360,7 @@ def coverage_sheet(
         cov["seg_first"].to_numpy(),
         cov["seg_last"].to_numpy(),
         findings,
-        extra=_category_rows(cov),
+        extra=CategoryRows(cov),
     )
     masker = Masker(mask, doc.members) if mask is not None else None
     return _table_sheet("Coverage", cov, coverage_field, COVERAGE_ORDER, by_row, rows, masker)

@@ -14,6 +14,7 @@ import numpy as np
 
 from inspector.core.findings import Finding
 from inspector.core.records.envelope import outside_members
+from inspector.core.records.frames import CategoryRows
 from inspector.core.records.structure import span_containing
 
 ERROR, WARNING, INFO, CLEAN = 0, 1, 2, 3
@@ -26,7 +27,7 @@ class RowFindings:
 
     first: np.ndarray  # first segment ordinal of each row (ascending: file order)
     last: np.ndarray  # last segment ordinal of each row
-    extra_segments: dict[int, list[int]] = field(default_factory=dict)  # ordinal -> rows
+    extra_segments: CategoryRows | None = None  # 2750 segments shown on several rows
     rank: np.ndarray = field(init=False)
     errors: np.ndarray = field(init=False)
     warnings: np.ndarray = field(init=False)
@@ -39,7 +40,7 @@ class RowFindings:
         self.warnings = np.zeros(n, dtype=np.int32)
 
     def rows_of_segment(self, ordinal: int) -> list[int]:
-        rows = list(self.extra_segments.get(ordinal, ()))
+        rows = self.extra_segments.rows(ordinal) if self.extra_segments is not None else []
         i = span_containing(self.first, self.last, ordinal)
         if i is not None and i not in rows:
             rows.append(i)

@@ -22,8 +22,8 @@ from inspector.core.records.columns import (
 from inspector.core.records.document import Document
 from inspector.core.records.frames import (
     MEMBER_FIELDS,
+    CategoryRows,
     FieldSpec,
-    category_segment_column,
     coverage_field,
     display_columns,
 )
@@ -231,16 +231,10 @@ def build_coverage_table(doc: Document) -> TableData:
     return _build(doc.coverage, coverage_field, _COVERAGE_SEARCH, _COVERAGE_FIRST)
 
 
-def coverage_extra_segments(coverage: TableData) -> dict[int, list[int]]:
-    """Ordinals of 2750 reporting-category segments mapped to the coverage rows showing them."""
-    result: dict[int, list[int]] = {}
-    for column, spec in zip(coverage.columns, coverage.specs):
-        if spec is None or spec.segment_column != category_segment_column(column):
-            continue
-        ordinals = coverage.frame[spec.segment_column].to_numpy()
-        for row in np.flatnonzero(ordinals).tolist():
-            result.setdefault(int(ordinals[row]), []).append(row)
-    return result
+def coverage_extra_segments(coverage: TableData) -> CategoryRows:
+    """The coverage rows showing each 2750 reporting-category segment (a member's categories
+    are shown on each of its coverages)."""
+    return CategoryRows(coverage.frame)
 
 
 def _build(
