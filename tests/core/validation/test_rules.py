@@ -283,6 +283,23 @@ def test_duplicate_member_reported_on_second_occurrence():
     assert "member 1" in f.message
 
 
+def test_repeats_of_one_member_share_one_message():
+    # A family repeated 37,000 times held 37,000 equal messages; repeats of one member by one
+    # key now share the message and extra objects, and another key still gets its own words.
+    member = sub(refs="REF*17*M1")
+    by_ssn = sub("S555", name="DOE*JON", dob="19800511", ins="INS*Y*18*001*25*A***FT")
+    doc, found = check(member, member, member, by_ssn, member)
+    dups = of(found, "RULE-DUP-MEMBER")
+    assert [f.member_pos for f in dups] == [2, 3, 4, 5]
+    same_id = [f for f in dups if f.member_pos != 4]
+    assert len({id(f.message) for f in same_id}) == 1
+    assert len({id(f.extra) for f in same_id}) == 1
+    assert "same subscriber id S100 and member id REF*17 M1" in same_id[0].message
+    ssn = next(f for f in dups if f.member_pos == 4)
+    assert "same SSN 123456789" in ssn.message and ssn.extra["match"] == "same SSN"
+    assert all(f.extra["first_segment"] == at(doc, "INS") for f in dups)
+
+
 @pytest.mark.parametrize(
     "second, key",
     [
