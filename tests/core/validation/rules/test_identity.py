@@ -224,3 +224,30 @@ def test_two_health_plans_at_once_on_an_exchange():
         "HD*021**DEN*12345VA0100001-01~DTP*348*D8*20250101~REF*1L*P1"
     )
     assert not of(check(sub(cov=hlt_den), profiles=["exchange"])[1], "RULE-ID-COVERAGE-OVERLAP")
+
+
+# -- the members the file rules are given (rules/__init__.py _Chosen) -----------------------------
+def test_file_rules_get_the_first_members_of_each_shared_key_in_file_order():
+    from types import SimpleNamespace
+
+    from inspector.core.validation.rules import _Chosen
+    from inspector.core.validation.rules.base import GROUP_LIMIT
+
+    # member number -> its keys; "alone" members are chosen whatever their keys
+    keys = {0: ["a", "b"], 1: ["a"], 2: ["c"], 3: ["b", "b"], 4: ["d"], 5: ["d"], 6: ["e"]}
+    many = range(10, 10 + GROUP_LIMIT + 5)  # one key shared by more members than the limit
+    keys.update({n: ["x"] for n in many})
+    alone = {6, 40}
+    keys[40] = []
+
+    def select(m, ctx):
+        return keys[m.index], m.index in alone
+
+    chosen = _Chosen(SimpleNamespace(selectors=[select, select]), ctx=None)
+    for n in sorted(keys):
+        chosen.note(SimpleNamespace(index=n))
+    # a, b, d are shared (3 gives b twice: still one member); c and e are not; of x the first
+    # GROUP_LIMIT members; 6 and 40 stand alone
+    expected = [0, 1, 3, 4, 5, 6, *list(many)[:GROUP_LIMIT], 40]
+    assert chosen.members() == expected
+    assert chosen.members() == [6, 40]  # the keys were handed over once; alone members remain
