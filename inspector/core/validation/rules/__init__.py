@@ -210,6 +210,7 @@ class _Chosen:
         self.hashes = array("q")
         self.numbers = array("q")
         self.alone: list[int] = []
+        self._compact_at = _COMPACT_AT
 
     def note(self, m: MemberView) -> None:
         index = m.index
@@ -220,31 +221,48 @@ class _Chosen:
             for key in keys:
                 self.hashes.append(hash(key))
                 self.numbers.append(index)
+        if len(self.hashes) >= self._compact_at:
+            # keep only what members() can choose, so that a file repeating a few keys
+            # throughout holds some GROUP_LIMIT pairs per key, not one per member
+            hashes, numbers = self._pairs()
+            self.hashes, self.numbers = array("q", hashes.tobytes()), array("q", numbers.tobytes())
+            self._compact_at = max(_COMPACT_AT, 2 * len(hashes))
 
-    def members(self) -> list[int]:
-        """The chosen member numbers, in file order: ``alone`` ones, and of every key that two
-        or more members share the first :data:`GROUP_LIMIT` of them."""
-        # the members were noted in file order, so a stable sort by hash orders by key, then
-        # file order; only boolean arrays beside the two sorted copies (a 50,000-member file
-        # has some 210,000 keys: the copies are 3.4 MiB)
+    def _pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """The noted pairs by key, then file order: one per (key, member), at most
+        :data:`GROUP_LIMIT` per key (the first ones). Empties the arrays."""
+        # The pairs were noted in file order (after the sorted ones a compaction left, all of
+        # earlier members), so a stable sort by hash orders each key's members by file order.
         order = np.argsort(np.frombuffer(self.hashes, dtype=np.int64), kind="stable")
         hashes = np.frombuffer(self.hashes, dtype=np.int64)[order]
         numbers = np.frombuffer(self.numbers, dtype=np.int64)[order]
         del order
         self.hashes, self.numbers = array("q"), array("q")
+        drop = np.zeros(len(hashes), dtype=bool)
+        drop[1:] = (hashes[1:] == hashes[:-1]) & (numbers[1:] == numbers[:-1])  # a key twice
+        if drop.any():
+            hashes, numbers = hashes[~drop], numbers[~drop]
+            drop = np.zeros(len(hashes), dtype=bool)
+        # the GROUP_LIMIT-th member after a key's first has the key GROUP_LIMIT places back
+        drop[GROUP_LIMIT:] = hashes[GROUP_LIMIT:] == hashes[:-GROUP_LIMIT]
+        if drop.any():
+            hashes, numbers = hashes[~drop], numbers[~drop]
+        return hashes, numbers
+
+    def members(self) -> list[int]:
+        """The chosen member numbers, in file order: ``alone`` ones, and of every key that two
+        or more members share the first :data:`GROUP_LIMIT` of them."""
+        hashes, numbers = self._pairs()
         same = hashes[1:] == hashes[:-1]
-        repeat = same & (numbers[1:] == numbers[:-1])  # one member giving a key twice
-        if repeat.any():
-            keep = np.r_[True, ~repeat]
-            hashes, numbers = hashes[keep], numbers[keep]
-            same = hashes[1:] == hashes[:-1]
         shared = np.zeros(len(hashes), dtype=bool)  # another member has the key
         shared[1:] |= same
         shared[:-1] |= same
-        # the GROUP_LIMIT-th member after the key's first has the key GROUP_LIMIT places back
-        shared[GROUP_LIMIT:] &= hashes[GROUP_LIMIT:] != hashes[:-GROUP_LIMIT]
         found = np.union1d(numbers[shared], np.asarray(self.alone, dtype=np.int64))
         return found.tolist()
+
+
+#: pairs noted before _Chosen first drops what it will never choose (then at twice what was kept)
+_COMPACT_AT = 1 << 16
 
 
 def _run(

@@ -3,6 +3,8 @@ right segment on a small hand-built file and stays quiet on conventional practic
 
 from __future__ import annotations
 
+import pytest
+
 from inspector.core.reading.source import read_bytes
 from inspector.core.records.document import load_store
 from inspector.core.validation.rules import run_rules
@@ -227,9 +229,12 @@ def test_two_health_plans_at_once_on_an_exchange():
 
 
 # -- the members the file rules are given (rules/__init__.py _Chosen) -----------------------------
-def test_file_rules_get_the_first_members_of_each_shared_key_in_file_order():
+@pytest.mark.parametrize("compact_at", [None, 3, 8])
+def test_file_rules_get_the_first_members_of_each_shared_key_in_file_order(compact_at, monkeypatch):
+    """The same members whether or not what cannot be chosen is dropped while reading."""
     from types import SimpleNamespace
 
+    import inspector.core.validation.rules as rules
     from inspector.core.validation.rules import _Chosen
     from inspector.core.validation.rules.base import GROUP_LIMIT
 
@@ -243,9 +248,13 @@ def test_file_rules_get_the_first_members_of_each_shared_key_in_file_order():
     def select(m, ctx):
         return keys[m.index], m.index in alone
 
+    if compact_at is not None:
+        monkeypatch.setattr(rules, "_COMPACT_AT", compact_at)
     chosen = _Chosen(SimpleNamespace(selectors=[select, select]), ctx=None)
     for n in sorted(keys):
         chosen.note(SimpleNamespace(index=n))
+    if compact_at is not None:  # the compactions kept at most GROUP_LIMIT members of x
+        assert len(chosen.hashes) < 2 * len(keys)
     # a, b, d are shared (3 gives b twice: still one member); c and e are not; of x the first
     # GROUP_LIMIT members; 6 and 40 stand alone
     expected = [0, 1, 3, 4, 5, 6, *list(many)[:GROUP_LIMIT], 40]
