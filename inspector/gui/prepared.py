@@ -10,12 +10,11 @@ from inspector.core.editing.journal import Journal
 from inspector.core.export.overview import FileProfile, file_profile
 from inspector.core.records.document import Document, load
 from inspector.core.validation.locate import Locator
-from inspector.gui.models.finding_index import FindingIndex, RowFindings
+from inspector.gui.models.finding_index import FindingIndex
 from inspector.gui.models.table_data import (
     TableData,
     build_coverage_table,
     build_member_table,
-    coverage_extra_segments,
 )
 
 
@@ -50,10 +49,7 @@ def prepare(
     _ = store.lines, store.ids  # computed once here rather than on the GUI thread
     members = build_member_table(doc)
     coverage = build_coverage_table(doc)
-    index = FindingIndex(
-        RowFindings(members.first, members.last),
-        RowFindings(coverage.first, coverage.last, coverage_extra_segments(coverage)),
-    )
+    index = FindingIndex.of_tables(members, coverage)
     journal = recoverable = None
     if journal_dir is not None:
         journal = Journal.for_file(journal_dir, path, store.data)

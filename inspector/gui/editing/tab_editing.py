@@ -28,7 +28,7 @@ from inspector.gui.editing.delegates import FieldDelegate
 from inspector.gui.editing.element_names import element_name
 from inspector.gui.editing.recovery_banner import RecoveryBanner
 from inspector.gui.editing.segment_editor import SegmentEditor
-from inspector.gui.models.finding_index import FindingIndex, RowFindings
+from inspector.gui.models.finding_index import FindingIndex
 from inspector.gui.models.findings_model import FindingsModel
 from inspector.gui.models.history_model import HistoryEntry, HistoryModel
 from inspector.gui.models.masking import ViewMask
@@ -38,7 +38,6 @@ from inspector.gui.models.segments_model import SegmentsModel
 from inspector.gui.models.table_data import (
     build_coverage_table,
     build_member_table,
-    coverage_extra_segments,
 )
 from inspector.gui.panels.history_panel import HistoryPanel
 from inspector.gui.panels.record_panels import RecordPanel
@@ -492,10 +491,7 @@ class TabEditing(QObject):
         findings = list(p.index.findings)
         p.members = build_member_table(doc)
         p.coverage = build_coverage_table(doc)
-        index = FindingIndex(
-            RowFindings(p.members.first, p.members.last),
-            RowFindings(p.coverage.first, p.coverage.last, coverage_extra_segments(p.coverage)),
-        )
+        index = FindingIndex.of_tables(p.members, p.coverage)
         index.add(findings)
         p.index = index
         p.locator = Locator(doc)

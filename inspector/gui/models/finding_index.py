@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,6 +17,9 @@ from inspector.core.findings import Finding
 from inspector.core.records.envelope import outside_members
 from inspector.core.records.frames import CategoryRows
 from inspector.core.records.structure import span_containing
+
+if TYPE_CHECKING:
+    from inspector.gui.models.table_data import TableData
 
 ERROR, WARNING, INFO, CLEAN = 0, 1, 2, 3
 RANK = {"error": ERROR, "warning": WARNING, "info": INFO}
@@ -77,6 +81,15 @@ class FindingIndex:
         self.findings: list[Finding] = []
         self.by_segment: dict[int, list[Finding]] = {}
         self.counts = {ERROR: 0, WARNING: 0, INFO: 0}
+
+    @classmethod
+    def of_tables(cls, members: TableData, coverage: TableData) -> FindingIndex:
+        """An empty index over the rows of the two tables; a member's 2750 reporting categories
+        are shown on each of its coverages, so their findings belong to all those rows."""
+        return cls(
+            RowFindings(members.first, members.last),
+            RowFindings(coverage.first, coverage.last, CategoryRows(coverage.frame)),
+        )
 
     @classmethod
     def empty(cls) -> FindingIndex:

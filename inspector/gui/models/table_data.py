@@ -22,7 +22,6 @@ from inspector.core.records.columns import (
 from inspector.core.records.document import Document
 from inspector.core.records.frames import (
     MEMBER_FIELDS,
-    CategoryRows,
     FieldSpec,
     coverage_field,
     display_columns,
@@ -229,12 +228,6 @@ def build_member_table(doc: Document) -> TableData:
 
 def build_coverage_table(doc: Document) -> TableData:
     return _build(doc.coverage, coverage_field, _COVERAGE_SEARCH, _COVERAGE_FIRST)
-
-
-def coverage_extra_segments(coverage: TableData) -> CategoryRows:
-    """The coverage rows showing each 2750 reporting-category segment (a member's categories
-    are shown on each of its coverages)."""
-    return CategoryRows(coverage.frame)
 
 
 def _build(

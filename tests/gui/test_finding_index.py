@@ -1,0 +1,34 @@
+"""The findings index over the members and coverage tables (gui/models/finding_index.py): pure
+Python and numpy, so no window is needed."""
+
+from __future__ import annotations
+
+from inspector.core.findings import Finding
+from inspector.core.reading.source import read_bytes
+from inspector.core.records.document import load_store
+from inspector.gui.models.finding_index import CLEAN, ERROR, FindingIndex
+from inspector.gui.models.table_data import build_coverage_table, build_member_table
+from tests.core.validation.test_rules import at, sub, x834
+
+
+def test_a_category_finding_tints_every_coverage_of_its_member():
+    two = (
+        "HD*021**HLT*GOLD~DTP*348*D8*20250201~REF*1L*P1~"
+        "HD*021**DEN*BASIC~DTP*348*D8*20250201~REF*1L*D1"
+    )
+    cats = "LX*1~N1*75*PRE AMT 1~REF*9X*350.00~DTP*007*D8*20250201"
+    doc = load_store(read_bytes(x834(sub(cov=two, cats=cats), sub("S200", name="ROE*ANN"))))
+    members, coverage = build_member_table(doc), build_coverage_table(doc)
+    index = FindingIndex.of_tables(members, coverage)
+    ref = at(doc, "REF*9X")
+    hd = at(doc, "HD*021**DEN")
+    found = [
+        Finding("error", "RULE-X", "amount", segment=ref, member_pos=1, source="business-rule"),
+        Finding("warning", "RULE-Y", "plan", segment=hd, member_pos=1, source="business-rule"),
+    ]
+    member_rows, coverage_rows, segments = index.add(found)
+    assert member_rows == {0} and coverage_rows == {0, 1} and segments == [ref, hd]
+    # the 2750 amount is shown on both coverages of member 1, the HD only on its own row
+    assert index.coverage.rank.tolist() == [ERROR, ERROR, CLEAN]
+    assert [len(index.coverage.findings.get(r, [])) for r in range(3)] == [1, 2, 0]
+    assert index.members.rank[0] == ERROR and index.coverage.warnings.tolist() == [0, 1, 0]
