@@ -4,20 +4,14 @@ Python and numpy, so no window is needed."""
 from __future__ import annotations
 
 from inspector.core.findings import Finding
-from inspector.core.reading.source import read_bytes
-from inspector.core.records.document import load_store
 from inspector.gui.models.finding_index import CLEAN, ERROR, FindingIndex
 from inspector.gui.models.table_data import build_coverage_table, build_member_table
-from tests.core.validation.test_rules import at, sub, x834
+from tests.core.records.test_tables import two_coverages_with_a_category
+from tests.core.validation.test_rules import at
 
 
 def test_a_category_finding_tints_every_coverage_of_its_member():
-    two = (
-        "HD*021**HLT*GOLD~DTP*348*D8*20250201~REF*1L*P1~"
-        "HD*021**DEN*BASIC~DTP*348*D8*20250201~REF*1L*D1"
-    )
-    cats = "LX*1~N1*75*PRE AMT 1~REF*9X*350.00~DTP*007*D8*20250201"
-    doc = load_store(read_bytes(x834(sub(cov=two, cats=cats), sub("S200", name="ROE*ANN"))))
+    doc = two_coverages_with_a_category()
     members, coverage = build_member_table(doc), build_coverage_table(doc)
     index = FindingIndex.of_tables(members, coverage)
     ref = at(doc, "REF*9X")

@@ -116,18 +116,26 @@ def test_multiple_transaction_sets_and_decoded_codes(sample):
     assert summary["members"] == 4 and len(summary["transactions"]) == 4
 
 
-def test_category_rows_reach_every_coverage_of_the_member():
+def two_coverages_with_a_category():
+    """Member 1 with a health and a dental coverage and one 2750 amount (REF*9X); member 2
+    with one coverage."""
     from inspector.core.reading.source import read_bytes
     from inspector.core.records.document import load_store
-    from inspector.core.records.frames import CategoryRows
-    from tests.core.validation.test_rules import at, sub, x834
+    from tests.core.validation.test_rules import sub, x834
 
     two = (
         "HD*021**HLT*GOLD~DTP*348*D8*20250201~REF*1L*P1~"
         "HD*021**DEN*BASIC~DTP*348*D8*20250201~REF*1L*D1"
     )
     cats = "LX*1~N1*75*PRE AMT 1~REF*9X*350.00~DTP*007*D8*20250201"
-    doc = load_store(read_bytes(x834(sub(cov=two, cats=cats), sub("S200", name="ROE*ANN"))))
+    return load_store(read_bytes(x834(sub(cov=two, cats=cats), sub("S200", name="ROE*ANN"))))
+
+
+def test_category_rows_reach_every_coverage_of_the_member():
+    from inspector.core.records.frames import CategoryRows
+    from tests.core.validation.test_rules import at
+
+    doc = two_coverages_with_a_category()
     rows = CategoryRows(doc.coverage)
     assert len(doc.coverage) == 3 and len(rows) > 0
     ref = at(doc, "REF*9X")
